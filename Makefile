@@ -1,0 +1,42 @@
+# Every target bootstraps .venv itself, so each works on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+
+.PHONY: run test lint typecheck install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Dependencies are installed once per change of pyproject.toml (stamp files);
+# the package itself is reinstalled (not editable) every time, so the tests
+# always exercise the installed wheel, data files included.
+$(VENV)/.stamp-deps: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet .
+	touch $@
+
+$(VENV)/.stamp-test-deps: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet '.[test]'
+	touch $@
+
+install: $(VENV)/.stamp-deps
+	$(PIP) install --quiet --no-deps --force-reinstall .
+
+install-test: $(VENV)/.stamp-test-deps
+	$(PIP) install --quiet --no-deps --force-reinstall .
+
+run: install
+	$(BIN)/stratagem run
+
+lint: install-test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) build dist out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,261 @@
+"""The ``stratagem`` command line: a thin adapter over the public API.
+
+Data goes to stdout, messages and progress to stderr. Exit codes: 0 ok, 1 failure,
+2 usage error, 3 invalid input (each problem printed as ``FILE:LINE: field: reason``).
+Heavy modules are imported inside the commands so that ``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from stratagem._version import __version__
+from stratagem.errors import EXIT_FAILURE, EXIT_INVALID_INPUT, InvalidInputError, StratagemError
+
+if TYPE_CHECKING:
+    from stratagem.models.registry import ModelSpec
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _handles_errors(func: F) -> F:
+    """Turn the errors a user can cause into messages and exit codes, never tracebacks."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from stratagem.models.registry import UnknownParameterError
+
+        try:
+            return func(*args, **kwargs)
+        except InvalidInputError as err:
+            for problem in err.problems:
+                _echo_err(problem.format())
+            sys.exit(EXIT_INVALID_INPUT)
+        except UnknownParameterError as err:
+            raise click.UsageError(str(err)) from None
+        except StratagemError as err:
+            _echo_err(f"error: {err}")
+            sys.exit(EXIT_FAILURE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stratagem")
+def cli() -> None:
+    """Model conflicts among many actors and forecast how they end.
+
+    With no scenario, commands use the embedded default case, iraq-2020
+    (Baghdad, January 2020).
+    """
+
+
+def _parse_sets(pairs: Sequence[str], chosen: Sequence[ModelSpec]) -> dict[str, dict[str, str]]:
+    """``KEY=VALUE`` or ``MODEL.KEY=VALUE`` pairs, routed to the models declaring them."""
+    per_model: dict[str, dict[str, str]] = {m.name: {} for m in chosen}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.UsageError(f"--set {pair!r}: expected KEY=VALUE")
+        key, value = pair.split("=", 1)
+        target_model, _, bare = key.rpartition(".")
+        targets = [m for m in chosen if not target_model or m.name == target_model]
+        if target_model and not targets:
+            raise click.UsageError(f"--set {pair!r}: model {target_model!r} is not selected")
+        declaring = [m for m in targets if any(p.name == bare for p in m.params)]
+        if not declaring:
+            valid = "; ".join(
+                f"{m.name}: {', '.join(p.describe() for p in m.params) or 'none'}" for m in targets
+            )
+            raise click.UsageError(f"--set {pair!r}: unknown parameter {bare!r}. Valid: {valid}")
+        for m in declaring:
+            per_model[m.name][bare] = value
+            m.param(bare).parse(value)  # raises UnknownParameterError (exit 2) on a bad value
+    return per_model
+
+
+@cli.command()
+@click.argument("scenario", required=False)
+@click.option(
+    "--model",
+    "-m",
+    "model_names",
+    multiple=True,
+    help="Model to run (repeatable); default: every model that applies.",
+)
+@click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
+@click.option("--seed", type=int, default=None, help="Seed for stochastic models.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Model parameter (repeatable); MODEL.KEY=VALUE targets one model.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Also write the results as DIR/forecast.json.",
+)
+@_handles_errors
+def run(
+    scenario: str | None,
+    model_names: tuple[str, ...],
+    branch: str | None,
+    seed: int | None,
+    sets: tuple[str, ...],
+    as_json: bool,
+    out_dir: str | None,
+) -> None:
+    """Forecast SCENARIO (a file, '-' for stdin, or an embedded name) with the models."""
+    from stratagem import catalog, models
+
+    sc = catalog.load(scenario)
+    if model_names:
+        chosen = [models.get(n) for n in dict.fromkeys(model_names)]
+    else:
+        chosen = []
+        for spec in models.specs():
+            reason = spec.unavailable(sc)
+            if reason is None:
+                chosen.append(spec)
+            else:
+                _echo_err(f"note: skipping model {spec.name}: {reason}")
+    params = _parse_sets(sets, chosen)
+    forecasts = [m.run(sc, params[m.name], seed=seed, branch=branch) for m in chosen]
+    document = {
+        "scenario": sc.name,
+        "branch": branch,
+        "forecasts": [f.to_dict() for f in forecasts],
+    }
+    if out_dir is not None:
+        from pathlib import Path
+
+        from stratagem.io import atomic_write_text
+
+        target = Path(out_dir) / "forecast.json"
+        atomic_write_text(target, json.dumps(document, indent=2) + "\n")
+        _echo_err(f"wrote {target}")
+    if as_json:
+        click.echo(json.dumps(document, indent=2))
+    else:
+        from stratagem.cli.render import print_forecasts
+
+        print_forecasts(sc, forecasts, branch)
+
+
+@cli.command()
+@click.argument("file")
+@_handles_errors
+def validate(file: str) -> None:
+    """Check a scenario FILE and report every problem at once (exit 3 if any)."""
+    from stratagem import io
+
+    sc = io.read(file)
+    click.echo(
+        f"{file}: ok — {sc.n_actors} actors, {sc.n_issues} issues, {len(sc.events)} events, "
+        f"{len(sc.branches)} branches, {len(sc.outcomes)} outcomes"
+    )
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option(
+    "--to",
+    "fmt",
+    default=None,
+    help="Output format (default: from TARGET's extension; '-' needs it).",
+)
+@click.option(
+    "--lossy",
+    is_flag=True,
+    help="Allow dropping what the target format cannot hold (listed on stderr).",
+)
+@_handles_errors
+def convert(source: str, target: str, fmt: str | None, lossy: bool) -> None:
+    """Convert SOURCE (a file or embedded name) to TARGET ('-' for stdout)."""
+    from stratagem import catalog, io
+    from stratagem.errors import Problem
+
+    sc = catalog.load(source)
+    if fmt is None:
+        if target == "-":
+            raise click.UsageError("writing to stdout needs --to FORMAT")
+        fmt = io.format_for_path(target)
+    if fmt not in io.FORMATS:
+        raise click.UsageError(f"--to {fmt!r}: one of {', '.join(io.FORMATS)}")
+    lost = io.lost_in(sc, fmt)
+    if lost and not lossy:
+        raise InvalidInputError(
+            [
+                Problem(
+                    "convert",
+                    f"a {fmt} file cannot hold the scenario's {', '.join(lost)}; "
+                    "use --lossy to drop them",
+                    None,
+                    source,
+                )
+            ]
+        )
+    text = io.write_text(sc, fmt)
+    if lost:
+        _echo_err(f"note: dropped {', '.join(lost)}")
+    if target == "-":
+        click.echo(text, nl=False)
+    else:
+        io.atomic_write_text(target, text)
+        _echo_err(f"wrote {target} ({fmt})")
+
+
+@cli.command()
+@_handles_errors
+def scenarios() -> None:
+    """List the embedded scenarios."""
+    from stratagem import catalog
+
+    for name in catalog.embedded_names():
+        sc = catalog.load_embedded(name)
+        default = " (default)" if name == catalog.DEFAULT_SCENARIO else ""
+        click.echo(f"{name}{default}: {sc.n_actors} actors × {sc.n_issues} issues — {sc.title}")
+
+
+@cli.command(name="models")
+def models_command() -> None:
+    """List the registered models and their parameters."""
+    from stratagem import models
+
+    for spec in models.specs():
+        kind = "stochastic" if spec.stochastic else "deterministic"
+        rounds = ", in rounds" if spec.dynamic else ""
+        click.echo(f"{spec.name}: {spec.summary} ({kind}{rounds}; {spec.citation})")
+        for p in spec.params:
+            click.echo(f"    {p.describe()}  {p.help}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors)."""
+    from stratagem.io.schema import scenario_schema
+
+    click.echo(json.dumps(scenario_schema(), indent=2))
+
+
+def main() -> None:
+    """Entry point of the ``stratagem`` script."""
+    cli(prog_name="stratagem")
+
+
+__all__ = ["cli", "main"]

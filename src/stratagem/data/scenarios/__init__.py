@@ -1,0 +1,1 @@
+"""Embedded scenarios (YAML), loaded by :mod:`stratagem.catalog`."""

@@ -1,0 +1,111 @@
+"""Helpers shared by the format readers: decoding, numbers, and where a field came from."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from stratagem.errors import InvalidInputError, Problem
+from stratagem.scenario import Scenario
+
+
+def decode(data: bytes, source: str, what: str) -> str:
+    """Decode a file's bytes as UTF-8 text (BOM removed), refusing binary content.
+
+    Raises
+    ------
+    InvalidInputError
+        If the content is binary or not UTF-8.
+    """
+    if b"\x00" in data[:8192]:
+        raise InvalidInputError(
+            [Problem("file", f"is not a {what} file: it holds binary data", source=source)]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInputError(
+            [Problem("file", f"is not UTF-8 text ({exc.reason})", line, source)]
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_number(text: str) -> float | None:
+    """Parse a number from a table cell; ``None`` if it is not one (NaN/inf are numbers)."""
+    try:
+        return float(text.strip().strip("'\""))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Collector:
+    """Accumulates problems and the line each field path came from, while reading a file.
+
+    Parameters
+    ----------
+    source : str
+        File name used in messages.
+    """
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def add(self, fieldpath: str, reason: str, line: int | None = None) -> None:
+        """Record a problem (line looked up from the field path if not given)."""
+        self.problems.append(
+            Problem(
+                fieldpath,
+                reason,
+                line if line is not None else self.line_of(fieldpath),
+                self.source,
+            )
+        )
+
+    def at(self, fieldpath: str, line: int | None) -> None:
+        """Remember that ``fieldpath`` was read at ``line``."""
+        if line is not None:
+            self.lines.setdefault(fieldpath, line)
+
+    def line_of(self, fieldpath: str) -> int | None:
+        """The line of ``fieldpath`` or of its nearest recorded parent."""
+        path = fieldpath
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            if cut <= 0:
+                break
+            path = path[:cut]
+        return self.lines.get(path)
+
+    def build(self, make: Callable[[], Scenario]) -> Scenario:
+        """Build the scenario; raise every problem (reading and validation) at once."""
+        scenario: Scenario | None = None
+        problems = list(self.problems)
+        try:
+            scenario = make()
+        except InvalidInputError as err:
+            problems.extend(err.located(self.source, self.line_of).problems)
+        if problems or scenario is None:
+            raise InvalidInputError(_dedupe(problems))
+        return scenario
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str, int | None]] = set()
+    out = []
+    for p in problems:
+        key = (p.field, p.reason, p.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def finite_or_nan(x: float | None) -> float:
+    """``x`` or NaN when missing (so validation reports it as not a finite number)."""
+    return math.nan if x is None else x

@@ -1,0 +1,116 @@
+"""Native YAML and JSON scenario files.
+
+YAML is read with a YAML 1.2 loader (ruamel.yaml), so ``NO`` and ``off`` stay strings,
+and every field keeps its line number for error messages. JSON is the same document.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from stratagem.errors import InvalidInputError, Problem
+from stratagem.io._common import Collector
+from stratagem.io.document import from_document, to_document
+from stratagem.scenario import Scenario
+
+__all__ = ["read_json", "read_yaml", "write_json", "write_yaml"]
+
+
+def _line_of(container: Any, key: Any) -> int | None:
+    try:
+        if isinstance(container, CommentedMap) and key in container:
+            return int(container.lc.key(key)[0]) + 1
+        if isinstance(container, CommentedSeq):
+            return int(container.lc.item(key)[0]) + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return None
+
+
+def _load_yaml(text: str, source: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.version = (1, 2)
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise InvalidInputError(
+            [Problem("file", f"is not valid YAML: {reason}", line, source)]
+        ) from None
+    except YAMLError as exc:
+        raise InvalidInputError(
+            [Problem("file", f"is not valid YAML: {exc}", None, source)]
+        ) from None
+
+
+def read_yaml(text: str, source: str = "<yaml>") -> Scenario:
+    """Read a scenario from YAML text.
+
+    Raises
+    ------
+    InvalidInputError
+        With every problem found, each with its line.
+    """
+    doc = _load_yaml(text, source)
+    return from_document(doc, Collector(source), _line_of)
+
+
+def read_json(text: str, source: str = "<json>") -> Scenario:
+    """Read a scenario from JSON text (lines are reported as in the file).
+
+    Raises
+    ------
+    InvalidInputError
+        If the text is not JSON, or with every problem in the scenario.
+    """
+    try:
+        plain = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            [
+                Problem(
+                    "file", f"is not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno, source
+                )
+            ]
+        ) from None
+    try:  # JSON is YAML 1.2: reparse to learn each field's line
+        doc = _load_yaml(text, source)
+    except InvalidInputError:
+        return from_document(plain, Collector(source))
+    return from_document(doc, Collector(source), _line_of)
+
+
+def _styled(doc: Any, depth: int = 0) -> Any:
+    """Turn short leaf mappings (a value, a change) into flow style for readability."""
+    if isinstance(doc, dict):
+        cm = CommentedMap((k, _styled(v, depth + 1)) for k, v in doc.items())
+        leaf = all(not isinstance(v, dict | list) for v in doc.values())
+        if leaf and depth >= 2 and not any(k in doc for k in ("note", "source", "description")):
+            cm.fa.set_flow_style()
+        return cm
+    if isinstance(doc, list):
+        return CommentedSeq(_styled(v, depth + 1) for v in doc)
+    return doc
+
+
+def write_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text (lossless)."""
+    yaml = YAML(typ="rt")
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buf = io.StringIO()
+    yaml.dump(_styled(to_document(scenario)), buf)
+    return buf.getvalue()
+
+
+def write_json(scenario: Scenario) -> str:
+    """The scenario as JSON text (lossless)."""
+    return json.dumps(to_document(scenario), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,29 @@
+"""Forecasting models, each registered with its metadata in :mod:`stratagem.models.registry`.
+
+Importing this package registers the built-in models.
+"""
+
+from __future__ import annotations
+
+from stratagem.models import baselines as baselines
+from stratagem.models.registry import (
+    ModelResult,
+    ModelSpec,
+    Param,
+    UnknownParameterError,
+    get,
+    names,
+    register,
+    specs,
+)
+
+__all__ = [
+    "ModelResult",
+    "ModelSpec",
+    "Param",
+    "UnknownParameterError",
+    "get",
+    "names",
+    "register",
+    "specs",
+]

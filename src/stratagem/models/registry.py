@@ -1,0 +1,274 @@
+"""The model registry: every model declares its metadata and parameters here.
+
+The CLI, the dashboard and the contract tests enumerate the registry instead of
+keeping their own lists. A model is a pure function
+``(scenario, params, rng) -> ModelResult`` wrapped in a :class:`ModelSpec`;
+:meth:`ModelSpec.run` applies the branch, resolves parameters, seeds the random
+stream and records everything in the :class:`~stratagem.results.Forecast`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from stratagem.errors import InvalidInputError, Problem
+from stratagem.results import Forecast, IssueForecast
+from stratagem.scenario import Scenario
+
+__all__ = [
+    "ModelResult",
+    "ModelSpec",
+    "Param",
+    "UnknownParameterError",
+    "get",
+    "names",
+    "register",
+    "specs",
+]
+
+
+class UnknownParameterError(ValueError):
+    """A parameter name or value that the model does not declare (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A model parameter: name, type, default, allowed values and meaning.
+
+    Parameters
+    ----------
+    name : str
+        Name used with ``--set NAME=VALUE`` and in results.
+    default : int, float, str or bool
+        Documented default; its type is the parameter's type.
+    help : str
+        What the parameter means, and why the default.
+    choices : tuple of str, optional
+        Allowed values for a named option.
+    minimum, maximum : float, optional
+        Bounds for numbers (inclusive).
+    """
+
+    name: str
+    default: int | float | str | bool
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def parse(self, value: Any) -> int | float | str | bool:
+        """Convert ``value`` (a string from the command line, or a typed value) and check it.
+
+        Raises
+        ------
+        UnknownParameterError
+            If the value has the wrong type or is not allowed.
+        """
+        kind = type(self.default)
+        try:
+            if kind is bool:
+                parsed: int | float | str | bool = _parse_bool(value)
+            elif kind is int:
+                parsed = _parse_int(value)
+            elif kind is float:
+                parsed = float(value)
+            else:
+                parsed = str(value)
+        except (TypeError, ValueError):
+            raise UnknownParameterError(
+                f"{self.name}: {value!r} is not a valid {kind.__name__}"
+            ) from None
+        if self.choices and parsed not in self.choices:
+            raise UnknownParameterError(
+                f"{self.name}: {value!r} is not one of {', '.join(self.choices)}"
+            )
+        if isinstance(parsed, int | float) and not isinstance(parsed, bool):
+            if self.minimum is not None and parsed < self.minimum:
+                raise UnknownParameterError(f"{self.name}: must be at least {self.minimum}")
+            if self.maximum is not None and parsed > self.maximum:
+                raise UnknownParameterError(f"{self.name}: must be at most {self.maximum}")
+        return parsed
+
+    def describe(self) -> str:
+        """One line: name, default, allowed values."""
+        allowed = f" [{'|'.join(self.choices)}]" if self.choices else ""
+        return f"{self.name}={self.default}{allowed}"
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
+def _parse_int(value: Any) -> int:
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    return int(value) if isinstance(value, int | float) else int(str(value))
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """What a model function returns; :meth:`ModelSpec.run` wraps it in a Forecast."""
+
+    issues: Mapping[str, IssueForecast]
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+ModelFunction = Callable[[Scenario, Mapping[str, Any], np.random.Generator], ModelResult]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A registered model with its metadata.
+
+    Parameters
+    ----------
+    name : str
+        Registry name (``compromise``, ``eum``, ...).
+    summary : str
+        One line saying what it computes.
+    function : callable
+        ``(scenario, params, rng) -> ModelResult``; pure.
+    params : tuple of Param
+        Declared parameters.
+    stochastic : bool
+        Whether results depend on the random stream.
+    dynamic : bool
+        Whether it runs in rounds (and so applies the scenario's events).
+    needs_salience : bool
+        Whether salience enters the computation.
+    citation : str
+        Where the model is published.
+    requires : callable, optional
+        ``scenario -> reason or None``: why the model cannot run on a scenario.
+    """
+
+    name: str
+    summary: str
+    function: ModelFunction
+    params: tuple[Param, ...] = ()
+    stochastic: bool = False
+    dynamic: bool = False
+    needs_salience: bool = True
+    citation: str = ""
+    requires: Callable[[Scenario], str | None] | None = None
+
+    def param(self, name: str) -> Param:
+        """The declared parameter with this name."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise UnknownParameterError(self._unknown(name))
+
+    def _unknown(self, name: str) -> str:
+        valid = ", ".join(p.describe() for p in self.params) or "none"
+        return f"model {self.name!r} has no parameter {name!r}; valid parameters: {valid}"
+
+    def resolve(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults updated with ``overrides`` (checked and converted)."""
+        resolved: dict[str, Any] = {p.name: p.default for p in self.params}
+        for key, value in (overrides or {}).items():
+            resolved[key] = self.param(key).parse(value)
+        return resolved
+
+    def unavailable(self, scenario: Scenario) -> str | None:
+        """Why this model cannot run on ``scenario``, or ``None`` if it can."""
+        return self.requires(scenario) if self.requires is not None else None
+
+    def run(
+        self,
+        scenario: Scenario,
+        params: Mapping[str, Any] | None = None,
+        seed: int | None = None,
+        branch: str | None = None,
+    ) -> Forecast:
+        """Run the model and return a frozen, fully recorded forecast.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            The scenario (its ``model_params`` for this model are used as defaults).
+        params : mapping, optional
+            Parameter overrides (strings from the command line or typed values).
+        seed : int, optional
+            Seed of the random stream; stochastic models draw one when ``None`` and
+            record it, deterministic ones record ``None``.
+        branch : str, optional
+            Name of the scenario's branch to apply.
+
+        Raises
+        ------
+        InvalidInputError
+            If the model cannot run on this scenario, or the branch is unknown.
+        UnknownParameterError
+            If a parameter is not declared or its value is invalid.
+        """
+        merged = {**scenario.model_params.get(self.name, {}), **(params or {})}
+        resolved = self.resolve(merged)
+        reason = self.unavailable(scenario)
+        if reason is not None:
+            raise InvalidInputError([Problem(f"model[{self.name}]", reason)])
+        working = scenario.with_branch(branch)
+        if seed is None and self.stochastic:
+            seed = scenario.seed
+            if seed is None:
+                seed = int(np.random.SeedSequence().entropy) % (2**63)  # type: ignore[arg-type]
+        rng = np.random.default_rng(seed)
+        result = self.function(working, resolved, rng)
+        return Forecast(
+            model=self.name,
+            scenario=scenario.name,
+            params=resolved,
+            seed=seed if self.stochastic else None,
+            issues=result.issues,
+            outcome=scenario.classify({k: v.forecast for k, v in result.issues.items()}),
+            branch=branch,
+            details=result.details,
+        )
+
+
+_REGISTRY: dict[str, ModelSpec] = {}
+
+
+def register(spec: ModelSpec) -> ModelSpec:
+    """Add a model to the registry (names are unique)."""
+    if spec.name in _REGISTRY:
+        raise ValueError(f"model {spec.name!r} is already registered")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def get(name: str) -> ModelSpec:
+    """The registered model with this name.
+
+    Raises
+    ------
+    UnknownParameterError
+        If no model has this name (the message lists the registered ones).
+    """
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownParameterError(
+            f"unknown model {name!r}; registered models: {', '.join(_REGISTRY)}"
+        ) from None
+
+
+def names() -> tuple[str, ...]:
+    """Registered model names, in registration order."""
+    return tuple(_REGISTRY)
+
+
+def specs() -> tuple[ModelSpec, ...]:
+    """Registered models, in registration order."""
+    return tuple(_REGISTRY.values())

@@ -1,0 +1,114 @@
+"""Frozen results of a model run, recording what produced them.
+
+A :class:`Forecast` carries the forecast position per issue, the named outcome it
+falls in, and the model, parameters, seed, branch and package version that produced
+it, so a result can always be traced back and reproduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from stratagem._version import __version__
+
+__all__ = ["Forecast", "IssueForecast"]
+
+
+def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class IssueForecast:
+    """The forecast on one issue.
+
+    Parameters
+    ----------
+    forecast : float
+        The forecast position on the issue's scale.
+    details : mapping
+        Model-specific, JSON-serialisable extras (e.g. ``median_by_round``).
+    """
+
+    forecast: float
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "forecast", float(self.forecast))
+        object.__setattr__(self, "details", _freeze(self.details))
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What one model forecasts for one scenario.
+
+    Parameters
+    ----------
+    model : str
+        Registry name of the model.
+    scenario : str
+        Name of the scenario it ran on.
+    params : mapping
+        Every parameter value used, defaults included.
+    seed : int or None
+        Seed of the random stream (``None`` for deterministic models).
+    issues : mapping of issue id to IssueForecast
+        The forecast per issue.
+    outcome : str or None
+        The first named outcome of the scenario that the forecast meets.
+    branch : str or None
+        The branch applied, if any.
+    details : mapping
+        Model-specific, JSON-serialisable extras for the whole run.
+    version : str
+        stratagem's version.
+    """
+
+    model: str
+    scenario: str
+    params: Mapping[str, Any]
+    seed: int | None
+    issues: Mapping[str, IssueForecast]
+    outcome: str | None = None
+    branch: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+    version: str = __version__
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", _freeze(self.params))
+        object.__setattr__(self, "issues", _freeze(self.issues))
+        object.__setattr__(self, "details", _freeze(self.details))
+
+    def positions(self) -> dict[str, float]:
+        """The forecast position per issue id."""
+        return {k: v.forecast for k, v in self.issues.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dictionary (the ``--json`` layout)."""
+        return {
+            "model": self.model,
+            "scenario": self.scenario,
+            "params": _plain(self.params),
+            "seed": self.seed,
+            "branch": self.branch,
+            "version": self.version,
+            "outcome": self.outcome,
+            "issues": {
+                k: {"forecast": v.forecast, **_plain(v.details)} for k, v in self.issues.items()
+            },
+            **({"details": _plain(self.details)} if self.details else {}),
+        }
+
+
+def _plain(value: Any) -> Any:
+    """Convert mappings and tuples (and numpy scalars) to JSON-ready builtins."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return value

@@ -1,0 +1,741 @@
+"""The domain: actors, issues, their positions, saliences and capabilities, and what changes them.
+
+Everything here is frozen. A what-if is a new object (:meth:`Scenario.evolve`,
+:meth:`Scenario.apply`, :meth:`Scenario.with_branch`), never a mutation. A scenario is
+validated when it is built, and *every* problem is reported at once in an
+:class:`~stratagem.errors.InvalidInputError` whose fields are paths such as
+``actors[us].positions[escalation].salience``; the file readers in :mod:`stratagem.io`
+add the file and line to each.
+
+Conventions
+-----------
+* Positions are on each issue's own scale ``[min, max]``; salience is in ``[0, 1]``;
+  capability is any finite non-negative number (only ratios matter to the models).
+* An actor may take no position on an issue (a blank cell in the DEU data, a missing
+  ``#D`` row in decide files). In the array views such a cell has salience 0, the
+  issue's midpoint as position, and ``False`` in :attr:`Scenario.has_position`; models
+  must use the mask where a position matters without its weight.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Literal, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from stratagem.errors import InvalidInputError, Problem
+
+__all__ = [
+    "Actor",
+    "Bound",
+    "Branch",
+    "Change",
+    "Event",
+    "Issue",
+    "Outcome",
+    "ScalePoint",
+    "Scenario",
+    "Value",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+ChangeField = Literal["position", "salience", "capability"]
+CHANGE_FIELDS: tuple[ChangeField, ...] = ("position", "salience", "capability")
+Comparison = Literal["<", "<=", ">", ">="]
+_FLIPPED: dict[str, Comparison] = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _finite(x: float) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    """A named point of an issue's scale, e.g. ``0: "sectarian regime intact"``."""
+
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A question the actors disagree on, with a one-dimensional scale.
+
+    Parameters
+    ----------
+    id : str
+        Short identifier used in files, on the command line and in JSON.
+    name : str
+        Human-readable question.
+    min, max : float
+        Ends of the scale (``min < max``).
+    points : tuple of ScalePoint
+        Named points of the scale (its anchors).
+    status_quo : float or None
+        Where the issue stands if nothing changes, when the source gives it.
+    note : str
+        Free text: meaning of the scale, source.
+    """
+
+    id: str
+    name: str
+    min: float = 0.0
+    max: float = 100.0
+    points: tuple[ScalePoint, ...] = ()
+    status_quo: float | None = None
+    note: str = ""
+
+    @property
+    def range(self) -> float:
+        """Width of the scale, ``max - min``."""
+        return self.max - self.min
+
+    @property
+    def midpoint(self) -> float:
+        """Centre of the scale."""
+        return (self.min + self.max) / 2.0
+
+    def contains(self, x: float) -> bool:
+        """Whether ``x`` lies on the scale (ends included)."""
+        return self.min <= x <= self.max
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A party to the conflict.
+
+    Parameters
+    ----------
+    id : str
+        Short identifier used in files and JSON.
+    name : str
+        Display name.
+    capability : float
+        Power, clout or resources it can bring to bear (non-negative; relative).
+    note, source : str
+        Why these numbers, and where they come from.
+    """
+
+    id: str
+    name: str
+    capability: float
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Value:
+    """An actor's stance on one issue.
+
+    Parameters
+    ----------
+    position : float
+        Where the actor stands, on the issue's scale.
+    salience : float
+        How much the issue matters to the actor, in ``[0, 1]``.
+    capability : float or None
+        Per-issue override of the actor's capability (``None``: use the actor's).
+    note, source : str
+        Why this value, and the quote or reference it rests on.
+    """
+
+    position: float
+    salience: float
+    capability: float | None = None
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """Set one input to a new value.
+
+    ``issue`` is ``None`` only for an actor-wide capability change.
+    """
+
+    actor: str
+    field: ChangeField
+    value: float
+    issue: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happens at a round of a dynamic model and changes inputs from then on."""
+
+    round: int
+    name: str
+    changes: tuple[Change, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A named what-if: changes applied from the start, and events that do not happen."""
+
+    name: str
+    changes: tuple[Change, ...] = ()
+    drop_events: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One side of a condition on a forecast position: ``issue op value``."""
+
+    issue: str
+    op: Comparison
+    value: float
+
+    def holds(self, x: float) -> bool:
+        """Whether position ``x`` satisfies the bound."""
+        if self.op == "<":
+            return x < self.value
+        if self.op == "<=":
+            return x <= self.value
+        if self.op == ">":
+            return x > self.value
+        return x >= self.value
+
+    def text(self) -> str:
+        """Render as ``issue op value``."""
+        return f"{self.issue} {self.op} {_number_text(self.value)}"
+
+
+def _number_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<op><=|>=|<|>)"
+    r"|(?P<name>[A-Za-z_][\w\-.]*))"
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A named end state, recognised by conditions on the forecast positions.
+
+    All bounds must hold (a conjunction). A scenario lists outcomes in order and the
+    first that matches names the forecast (:meth:`Scenario.classify`).
+    """
+
+    name: str
+    bounds: tuple[Bound, ...]
+    description: str = ""
+
+    @classmethod
+    def from_expression(cls, name: str, expression: str, description: str = "") -> Outcome:
+        """Parse ``"escalation >= 70"`` or ``"30 <= iraq_order < 70 and escalation < 50"``.
+
+        Raises
+        ------
+        ValueError
+            If the expression is not a chain of comparisons between an issue and numbers.
+        """
+        bounds: list[Bound] = []
+        for part in re.split(r"\s+and\s+", expression.strip()):
+            bounds.extend(_parse_chain(part))
+        if not bounds:
+            raise ValueError("empty condition")
+        return cls(name=name, bounds=tuple(bounds), description=description)
+
+    @property
+    def expression(self) -> str:
+        """The conditions as text (parseable by :meth:`from_expression`)."""
+        return " and ".join(b.text() for b in self.bounds)
+
+    def matches(self, positions: Mapping[str, float]) -> bool:
+        """Whether every bound holds for the given issue positions."""
+        return all(b.issue in positions and b.holds(positions[b.issue]) for b in self.bounds)
+
+
+def _parse_chain(text: str) -> list[Bound]:
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            raise ValueError(f"cannot read {text[pos:]!r} in condition {text!r}")
+        kind = cast(str, m.lastgroup)
+        tokens.append((kind, cast(str, m.group(kind))))
+        pos = m.end()
+    # operand (op operand)+ with operands alternating around the issue name
+    if len(tokens) not in (3, 5) or any(tokens[i][0] != "op" for i in range(1, len(tokens), 2)):
+        raise ValueError(f"condition {text!r} must look like 'issue >= 70' or '30 <= issue < 70'")
+    names = [t for t in tokens[0::2] if t[0] == "name"]
+    if len(names) != 1:
+        raise ValueError(f"condition {text!r} must compare exactly one issue with numbers")
+    bounds: list[Bound] = []
+    for i in range(0, len(tokens) - 2, 2):
+        (lk, lv), (_, op), (rk, rv) = tokens[i], tokens[i + 1], tokens[i + 2]
+        comparison = cast(Comparison, op)
+        if lk == "name" and rk == "num":
+            bounds.append(Bound(lv, comparison, float(rv)))
+        elif lk == "num" and rk == "name":
+            bounds.append(Bound(rv, _FLIPPED[comparison], float(lv)))
+        else:
+            raise ValueError(f"condition {text!r} must compare an issue with a number")
+    return bounds
+
+
+def _freeze_params(params: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in params.items()})
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Actors × issues with positions, saliences and capabilities, plus what changes them.
+
+    Build one with :meth:`from_table` or by reading a file (:func:`stratagem.io.read`);
+    the constructor validates and raises :class:`~stratagem.errors.InvalidInputError`
+    listing every problem.
+
+    Parameters
+    ----------
+    name : str
+        Short identifier (``iraq-2020``).
+    actors, issues : tuple
+        The parties and the questions.
+    values : mapping of (actor id, issue id) to Value
+        Each actor's stance per issue; a missing pair means no position.
+    events : tuple of Event
+        Changes that happen at given rounds of dynamic models.
+    branches : tuple of Branch
+        Named what-ifs.
+    outcomes : tuple of Outcome
+        Named end states, checked in order.
+    title, description, source : str
+        Free text.
+    model_params : mapping of model name to parameter mapping
+        Parameter defaults the file carries (e.g. KTAB's ``ModelParameters``).
+    seed : int or None
+        Random seed the file carries (KTAB's ``prngSeed``), used when none is given.
+    """
+
+    name: str
+    actors: tuple[Actor, ...]
+    issues: tuple[Issue, ...]
+    values: Mapping[tuple[str, str], Value]
+    events: tuple[Event, ...] = ()
+    branches: tuple[Branch, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    title: str = ""
+    description: str = ""
+    source: str = ""
+    model_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "actors", tuple(self.actors))
+        object.__setattr__(self, "issues", tuple(self.issues))
+        object.__setattr__(self, "events", tuple(self.events))
+        object.__setattr__(self, "branches", tuple(self.branches))
+        object.__setattr__(self, "outcomes", tuple(self.outcomes))
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "model_params", _freeze_params(self.model_params))
+        problems = self.problems()
+        if problems:
+            raise InvalidInputError(problems)
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_table(
+        cls,
+        name: str,
+        actors: Sequence[str],
+        issues: Sequence[Issue | str],
+        positions: npt.ArrayLike,
+        salience: npt.ArrayLike,
+        capability: npt.ArrayLike,
+        **kwargs: Any,
+    ) -> Scenario:
+        """Build a scenario from plain arrays (actor names double as ids).
+
+        Parameters
+        ----------
+        name : str
+            Scenario identifier.
+        actors : sequence of str
+            Actor names.
+        issues : sequence of Issue or str
+            Issues; a bare string is an issue on a 0–100 scale.
+        positions, salience : array_like, shape (n_actors, n_issues)
+            A NaN position means the actor takes no position on that issue.
+        capability : array_like, shape (n_actors,) or (n_actors, n_issues)
+            Per actor, or per actor and issue.
+        **kwargs
+            Further :class:`Scenario` fields (events, outcomes, title, ...).
+        """
+        issue_objs = tuple(i if isinstance(i, Issue) else Issue(id=i, name=i) for i in issues)
+        pos = np.asarray(positions, dtype=float).reshape(len(actors), len(issue_objs))
+        sal = np.asarray(salience, dtype=float).reshape(len(actors), len(issue_objs))
+        cap = np.asarray(capability, dtype=float)
+        per_issue = cap.ndim == 2
+        actor_cap = cap.max(axis=1) if per_issue and cap.size else cap
+        actor_objs = tuple(
+            Actor(id=a, name=a, capability=float(actor_cap[i])) for i, a in enumerate(actors)
+        )
+        values: dict[tuple[str, str], Value] = {}
+        for i, a in enumerate(actors):
+            for j, iss in enumerate(issue_objs):
+                if np.isnan(pos[i, j]):
+                    continue
+                override = float(cap[i, j]) if per_issue and cap[i, j] != actor_cap[i] else None
+                values[(a, iss.id)] = Value(float(pos[i, j]), float(sal[i, j]), override)
+        return cls(name=name, actors=actor_objs, issues=issue_objs, values=values, **kwargs)
+
+    def evolve(self, **changes: Any) -> Scenario:
+        """Return a copy with the given fields replaced (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ validation
+
+    def problems(self) -> list[Problem]:
+        """Every problem with this scenario (empty when it is valid)."""
+        out: list[Problem] = []
+        if not self.actors:
+            out.append(Problem("actors", "the scenario has no actors"))
+        if not self.issues:
+            out.append(Problem("issues", "the scenario has no issues"))
+        out.extend(_duplicates("actors", [a.id for a in self.actors], "actor id"))
+        out.extend(_duplicates("actors", [a.name for a in self.actors], "actor name"))
+        out.extend(_duplicates("issues", [i.id for i in self.issues], "issue id"))
+        out.extend(_duplicates("events", [e.name for e in self.events], "event name"))
+        out.extend(_duplicates("branches", [b.name for b in self.branches], "branch name"))
+        out.extend(_duplicates("outcomes", [o.name for o in self.outcomes], "outcome name"))
+        for issue in self.issues:
+            out.extend(_issue_problems(issue))
+        for actor in self.actors:
+            where = f"actors[{actor.id}]"
+            if not actor.id:
+                out.append(Problem(f"{where}.id", "must not be empty"))
+            out.extend(_capability_problems(f"{where}.capability", actor.capability))
+        issues = {i.id: i for i in self.issues}
+        actor_ids = {a.id for a in self.actors}
+        for (a, i), v in self.values.items():
+            where = f"actors[{a}].positions[{i}]"
+            if a not in actor_ids:
+                out.append(Problem(where, f"unknown actor {a!r}"))
+            if i not in issues:
+                out.append(Problem(where, f"unknown issue {i!r}"))
+                continue
+            out.extend(_value_problems(where, v, issues[i]))
+        if self.actors and self.issues:
+            covered_actors = {a for a, _ in self.values}
+            covered_issues = {i for _, i in self.values}
+            out.extend(
+                Problem(f"actors[{a.id}].positions", "the actor takes no position on any issue")
+                for a in self.actors
+                if a.id not in covered_actors
+            )
+            out.extend(
+                Problem(f"issues[{i.id}]", "no actor takes a position on this issue")
+                for i in self.issues
+                if i.id not in covered_issues
+            )
+        for event in self.events:
+            where = f"events[{event.name}]"
+            if isinstance(event.round, bool) or not isinstance(event.round, int):
+                out.append(Problem(f"{where}.round", "must be a whole number"))
+            elif event.round < 1:
+                out.append(Problem(f"{where}.round", f"must be at least 1, got {event.round}"))
+            if not event.changes:
+                out.append(Problem(f"{where}.changes", "an event must change something"))
+            for k, ch in enumerate(event.changes):
+                out.extend(self._change_problems(f"{where}.changes[{k}]", ch, issues, actor_ids))
+        event_names = {e.name for e in self.events}
+        for branch in self.branches:
+            where = f"branches[{branch.name}]"
+            for k, ch in enumerate(branch.changes):
+                out.extend(self._change_problems(f"{where}.changes[{k}]", ch, issues, actor_ids))
+            out.extend(
+                Problem(f"{where}.drop_events[{k}]", f"unknown event {ev!r}")
+                for k, ev in enumerate(branch.drop_events)
+                if ev not in event_names
+            )
+            if not branch.changes and not branch.drop_events:
+                out.append(Problem(where, "a branch must change something or drop an event"))
+        for outcome in self.outcomes:
+            where = f"outcomes[{outcome.name}].when"
+            for b in outcome.bounds:
+                if b.issue not in issues:
+                    out.append(Problem(where, f"unknown issue {b.issue!r}"))
+                if not _finite(b.value):
+                    out.append(Problem(where, f"bound {b.value!r} is not a finite number"))
+        return out
+
+    def _change_problems(
+        self, where: str, ch: Change, issues: Mapping[str, Issue], actor_ids: set[str]
+    ) -> list[Problem]:
+        out: list[Problem] = []
+        if ch.actor not in actor_ids:
+            out.append(Problem(f"{where}.actor", f"unknown actor {ch.actor!r}"))
+        if ch.field not in CHANGE_FIELDS:
+            out.append(Problem(f"{where}.field", f"must be one of {', '.join(CHANGE_FIELDS)}"))
+            return out
+        if ch.issue is None:
+            if ch.field != "capability":
+                out.append(Problem(f"{where}.issue", f"a {ch.field} change needs an issue"))
+        elif ch.issue not in issues:
+            out.append(Problem(f"{where}.issue", f"unknown issue {ch.issue!r}"))
+            return out
+        if not _finite(ch.value):
+            out.append(Problem(f"{where}.{ch.field}", f"{ch.value!r} is not a finite number"))
+        elif ch.field == "position" and ch.issue is not None:
+            issue = issues[ch.issue]
+            if not issue.contains(ch.value):
+                out.append(Problem(f"{where}.position", _outside(ch.value, issue.min, issue.max)))
+        elif ch.field == "salience" and not 0.0 <= ch.value <= 1.0:
+            out.append(Problem(f"{where}.salience", _outside(ch.value, 0, 1)))
+        elif ch.field == "capability" and ch.value < 0:
+            out.append(Problem(f"{where}.capability", f"must not be negative, got {ch.value}"))
+        return out
+
+    # ------------------------------------------------------------------ lookups
+
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        """Actor ids in order."""
+        return tuple(a.id for a in self.actors)
+
+    @property
+    def issue_ids(self) -> tuple[str, ...]:
+        """Issue ids in order."""
+        return tuple(i.id for i in self.issues)
+
+    @property
+    def n_actors(self) -> int:
+        """Number of actors."""
+        return len(self.actors)
+
+    @property
+    def n_issues(self) -> int:
+        """Number of issues."""
+        return len(self.issues)
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id (``KeyError`` if none)."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        """The issue with this id (``KeyError`` if none)."""
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise KeyError(issue_id)
+
+    def branch(self, name: str) -> Branch:
+        """The branch with this name (``KeyError`` if none)."""
+        for b in self.branches:
+            if b.name == name:
+                return b
+        raise KeyError(name)
+
+    # ------------------------------------------------------------------ array views
+
+    @cached_property
+    def has_position(self) -> BoolArray:
+        """``(n_actors, n_issues)``: whether the actor takes a position on the issue."""
+        mask = np.zeros((self.n_actors, self.n_issues), dtype=bool)
+        for a, i in self.values:
+            mask[self._actor_index[a], self._issue_index[i]] = True
+        mask.flags.writeable = False
+        return mask
+
+    @cached_property
+    def positions(self) -> FloatArray:
+        """``(n_actors, n_issues)`` positions; the issue's midpoint where none is taken."""
+        out = np.tile(np.array([i.midpoint for i in self.issues], dtype=float), (self.n_actors, 1))
+        for (a, i), v in self.values.items():
+            out[self._actor_index[a], self._issue_index[i]] = v.position
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def salience(self) -> FloatArray:
+        """``(n_actors, n_issues)`` saliences in [0, 1]; 0 where no position is taken."""
+        out = np.zeros((self.n_actors, self.n_issues), dtype=float)
+        for (a, i), v in self.values.items():
+            out[self._actor_index[a], self._issue_index[i]] = v.salience
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def capability(self) -> FloatArray:
+        """``(n_actors, n_issues)`` capabilities, per-issue overrides applied."""
+        out = np.repeat(
+            np.array([a.capability for a in self.actors], dtype=float)[:, None],
+            self.n_issues,
+            axis=1,
+        )
+        for (a, i), v in self.values.items():
+            if v.capability is not None:
+                out[self._actor_index[a], self._issue_index[i]] = v.capability
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def scale(self) -> FloatArray:
+        """``(n_issues, 2)``: each issue's ``[min, max]``."""
+        out = np.array([[i.min, i.max] for i in self.issues], dtype=float).reshape(-1, 2)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def _actor_index(self) -> dict[str, int]:
+        return {a.id: k for k, a in enumerate(self.actors)}
+
+    @cached_property
+    def _issue_index(self) -> dict[str, int]:
+        return {i.id: k for k, i in enumerate(self.issues)}
+
+    def actor_index(self, actor_id: str) -> int:
+        """Row of this actor in the array views."""
+        return self._actor_index[actor_id]
+
+    def issue_index(self, issue_id: str) -> int:
+        """Column of this issue in the array views."""
+        return self._issue_index[issue_id]
+
+    # ------------------------------------------------------------------ what-ifs
+
+    def apply(self, changes: Iterable[Change]) -> Scenario:
+        """Return the scenario with the changes made (in order; later ones win)."""
+        actors = {a.id: a for a in self.actors}
+        values = dict(self.values)
+        for ch in changes:
+            if ch.field == "capability" and ch.issue is None:
+                actors[ch.actor] = dataclasses.replace(actors[ch.actor], capability=ch.value)
+                continue
+            assert ch.issue is not None
+            key = (ch.actor, ch.issue)
+            current = values.get(key)
+            if current is None:
+                issue = self.issue(ch.issue)
+                current = Value(position=issue.midpoint, salience=0.0)
+            if ch.field == "position":
+                values[key] = dataclasses.replace(current, position=ch.value)
+            elif ch.field == "salience":
+                values[key] = dataclasses.replace(current, salience=ch.value)
+            else:
+                values[key] = dataclasses.replace(current, capability=ch.value)
+        return self.evolve(actors=tuple(actors[a.id] for a in self.actors), values=values)
+
+    def with_branch(self, name: str | None) -> Scenario:
+        """Return the scenario as the branch would have it (``None``: unchanged).
+
+        The branch's changes are made from the start and its dropped events removed.
+        """
+        if name is None:
+            return self
+        try:
+            branch = self.branch(name)
+        except KeyError:
+            known = ", ".join(b.name for b in self.branches) or "none"
+            raise InvalidInputError(
+                [Problem("branch", f"unknown branch {name!r} (this scenario has: {known})")]
+            ) from None
+        kept = tuple(e for e in self.events if e.name not in branch.drop_events)
+        return self.apply(branch.changes).evolve(events=kept)
+
+    def events_at(self, round_: int) -> tuple[Event, ...]:
+        """Events that happen at the given round, in file order."""
+        return tuple(e for e in self.events if e.round == round_)
+
+    def at_round(self, round_: int) -> Scenario:
+        """The scenario with every event up to and including ``round_`` applied."""
+        changes = [ch for e in self.events if e.round <= round_ for ch in e.changes]
+        return self.apply(changes) if changes else self
+
+    def classify(self, positions: Mapping[str, float]) -> str | None:
+        """Name of the first outcome whose conditions the positions meet (``None`` if none)."""
+        for outcome in self.outcomes:
+            if outcome.matches(positions):
+                return outcome.name
+        return None
+
+
+def _outside(x: float, lo: float, hi: float) -> str:
+    return f"{_number_text(x)} is outside [{_number_text(lo)}, {_number_text(hi)}]"
+
+
+def _duplicates(where: str, names: Sequence[str], what: str) -> list[Problem]:
+    seen: set[str] = set()
+    out: list[Problem] = []
+    for n in names:
+        if n in seen:
+            out.append(Problem(f"{where}[{n}]", f"duplicate {what} {n!r}"))
+        seen.add(n)
+    return out
+
+
+def _capability_problems(where: str, c: float) -> list[Problem]:
+    if not _finite(c):
+        return [Problem(where, f"{c!r} is not a finite number")]
+    if c < 0:
+        return [Problem(where, f"must not be negative, got {_number_text(c)}")]
+    return []
+
+
+def _issue_problems(issue: Issue) -> list[Problem]:
+    where = f"issues[{issue.id}]"
+    out: list[Problem] = []
+    if not issue.id:
+        out.append(Problem(f"{where}.id", "must not be empty"))
+    for end in ("min", "max"):
+        if not _finite(getattr(issue, end)):
+            out.append(Problem(f"{where}.{end}", f"{getattr(issue, end)!r} is not a finite number"))
+    if out:
+        return out
+    if not issue.min < issue.max:
+        out.append(
+            Problem(
+                f"{where}.max",
+                f"must be greater than min ({_number_text(issue.min)}), "
+                f"got {_number_text(issue.max)}",
+            )
+        )
+        return out
+    if issue.status_quo is not None:
+        if not _finite(issue.status_quo):
+            out.append(Problem(f"{where}.status_quo", "is not a finite number"))
+        elif not issue.contains(issue.status_quo):
+            out.append(
+                Problem(f"{where}.status_quo", _outside(issue.status_quo, issue.min, issue.max))
+            )
+    for p in issue.points:
+        if not _finite(p.value) or not issue.contains(p.value):
+            out.append(
+                Problem(f"{where}.points[{p.value}]", _outside(p.value, issue.min, issue.max))
+            )
+    return out
+
+
+def _value_problems(where: str, v: Value, issue: Issue) -> list[Problem]:
+    out: list[Problem] = []
+    if not _finite(v.position):
+        out.append(Problem(f"{where}.position", f"{v.position!r} is not a finite number"))
+    elif _finite(issue.min) and _finite(issue.max) and not issue.contains(v.position):
+        out.append(Problem(f"{where}.position", _outside(v.position, issue.min, issue.max)))
+    if not _finite(v.salience):
+        out.append(Problem(f"{where}.salience", f"{v.salience!r} is not a finite number"))
+    elif not 0.0 <= v.salience <= 1.0:
+        out.append(Problem(f"{where}.salience", _outside(v.salience, 0, 1)))
+    if v.capability is not None:
+        out.extend(_capability_problems(f"{where}.capability", v.capability))
+    return out
