@@ -9,24 +9,60 @@ beyond the domain.
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from stratagem._version import __version__
-from stratagem.catalog import DEFAULT_SCENARIO, embedded_names, load
 from stratagem.errors import InvalidInputError, Problem, StratagemError
-from stratagem.results import Forecast, IssueForecast
-from stratagem.scenario import (
-    Actor,
-    Bound,
-    Branch,
-    Change,
-    Event,
-    Issue,
-    Outcome,
-    ScalePoint,
-    Scenario,
-    Value,
-)
+
+if TYPE_CHECKING:
+    from stratagem.catalog import DEFAULT_SCENARIO, embedded_names, load
+    from stratagem.results import Forecast, IssueForecast
+    from stratagem.scenario import (
+        Actor,
+        Bound,
+        Branch,
+        Change,
+        Event,
+        Issue,
+        Outcome,
+        ScalePoint,
+        Scenario,
+        Value,
+    )
+
+# Names re-exported lazily, so that `import stratagem` (and `stratagem --help`) does not
+# pay for numpy until something numeric is used.
+_LAZY = {
+    "DEFAULT_SCENARIO": "stratagem.catalog",
+    "embedded_names": "stratagem.catalog",
+    "load": "stratagem.catalog",
+    "Forecast": "stratagem.results",
+    "IssueForecast": "stratagem.results",
+    **dict.fromkeys(
+        (
+            "Actor",
+            "Bound",
+            "Branch",
+            "Change",
+            "Event",
+            "Issue",
+            "Outcome",
+            "ScalePoint",
+            "Scenario",
+            "Value",
+        ),
+        "stratagem.scenario",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stratagem' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "DEFAULT_SCENARIO",

@@ -40,6 +40,9 @@ class IssueForecast:
         object.__setattr__(self, "forecast", float(self.forecast))
         object.__setattr__(self, "details", _freeze(self.details))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (IssueForecast, (self.forecast, dict(self.details)))
+
 
 @dataclass(frozen=True)
 class Forecast:
@@ -81,6 +84,23 @@ class Forecast:
         object.__setattr__(self, "params", _freeze(self.params))
         object.__setattr__(self, "issues", _freeze(self.issues))
         object.__setattr__(self, "details", _freeze(self.details))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # mapping proxies do not pickle: rebuild from plain dictionaries
+        return (
+            Forecast,
+            (
+                self.model,
+                self.scenario,
+                dict(self.params),
+                self.seed,
+                dict(self.issues),
+                self.outcome,
+                self.branch,
+                dict(self.details),
+                self.version,
+            ),
+        )
 
     def positions(self) -> dict[str, float]:
         """The forecast position per issue id."""

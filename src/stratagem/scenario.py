@@ -348,6 +348,13 @@ class Scenario:
         if problems:
             raise InvalidInputError(problems)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # mapping proxies do not pickle: rebuild from plain fields (and validate again)
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        state["values"] = dict(self.values)
+        state["model_params"] = {k: dict(v) for k, v in self.model_params.items()}
+        return (_rebuild_scenario, (state,))
+
     # ------------------------------------------------------------------ construction
 
     @classmethod
@@ -651,7 +658,8 @@ class Scenario:
                 [Problem("branch", f"unknown branch {name!r} (this scenario has: {known})")]
             ) from None
         kept = tuple(e for e in self.events if e.name not in branch.drop_events)
-        return self.apply(branch.changes).evolve(events=kept)
+        # the branch is now the world; other branches were written against the base case
+        return self.apply(branch.changes).evolve(events=kept, branches=())
 
     def events_at(self, round_: int) -> tuple[Event, ...]:
         """Events that happen at the given round, in file order."""
@@ -668,6 +676,10 @@ class Scenario:
             if outcome.matches(positions):
                 return outcome.name
         return None
+
+
+def _rebuild_scenario(state: dict[str, Any]) -> Scenario:
+    return Scenario(**state)
 
 
 def _outside(x: float, lo: float, hi: float) -> str:

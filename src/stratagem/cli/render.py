@@ -22,6 +22,8 @@ def print_forecasts(
 ) -> None:
     """Print the actors' starting positions, then the forecast per issue and model."""
     console = Console(soft_wrap=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 120)  # piped output: do not squeeze to 80 columns
     start = scenario.with_branch(branch)
     title = scenario.title or scenario.name
     if branch:
@@ -38,7 +40,7 @@ def print_forecasts(
                 cells.append(f"{_num(start.positions[k, j])} / {start.salience[k, j]:.2f}")
             else:
                 cells.append("—")
-        actors.add_row(actor.name, _num(actor.capability), *cells)
+        actors.add_row(actor.id, _num(actor.capability), *cells)
     console.print(actors)
     if start.events:
         console.print(

@@ -203,12 +203,12 @@ def write_decide(scenario: Scenario) -> str:
     """
     cap = scenario.capability
     problems = []
-    for a, i in scenario.values:
-        power = float(cap[scenario.actor_index(a), scenario.issue_index(i)])
+    for actor_id, issue_id in scenario.values:
+        power = float(cap[scenario.actor_index(actor_id), scenario.issue_index(issue_id)])
         if not 0.0 <= power <= 1.0:
             problems.append(
                 Problem(
-                    f"actors[{a}].positions[{i}].capability",
+                    f"actors[{actor_id}].positions[{issue_id}].capability",
                     f"decide powers are in [0, 1], got {power:g}",
                 )
             )

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from stratagem.errors import InvalidInputError, Problem
 from stratagem.io._common import Collector
 from stratagem.scenario import (
     CHANGE_FIELDS,
@@ -192,12 +193,11 @@ class _Reader:
                 value = self.value(raw, vpath)
                 if value is not None:
                     values[(aid, str(issue_id))] = value
-        if cap is None:
-            return None
         return Actor(
             id=aid,
             name=self.text(m, "name", f"{path}.name", aid),
-            capability=cap,
+            # a missing or mistyped capability is already reported; 0 avoids a cascade
+            capability=0.0 if cap is None else cap,
             note=self.text(m, "note", f"{path}.note"),
             source=self.text(m, "source", f"{path}.source"),
         )
@@ -333,10 +333,19 @@ def from_document(doc: Any, collector: Collector, line_of: LineOf = _no_line) ->
         If anything is missing, mistyped or invalid.
     """
     r = _Reader(collector, line_of)
-    top = r.mapping(doc, "document")
-    if top is None:
-        collector.add("document", "is not a stratagem scenario (expected a mapping at the top)")
-        return collector.build(_never)
+    if not isinstance(doc, Mapping):
+        raise InvalidInputError(
+            [
+                Problem(
+                    "document",
+                    "is not a stratagem scenario (expected a mapping at the top, "
+                    f"got {type(doc).__name__})",
+                    1,
+                    collector.source,
+                )
+            ]
+        )
+    top = doc
     r.check_keys(top, _TOP, "")
     version = top.get("stratagem", FORMAT_VERSION)
     if version != FORMAT_VERSION:
@@ -385,10 +394,6 @@ def from_document(doc: Any, collector: Collector, line_of: LineOf = _no_line) ->
         )
 
     return collector.build(make)
-
-
-def _never() -> Scenario:
-    raise AssertionError("unreachable: problems were recorded")
 
 
 def _plain(value: Any) -> Any:

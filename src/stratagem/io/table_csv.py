@@ -82,7 +82,7 @@ def looks_like_table(text: str) -> bool:
     if not rows:
         return False
     roles = [_role(h) for h in rows[0]]
-    wide = any(":" in h for h in rows[0])
+    wide = any(re.fullmatch(r".+:\s*(position|salience)", h, re.IGNORECASE) for h in rows[0])
     return wide or {"capability", "position", "salience"} <= set(roles)
 
 
@@ -103,7 +103,7 @@ def read_table(text: str, source: str = "<csv>") -> Scenario:
     if not rows:
         raise InvalidInputError([Problem("file", "is empty", None, source)])
     header = rows[0]
-    if any(":" in h for h in header):
+    if any(re.fullmatch(r".+:\s*(position|salience)", h, re.IGNORECASE) for h in header):
         columns = _wide_columns(header, c, lines[0])
     else:
         columns = _classic_columns(header, c, lines[0], source)
@@ -141,7 +141,7 @@ def read_table(text: str, source: str = "<csv>") -> Scenario:
         cap = parse_number(cap_text)
         if cap is None:
             c.add(f"{path}.capability", f"{cap_text!r} is not a number", line)
-            cap = math.nan
+            cap = 0.0  # reported already; a placeholder avoids cascading problems
         actors.append(
             Actor(
                 id=aid,
