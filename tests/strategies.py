@@ -34,8 +34,7 @@ def scenarios(
     n_actors = draw(st.integers(min_actors, max_actors))
     actor_ids = draw(st.lists(_IDS, min_size=n_actors, max_size=n_actors, unique=True))
     actors = [
-        Actor(id=a, name=a.title() + "!", capability=draw(st.floats(0.01, 100)))
-        for a in actor_ids
+        Actor(id=a, name=a.title() + "!", capability=draw(st.floats(0.01, 100))) for a in actor_ids
     ]
     values: dict[tuple[str, str], Value] = {}
     for k, a in enumerate(actor_ids):

@@ -37,8 +37,12 @@ def test_ktab_csv_files(shared_data: Path) -> None:
     with_comma = io.read(shared_data / "ktab" / "dummyData_3Dim.csv")
     no_comma = io.read(shared_data / "ktab" / "dummyData_3Dim-no-final-comma.csv")
     np.testing.assert_array_equal(with_comma.positions, no_comma.positions)
-    for name, n in (("dummyData-a040.csv", 40), ("dummyData-a080.csv", 80),
-                    ("dummyData-a160.csv", 160), ("dummyData_6Dim.csv", 27)):
+    for name, n in (
+        ("dummyData-a040.csv", 40),
+        ("dummyData-a080.csv", 80),
+        ("dummyData-a160.csv", 160),
+        ("dummyData_6Dim.csv", 27),
+    ):
         assert io.read(shared_data / "ktab" / name).n_actors == n
 
 
@@ -47,8 +51,10 @@ def test_ktab_xml_with_empty_coordinate_names_the_element(shared_data: Path) -> 
     with pytest.raises(InvalidInputError) as exc:
         io.read(path)
     assert located(exc) == [
-        f"{path}:32: actors[Alice].positions[FirstDim].position: "
-        "the XML element <dCoord> has no text"
+        (
+            f"{path}:32: actors[Alice].positions[FirstDim].position: "
+            "the XML element <dCoord> has no text"
+        )
     ]
 
 
@@ -77,8 +83,10 @@ def test_decide_file_with_errors_reports_all(shared_data: Path) -> None:
         io.read(path)
     assert located(exc) == [
         f"{path}:86: actors[Russia].positions[Control].position: 160 is outside [0, 100]",
-        f"{path}:87: actors[China India].positions[Control].capability: "
-        "must not be negative, got -0.247",
+        (
+            f"{path}:87: actors[China India].positions[Control].capability: "
+            "must not be negative, got -0.247"
+        ),
     ]
 
 
@@ -119,15 +127,19 @@ events:
 """
     with pytest.raises(InvalidInputError) as exc:
         io.read_text(text, "bad.yaml")
-    assert sorted(located(exc)) == sorted([
-        "bad.yaml:6: actors[a].capability: must not be negative, got -2",
-        "bad.yaml:8: actors[a].positions[x].position: 12 is outside [0, 10]",
-        "bad.yaml:10: actors[b].capability: must be a number, got 'lots'",
-        "bad.yaml:11: actors[b].colour: unknown field (expected one of: capability, id, name, "
-        "note, positions, source)",
-        "bad.yaml:13: actors[b].positions[x].salience: 2 is outside [0, 1]",
-        "bad.yaml:18: events[e].changes[0].actor: unknown actor 'c'",
-    ])
+    assert sorted(located(exc)) == sorted(
+        [
+            "bad.yaml:6: actors[a].capability: must not be negative, got -2",
+            "bad.yaml:8: actors[a].positions[x].position: 12 is outside [0, 10]",
+            "bad.yaml:10: actors[b].capability: must be a number, got 'lots'",
+            (
+                "bad.yaml:11: actors[b].colour: unknown field (expected one of: "
+                "capability, id, name, note, positions, source)"
+            ),
+            "bad.yaml:13: actors[b].positions[x].salience: 2 is outside [0, 1]",
+            "bad.yaml:18: events[e].changes[0].actor: unknown actor 'c'",
+        ]
+    )
 
 
 def test_yaml_syntax_error_has_line() -> None:

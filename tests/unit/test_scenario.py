@@ -196,7 +196,7 @@ def test_default_case_encodes_the_article() -> None:
     assert len(sc.actors) == 8
     assert [e.round for e in sc.events] == [1, 2, 4]
     assert {b.name for b in sc.branches} == {"western-movement-rises", "no-strike"}
-    assert [o.name for o in sc.outcomes][0] == "open war"
+    assert next(o.name for o in sc.outcomes) == "open war"
     # every value keeps its reason and the sentence it rests on
     for v in sc.values.values():
         assert v.note

@@ -273,6 +273,7 @@ register(
         summary="Nothing changes: the status quo given in the scenario.",
         function=_status_quo,
         needs_salience=False,
+        uses_positions=False,
         requires=_needs_status_quo,
         citation="the reference point of Thomson et al. 2006",
     )

@@ -147,6 +147,9 @@ class ModelSpec:
         Whether it runs in rounds (and so applies the scenario's events).
     needs_salience : bool
         Whether salience enters the computation.
+    uses_positions : bool
+        Whether the forecast is built from the actors' positions (so a one-actor
+        scenario forecasts that actor's position); ``False`` for the status quo.
     citation : str
         Where the model is published.
     requires : callable, optional
@@ -160,6 +163,7 @@ class ModelSpec:
     stochastic: bool = False
     dynamic: bool = False
     needs_salience: bool = True
+    uses_positions: bool = True
     citation: str = ""
     requires: Callable[[Scenario], str | None] | None = None
 

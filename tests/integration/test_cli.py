@@ -1,0 +1,264 @@
+"""End-to-end tests of the command line, through a subprocess like a user would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import stratagem
+from stratagem import io
+from stratagem.catalog import embedded_names
+
+EXE = Path(sys.executable).with_name("stratagem")
+
+
+def cli(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "stratagem"]
+    return subprocess.run(
+        [*command, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int) -> None:
+    assert result.returncode == code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stdout
+
+
+def test_run_default_prints_positions_and_forecasts() -> None:
+    result = cli("run")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for needle in (
+        "starting positions",
+        "iraq_order",
+        "iran_influence",
+        "escalation",
+        "compromise",
+        "weighted-median",
+        "condorcet",
+        "status-quo",
+        "outcome",
+    ):
+        assert needle in out
+
+
+def test_run_json_layout_matches_the_library() -> None:
+    result = cli("run", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["scenario"] == "iraq-2020"
+    models = [f["model"] for f in doc["forecasts"]]
+    assert models == ["compromise", "weighted-median", "condorcet", "status-quo"]
+    scenario = stratagem.load()
+    for f in doc["forecasts"]:
+        assert set(f) >= {"model", "params", "seed", "version", "issues"}
+        expected = stratagem.run(scenario, f["model"]).positions()
+        assert {k: v["forecast"] for k, v in f["issues"].items()} == expected
+
+
+def test_run_models_branch_and_set() -> None:
+    result = cli(
+        "run",
+        "iraq-2020",
+        "-m",
+        "weighted-median",
+        "--branch",
+        "western-movement-rises",
+        "--set",
+        "tie_break=lowest",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    (f,) = json.loads(result.stdout)["forecasts"]
+    assert f["params"]["tie_break"] == "lowest"
+    assert f["branch"] == "western-movement-rises"
+    scoped = cli(
+        "run", "-m", "compromise", "-m", "condorcet", "--set", "condorcet.weights=equal", "--json"
+    )
+    params = {f["model"]: f["params"] for f in json.loads(scoped.stdout)["forecasts"]}
+    assert params == {
+        "compromise": {"weights": "capability-salience"},
+        "condorcet": {"weights": "equal", "tie_break": "midpoint"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--set", "nope=1"), "unknown parameter 'nope'"),
+        (("-m", "compromise", "--set", "weights=heavy"), "not one of"),
+        (
+            (
+                "-m",
+                "magic",
+            ),
+            "unknown model 'magic'",
+        ),
+        (("--set", "novalue"), "expected KEY=VALUE"),
+    ],
+)
+def test_usage_errors_exit_2_listing_valid_choices(args: tuple[str, ...], message: str) -> None:
+    result = cli("run", *args)
+    assert_clean_failure(result, 2)
+    assert message in result.stderr
+
+
+def test_run_reads_stdin_and_writes_out_dir(tmp_path: Path, shared_data: Path) -> None:
+    text = (shared_data / "eum" / "emission-standards.txt").read_text(encoding="utf-8-sig")
+    result = cli("run", "-", "-m", "compromise", "--json", "--out", str(tmp_path / "o"), stdin=text)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["forecasts"][0]["issues"]["issue"]["forecast"] == pytest.approx(7.39, abs=1e-4)
+    assert json.loads((tmp_path / "o" / "forecast.json").read_text()) == doc
+
+
+def test_run_a_ktab_file(shared_data: Path) -> None:
+    result = cli("run", str(shared_data / "ktab" / "SOE-Pol-Comp.csv"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert "skipping model status-quo" in result.stderr
+    assert len(json.loads(result.stdout)["forecasts"]) == 3
+
+
+BAD_FILES = [
+    (
+        "decide/copenhagen_with_errors.csv",
+        [
+            "copenhagen_with_errors.csv:86: actors[Russia]",
+            "copenhagen_with_errors.csv:87: actors[China India]",
+        ],
+    ),
+    (
+        "ktab/smpExample.xml",
+        [
+            (
+                "smpExample.xml:32: actors[Alice].positions[FirstDim].position: "
+                "the XML element <dCoord> has no text"
+            )
+        ],
+    ),
+    ("deu/deu3-1996-2005.tsv", ["deu3-1996-2005.tsv:1: file: is not a tsv scenario table"]),
+]
+
+
+@pytest.mark.parametrize(("rel", "messages"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_every_bad_shipped_file_exits_3_with_located_messages(
+    shared_data: Path, rel: str, messages: list[str], command: str
+) -> None:
+    result = cli(command, str(shared_data / rel))
+    assert_clean_failure(result, 3)
+    for m in messages:
+        assert m in result.stderr
+    assert result.stdout == ""
+
+
+def test_every_shipped_scenario_file_validates(shared_data: Path) -> None:
+    bad = {b[0] for b in BAD_FILES}
+    files = [
+        p
+        for p in sorted(shared_data.rglob("*"))
+        if p.suffix in (".csv", ".txt", ".xml")
+        and not p.name.startswith("20170530_ref")
+        and str(p.relative_to(shared_data)) not in bad
+    ]
+    assert len(files) >= 15
+    for path in files:
+        result = cli("validate", str(path))
+        assert result.returncode == 0, (path, result.stderr)
+        assert ": ok — " in result.stdout
+
+
+def test_validate_yaml_with_many_problems(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "name: bad\nissues:\n  - {id: x, min: 0, max: 1}\nactors:\n"
+        "  - {id: a, capability: -1, positions: {x: {position: 3, salience: 0.5}}}\n"
+    )
+    result = cli("validate", str(path))
+    assert_clean_failure(result, 3)
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"{path}:5: actors[a].capability: must not be negative, got -1",
+        f"{path}:5: actors[a].positions[x].position: 3 is outside [0, 1]",
+    ]
+
+
+def test_unknown_scenario_name_exits_3() -> None:
+    result = cli("run", "no-such-case")
+    assert_clean_failure(result, 3)
+    assert "neither a file nor an embedded scenario" in result.stderr
+
+
+def test_unknown_branch_exits_3() -> None:
+    result = cli("run", "--branch", "peace")
+    assert_clean_failure(result, 3)
+    assert "unknown branch 'peace'" in result.stderr
+
+
+def test_convert_between_formats(tmp_path: Path, shared_data: Path) -> None:
+    json_path = tmp_path / "iraq.json"
+    assert cli("convert", "iraq-2020", str(json_path)).returncode == 0
+    assert io.read(json_path) == stratagem.load()
+    lossy = cli("convert", "iraq-2020", str(tmp_path / "iraq.csv"))
+    assert_clean_failure(lossy, 3)
+    assert "use --lossy" in lossy.stderr
+    assert not (tmp_path / "iraq.csv").exists()
+    ok = cli("convert", "iraq-2020", str(tmp_path / "iraq.csv"), "--lossy")
+    assert ok.returncode == 0
+    assert "dropped" in ok.stderr
+    back = io.read(tmp_path / "iraq.csv")
+    assert back.positions.tolist() == stratagem.load().positions.tolist()
+    cannot = cli("convert", "iraq-2020", str(tmp_path / "iraq.xml"), "--lossy")
+    assert_clean_failure(cannot, 3)
+    assert "saliences summing to at most 100%" in cannot.stderr
+    ktab = cli("convert", str(shared_data / "ktab" / "dummyData_3Dim.csv"), "-", "--to", "yaml")
+    assert ktab.returncode == 0
+    assert "SActor-00" in ktab.stdout
+    decide_out = tmp_path / "sample.txt"
+    assert cli("convert", "toll-debate", str(decide_out), "--to", "decide").returncode == 0
+    assert io.read(decide_out).n_issues == 6
+
+
+def test_convert_to_stdout_needs_a_format() -> None:
+    assert_clean_failure(cli("convert", "iraq-2020", "-"), 2)
+
+
+def test_scenarios_models_schema() -> None:
+    listed = cli("scenarios")
+    assert listed.returncode == 0
+    for name in embedded_names():
+        assert name in listed.stdout
+    assert "iraq-2020 (default)" in listed.stdout
+    models = cli("models")
+    assert "compromise" in models.stdout
+    assert "tie_break=midpoint" in models.stdout
+    schema = json.loads(cli("schema").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for name in embedded_names():
+        doc = json.loads(io.write_text(stratagem.load(name), "json"))
+        jsonschema.validate(doc, schema)
+
+
+def test_help_does_not_import_numpy() -> None:
+    """`stratagem --help` must start fast: the CLI imports heavy modules lazily."""
+    code = (
+        "import sys; import stratagem.cli.main as m; "
+        "print(sorted(k for k in ('numpy', 'ruamel', 'rich') if k in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert cli("--help").returncode == 0
