@@ -103,10 +103,19 @@ def issue_weights(scenario: Scenario, weights: str) -> FloatArray:
 
 def weighted_mean(x: FloatArray, w: FloatArray) -> float:
     """Weighted mean of ``x``; the plain mean when the weights sum to zero."""
-    total = float(w.sum())
-    if total <= 0.0:
+    top = float(w.max()) if w.size else 0.0
+    if top <= 0.0:
         return float(x.mean())
-    return float(np.dot(w, x) / total)
+    wn = w / top  # rescaled so that tiny (subnormal) weights do not lose precision
+    mean = float(np.dot(wn, x) / wn.sum())
+    # a convex combination lies within the data; clip the last-ulp rounding
+    return min(max(mean, float(x.min())), float(x.max()))
+
+
+def _normalised(w: FloatArray) -> FloatArray:
+    """Weights scaled to a maximum of 1 (equal weights if all are zero)."""
+    top = float(w.max()) if w.size else 0.0
+    return np.ones_like(w) if top <= 0.0 else w / top
 
 
 def _tie(values: FloatArray, rule: str) -> float:
@@ -128,8 +137,7 @@ def weighted_median(x: FloatArray, w: FloatArray, tie_break: str = "midpoint") -
         Choice when the cumulative weight equals half exactly at a position, so that
         every point up to the next heavier position is a median.
     """
-    if float(w.sum()) <= 0.0:
-        w = np.ones_like(x)
+    w = _normalised(w)
     order = np.argsort(x, kind="stable")
     xs, ws = x[order], w[order]
     # collapse equal positions so that a tie is between distinct positions
@@ -154,8 +162,7 @@ def condorcet_median(x: FloatArray, w: FloatArray, tie_break: str = "midpoint") 
     tie_break : {"midpoint", "lowest", "highest"}
         Choice among positions whose aggregate votes are equal.
     """
-    if float(w.sum()) <= 0.0:
-        w = np.ones_like(x)
+    w = _normalised(w)
     cost = _weighted_distance_sums(x, w)
     best = cost.min()
     tied = np.unique(x[cost <= best + 1e-12 * max(1.0, abs(best))])
