@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 import stratagem
+import stratagem.models
 from stratagem import io
 from stratagem.catalog import embedded_names
 
@@ -62,7 +63,7 @@ def test_run_json_layout_matches_the_library() -> None:
     doc = json.loads(result.stdout)
     assert doc["scenario"] == "iraq-2020"
     models = [f["model"] for f in doc["forecasts"]]
-    assert models == ["compromise", "weighted-median", "condorcet", "status-quo"]
+    assert models == list(stratagem.models.names())
     scenario = stratagem.load()
     for f in doc["forecasts"]:
         assert set(f) >= {"model", "params", "seed", "version", "issues"}
@@ -130,7 +131,8 @@ def test_run_a_ktab_file(shared_data: Path) -> None:
     result = cli("run", str(shared_data / "ktab" / "SOE-Pol-Comp.csv"), "--json")
     assert result.returncode == 0, result.stderr
     assert "skipping model status-quo" in result.stderr
-    assert len(json.loads(result.stdout)["forecasts"]) == 3
+    applicable = [m for m in stratagem.models.specs() if m.name != "status-quo"]
+    assert len(json.loads(result.stdout)["forecasts"]) == len(applicable)
 
 
 BAD_FILES = [
@@ -262,3 +264,42 @@ def test_help_does_not_import_numpy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert cli("--help").returncode == 0
+
+
+def test_eum_json_has_trajectories_and_presets(shared_data: Path) -> None:
+    path = shared_data / "eum" / "emission-standards.txt"
+    result = cli(
+        "run",
+        str(path),
+        "--model",
+        "eum",
+        "--set",
+        "preset=scholz-table",
+        "--set",
+        "rounds=20",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    (f,) = json.loads(result.stdout)["forecasts"]
+    assert f["params"]["preset"] == "scholz-table"
+    assert f["params"]["rounds"] == 20
+    issue = f["issues"]["emission-standards"]
+    assert len(issue["median_by_round"]) == 21
+    assert issue["median_by_round"][1] == pytest.approx(8.416, abs=1e-3)
+    assert issue["mean_by_round"][0] == pytest.approx(7.39, abs=1e-4)
+    assert issue["stop_rule"] == "rounds"
+
+
+def test_explain_eum_in_words() -> None:
+    result = cli("explain", "eu-emissions-1994", "--model", "eum", "--set", "preset=scholz-table")
+    assert result.returncode == 0, result.stderr
+    assert "Belgium compromises with France: 7.0 → 8.42" in result.stdout
+    assert "Luxembourg loses a confrontation with Belgium: 4.0 → 7.0" in result.stdout
+    round3 = cli("explain", "--model", "eum", "--round", "3", "--issue", "escalation")
+    assert round3.returncode == 0, round3.stderr
+    assert round3.stdout.startswith("escalation, round 3")
+    static = cli("explain", "--model", "compromise")
+    assert_clean_failure(static, 2)
+    assert "no rounds to explain" in static.stderr
+    bad_issue = cli("explain", "--model", "eum", "--issue", "nope")
+    assert_clean_failure(bad_issue, 2)

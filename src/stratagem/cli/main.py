@@ -157,6 +157,50 @@ def run(
 
 
 @cli.command()
+@click.argument("scenario", required=False)
+@click.option("--model", "-m", "model_name", required=True, help="A model that runs in rounds.")
+@click.option(
+    "--round", "-r", "round_", type=int, default=1, show_default=True, help="The round to explain."
+)
+@click.option(
+    "--issue", "-i", "issue_ids", multiple=True, help="Issue(s) to explain (default all)."
+)
+@click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
+@click.option("--seed", type=int, default=None, help="Seed for stochastic models.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Model parameter.")
+@_handles_errors
+def explain(
+    scenario: str | None,
+    model_name: str,
+    round_: int,
+    issue_ids: tuple[str, ...],
+    branch: str | None,
+    seed: int | None,
+    sets: tuple[str, ...],
+) -> None:
+    """Say in words what happens in a round of a model's run on SCENARIO."""
+    from stratagem import catalog, models
+
+    sc = catalog.load(scenario)
+    spec = models.get(model_name)
+    if spec.explain is None:
+        raise click.UsageError(
+            f"model {spec.name!r} has no rounds to explain; models that do: "
+            + ", ".join(m.name for m in models.specs() if m.explain is not None)
+        )
+    for issue_id in issue_ids:
+        if issue_id not in sc.issue_ids:
+            raise click.UsageError(
+                f"--issue {issue_id!r}: the scenario's issues are {', '.join(sc.issue_ids)}"
+            )
+    params = _parse_sets(sets, [spec])[spec.name]
+    forecast = spec.run(sc, params, seed=seed, branch=branch)
+    for issue_id in issue_ids or sc.issue_ids:
+        for line in spec.explain(forecast, issue_id, round_):
+            click.echo(line)
+
+
+@cli.command()
 @click.argument("file")
 @_handles_errors
 def validate(file: str) -> None:

@@ -6,6 +6,7 @@ Importing this package registers the built-in models.
 from __future__ import annotations
 
 from stratagem.models import baselines as baselines
+from stratagem.models import eum as eum
 from stratagem.models.registry import (
     ModelResult,
     ModelSpec,

@@ -154,6 +154,11 @@ class ModelSpec:
         Where the model is published.
     requires : callable, optional
         ``scenario -> reason or None``: why the model cannot run on a scenario.
+    explain : callable, optional
+        ``(forecast, issue id, round) -> lines``: the model's moves of a round in words.
+    presets : mapping of preset name to parameter values
+        Named parameter sets, chosen with the ``preset`` parameter (which the model
+        must declare); values given explicitly override the preset's.
     """
 
     name: str
@@ -166,6 +171,8 @@ class ModelSpec:
     uses_positions: bool = True
     citation: str = ""
     requires: Callable[[Scenario], str | None] | None = None
+    presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    explain: Callable[[Forecast, str, int], list[str]] | None = None
 
     def param(self, name: str) -> Param:
         """The declared parameter with this name."""
@@ -181,8 +188,12 @@ class ModelSpec:
     def resolve(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults updated with ``overrides`` (checked and converted)."""
         resolved: dict[str, Any] = {p.name: p.default for p in self.params}
-        for key, value in (overrides or {}).items():
-            resolved[key] = self.param(key).parse(value)
+        explicit = {key: self.param(key).parse(value) for key, value in (overrides or {}).items()}
+        if self.presets:
+            preset = explicit.get("preset", resolved.get("preset"))
+            for key, value in self.presets[str(preset)].items():
+                resolved[key] = self.param(key).parse(value)
+        resolved.update(explicit)
         return resolved
 
     def unavailable(self, scenario: Scenario) -> str | None:
