@@ -328,7 +328,7 @@ def _support_dense(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray
     dist = np.abs(x[:, :, None] - x[:, None, :])  # (B, k, a)
     # v[b,k,i,j] = w_k (|x_k - x_j| - |x_k - x_i|)
     v = w[:, :, None, None] * (dist[:, :, None, :] - dist[:, :, :, None])
-    support = np.clip(v, 0.0, None).sum(axis=1)
+    support = np.maximum(v, 0.0).sum(axis=1)
     total = np.abs(v).sum(axis=1)
     return support, total
 
@@ -375,20 +375,20 @@ def _probability(
         dist = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]  # (B, k, a)
         powered = dist ** r[:, :, None]
         v = w[:, :, None, None] * (powered[:, :, None, :] - powered[:, :, :, None])
-        support = np.clip(v, 0.0, None).sum(axis=1)
+        support = np.maximum(v, 0.0).sum(axis=1)
         # the sum of |votes| over every triple (k, a, b), as in Scholz's code
         everything = np.abs(v).sum(axis=(1, 2, 3))
         p = support / np.where(everything > 0, everything, 1.0)[:, None, None]
         return np.where(x[:, :, None] == x[:, None, :], 0.0, p)
     support, total = _support_dense(x, w) if n <= DENSE_LIMIT else _support_sorted(x, w)
     if rule == "net-vote":
-        support = np.clip(2.0 * support - total, 0.0, None)
+        support = np.maximum(2.0 * support - total, 0.0)
     safe = np.where(total > 0, total, 1.0)
     return np.where(total > 0, support / safe, 0.5)
 
 
 def _utility(base: FloatArray, r: FloatArray | float) -> FloatArray:
-    return 2.0 - 4.0 * np.clip(base, 0.0, None) ** r
+    return 2.0 - 4.0 * np.maximum(base, 0.0) ** r
 
 
 def _expected_utility(
@@ -447,6 +447,7 @@ def _round(
     s: FloatArray,
     delta: FloatArray,
     opts: EUMOptions,
+    mu_start: FloatArray,
 ) -> tuple[
     FloatArray,
     FloatArray,
@@ -460,7 +461,7 @@ def _round(
     """One round for a batch: new positions, exponents, chosen offers and relations."""
     b, n = x.shape
     w = c * s
-    mu = _median(x, w)[:, None, None]
+    mu = mu_start[:, None, None]
     xi, xj = x[:, :, None], x[:, None, :]
     s_j = s[:, None, :]
     dl = delta[:, None, None]
@@ -506,7 +507,8 @@ def _round(
         chosen_j = np.where(take, j, chosen_j)
         chosen_type = np.where(take, kind, chosen_type)
         decided |= take
-    picked = np.take_along_axis(target, chosen_j[:, :, None], axis=2)[:, :, 0]
+    rows, cols = np.indices((b, n))
+    picked = target[rows, cols, chosen_j]
     new_x = np.where(decided, picked, x)
     relation = np.full((b, n, n), NONE, dtype=np.int8)
     # relations as the challenge-plane regions, from each side's own pricing
@@ -517,8 +519,8 @@ def _round(
     negative = np.where(a_pos, -bt, -a)
     relation[opposite & (positive > negative + eps)] = COMPROMISE
     relation[opposite & (positive < negative - eps)] = CAPITULATION
-    eu_receiver = np.take_along_axis(a, chosen_j[:, :, None], axis=2)[:, :, 0]
-    eu_proposer = np.take_along_axis(bt, chosen_j[:, :, None], axis=2)[:, :, 0]
+    eu_receiver = a[rows, cols, chosen_j]
+    eu_proposer = bt[rows, cols, chosen_j]
     return new_x, r, chosen_type, chosen_j, eu_receiver, eu_proposer, mu[:, 0, 0], relation
 
 
@@ -579,10 +581,12 @@ def simulate(
     for rnd in range(1, opts.rounds + 1):
         if not active.any():
             break
+        mu_start = history_mu[-1]
         for e in events:
             if e.round == rnd:
                 target = {"position": x, "capability": c, "salience": s}[e.field]
                 target[active, e.actor] = e.value
+                mu_start = _median(x, c * s)
         if opts.range_rule == "positions":
             delta = np.maximum(delta, x.max(axis=1) - x.min(axis=1))
         movable = active & (delta > 0)
@@ -591,7 +595,9 @@ def simulate(
         relation = np.zeros((b, n, n), dtype=np.int8)
         if movable.any():
             idx = np.flatnonzero(movable)
-            nx, rr, kind, j, eu_i, eu_j, _mu, rel = _round(x[idx], c[idx], s[idx], delta[idx], opts)
+            nx, rr, kind, j, eu_i, eu_j, _mu, rel = _round(
+                x[idx], c[idx], s[idx], delta[idx], opts, mu_start[idx]
+            )
             new_x[idx], r[idx], relation[idx] = nx, rr, rel
             if record:
                 for row_pos, row in enumerate(idx):
