@@ -1,0 +1,1 @@
+"""Reports: matplotlib figures (headless) and a self-contained HTML report."""

@@ -1,0 +1,138 @@
+"""Figures with one consistent style; each actor keeps its colour across figures.
+
+All figures are drawn with matplotlib's headless Agg backend (no display needed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import matplotlib as mpl
+
+mpl.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from stratagem.results import Forecast
+    from stratagem.scenario import Scenario
+
+__all__ = ["actor_colours", "scenario_figure", "trajectory_figure"]
+
+STYLE: dict[str, Any] = {
+    "figure.dpi": 110,
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+}
+
+
+def actor_colours(actor_ids: Sequence[str]) -> dict[str, tuple[float, float, float, float]]:
+    """A stable colour per actor: the same actor gets the same colour in every figure."""
+    palette = plt.get_cmap("tab20" if len(actor_ids) > 10 else "tab10")
+    n = palette.N
+    return {a: palette(k % n) for k, a in enumerate(actor_ids)}
+
+
+def trajectory_figure(scenario: Scenario, forecast: Forecast, issue_id: str) -> Figure:
+    """Actor positions per round on one issue, the median and mean highlighted, events marked.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario the forecast was made on (for names, scale and events).
+    forecast : Forecast
+        A forecast of a model that runs in rounds (its details hold ``positions_by_round``).
+    issue_id : str
+        The issue to draw.
+    """
+    details = forecast.issues[issue_id].details
+    issue = scenario.issue(issue_id)
+    path = np.asarray(details["positions_by_round"], dtype=float)
+    rounds = np.arange(path.shape[0])
+    colours = actor_colours(scenario.actor_ids)
+    by_name = {a.name: a.id for a in scenario.actors}
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        for k, name in enumerate(details["actors"]):
+            ax.plot(
+                rounds,
+                path[:, k],
+                color=colours[by_name.get(name, name)],
+                lw=1.2,
+                alpha=0.8,
+                marker="o",
+                ms=2.5,
+                label=name,
+            )
+        if "median_by_round" in details:
+            ax.plot(rounds, details["median_by_round"], color="black", lw=2.6, label="median voter")
+        if "mean_by_round" in details:
+            ax.plot(
+                rounds,
+                details["mean_by_round"],
+                color="black",
+                lw=1.6,
+                ls="--",
+                label="weighted mean",
+            )
+        for event in scenario.events:
+            if event.round <= rounds[-1]:
+                ax.axvline(event.round - 0.5, color="grey", ls=":", lw=1)
+                ax.annotate(
+                    event.name,
+                    (event.round - 0.5, issue.max),
+                    rotation=90,
+                    va="top",
+                    ha="right",
+                    fontsize=7,
+                    color="grey",
+                )
+        ax.set_xlim(-0.2, max(1, rounds[-1]) + 0.2)
+        span = issue.max - issue.min
+        ax.set_ylim(issue.min - 0.03 * span, issue.max + 0.03 * span)
+        ax.set_xlabel("round")
+        ax.set_ylabel(issue.name)
+        ax.set_title(f"{forecast.model}: {issue.name} ({scenario.name})", loc="left")
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
+        fig.tight_layout()
+    return fig
+
+
+def scenario_figure(scenario: Scenario) -> Figure:
+    """The scenario at a glance: actors on each issue, marker area by capability × salience."""
+    colours = actor_colours(scenario.actor_ids)
+    weight = scenario.capability * scenario.salience
+    top = float(weight.max()) or 1.0
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(
+            scenario.n_issues, 1, figsize=(7.5, 1.3 + 1.1 * scenario.n_issues), squeeze=False
+        )
+        for j, issue in enumerate(scenario.issues):
+            ax = axes[j, 0]
+            for k, actor in enumerate(scenario.actors):
+                if not scenario.has_position[k, j]:
+                    continue
+                ax.scatter(
+                    scenario.positions[k, j],
+                    0,
+                    s=40 + 600 * weight[k, j] / top,
+                    color=colours[actor.id],
+                    alpha=0.75,
+                    edgecolor="white",
+                    label=actor.name if j == 0 else None,
+                )
+            ax.set_xlim(issue.min, issue.max)
+            ax.set_yticks([])
+            ax.set_title(issue.name, loc="left", fontsize=9)
+            ax.grid(axis="y", visible=False)
+        fig.legend(loc="lower center", ncol=3, fontsize=7, bbox_to_anchor=(0.5, -0.02))
+        fig.tight_layout(rect=(0, 0.12, 1, 1))
+    return fig
