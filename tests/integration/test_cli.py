@@ -303,3 +303,51 @@ def test_explain_eum_in_words() -> None:
     assert "no rounds to explain" in static.stderr
     bad_issue = cli("explain", "--model", "eum", "--issue", "nope")
     assert_clean_failure(bad_issue, 2)
+
+
+def test_backtest_cli(tmp_path: Path, shared_data: Path) -> None:
+    path = shared_data / "deu" / "deu3-1996-2005.tsv"
+    residuals = tmp_path / "res.csv"
+    result = cli(
+        "backtest",
+        str(path),
+        "-m",
+        "compromise",
+        "-m",
+        "compromise:weights=salience",
+        "-m",
+        "status-quo",
+        "--bootstrap",
+        "200",
+        "--json",
+        "--residuals",
+        str(residuals),
+    )
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    models = doc["models"]
+    assert models["compromise"]["n"] == 258
+    assert round(models["compromise"]["mae"], 2) == 23.93
+    assert round(models["status-quo"]["mae"], 2) == 50.61
+    assert models["status-quo"]["n"] == 189
+    lo, hi = models["compromise:weights=salience"]["diff_ci"]
+    assert lo < models["compromise:weights=salience"]["diff_vs_compromise"] < hi
+    lines = residuals.read_text().splitlines()
+    assert len(lines) == 259
+    assert lines[0].startswith("proposal,issue,outcome,compromise forecast,compromise error")
+    table = cli(
+        "backtest", str(path), "-m", "compromise", "--capability", "council", "--bootstrap", "200"
+    )
+    assert table.returncode == 0, table.stderr
+    assert "capability: council" in table.stdout
+
+
+def test_backtest_cli_errors(tmp_path: Path, shared_data: Path) -> None:
+    path = shared_data / "deu" / "deu3-1996-2005.tsv"
+    assert_clean_failure(cli("backtest", str(path), "-m", "magic"), 2)
+    assert_clean_failure(cli("backtest", str(path), "-m", "compromise:weights"), 2)
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("nothing here\n")
+    result = cli("backtest", str(bad))
+    assert_clean_failure(result, 3)
+    assert "is not a DEU file" in result.stderr

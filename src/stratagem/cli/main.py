@@ -201,6 +201,112 @@ def explain(
 
 
 @cli.command()
+@click.argument("dataset", type=click.Path(dir_okay=False))
+@click.option(
+    "--model",
+    "-m",
+    "model_names",
+    multiple=True,
+    metavar="NAME[:K=V,...]",
+    help="Model (repeatable), with parameters after a colon; default: every "
+    "registered model and the standard variants.",
+)
+@click.option(
+    "--capability",
+    type=click.Choice(["proxy", "equal", "council"]),
+    default="proxy",
+    show_default=True,
+    help="Capability scheme.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the bootstrap and of the cross-validation folds.",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(100),
+    default=2000,
+    show_default=True,
+    help="Bootstrap resamples (of whole proposals).",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(2),
+    default=10,
+    show_default=True,
+    help="Cross-validation folds (of whole proposals) for the ensemble.",
+)
+@click.option(
+    "--missing-salience",
+    type=click.Choice(["drop", "zero"]),
+    default="drop",
+    show_default=True,
+    help="An actor with a position but no salience: leave it "
+    "out of the issue, or keep it with salience 0.",
+)
+@click.option(
+    "--residuals",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write per-issue forecasts and errors to this CSV file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@_handles_errors
+def backtest(
+    dataset: str,
+    model_names: tuple[str, ...],
+    capability: str,
+    seed: int,
+    bootstrap: int,
+    folds: int,
+    missing_salience: str,
+    residuals: str | None,
+    as_json: bool,
+) -> None:
+    """Score every model against real decisions with known outcomes (DEU III layout)."""
+    from stratagem.io.deu import read_deu
+    from stratagem.validation import backtest as bt
+
+    data = read_deu(dataset, missing_salience=missing_salience)
+    for name in model_names:
+        try:
+            bt.parse_model(name)
+        except ValueError as exc:
+            raise click.UsageError(f"--model {name!r}: {exc}") from None
+    _echo_err(f"backtesting on {len(data.with_outcome)} issues with known outcomes ...")
+    result = bt.backtest(
+        data,
+        model_names or None,
+        capability=capability,
+        seed=seed,
+        bootstrap=bootstrap,
+        folds=folds,
+    )
+    if residuals is not None:
+        import csv
+        import io as _io
+
+        from stratagem.io import atomic_write_text
+
+        rows = result.residual_rows()
+        buffer = _io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        atomic_write_text(residuals, buffer.getvalue())
+        _echo_err(f"wrote {residuals}")
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        from stratagem.cli.render import print_backtest
+
+        print_backtest(result)
+
+
+@cli.command()
 @click.argument("file")
 @_handles_errors
 def validate(file: str) -> None:

@@ -1,0 +1,1 @@
+"""Validation: backtests against datasets of real decisions with known outcomes."""

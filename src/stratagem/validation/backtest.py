@@ -1,0 +1,431 @@
+r"""Backtests: every model's forecast against real decisions with known outcomes.
+
+For each issue with a known outcome, every model forecasts from the actors' positions,
+saliences and a capability scheme; the error is forecast − outcome. Per model we report the
+number of issues, the mean absolute error (MAE), its bootstrap 95% interval, and the paired
+difference in absolute error to the compromise model with its own interval.
+
+Resampling is by proposal, never by issue: issues of one legislative proposal are
+decided together and their errors are correlated (a cluster bootstrap, Field & Welsh 2007).
+Anything fitted — the ensemble's weights — is scored out of sample by K-fold
+cross-validation whose folds are whole proposals.
+
+Capability schemes (``capability``)
+-----------------------------------
+``proxy``
+    the file's second row (the DEU capability proxy);
+``equal``
+    every actor 1;
+``council``
+    Council voting weights of the treaty period in force when the proposal was
+    introduced: Amsterdam weights before 1 May 2004 (EU-15), Nice weights from 1 May 2004
+    (the May–October 2004 transitional weights are not modelled), and from 1 November 2014
+    (Lisbon's double majority) each state's population share. The Commission and the
+    Parliament get the largest member state's weight, as in the proxy row (where
+    ``com = ep = de``).
+
+Ensemble
+--------
+A convex combination :math:`\hat x = \sum_m w_m \hat x_m`, :math:`w \ge 0`,
+:math:`\sum w = 1`, of the models available on every issue, fitted by least absolute
+deviations (a linear programme) on training folds only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from stratagem.errors import InvalidInputError, Problem
+from stratagem.io.deu import DecisionCase, DEUDataset
+from stratagem.models.registry import ModelSpec, get, specs
+
+__all__ = [
+    "CAPABILITY_SCHEMES",
+    "DEFAULT_VARIANTS",
+    "BacktestResult",
+    "ModelScore",
+    "backtest",
+    "capability_for",
+    "parse_model",
+    "proposal_folds",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+CAPABILITY_SCHEMES = ("proxy", "equal", "council")
+
+# Council of the EU, qualified-majority weights (Amsterdam, EU-15; Nice, EU-27/28)
+AMSTERDAM = {
+    "de": 10,
+    "fr": 10,
+    "it": 10,
+    "uk": 10,
+    "es": 8,
+    "be": 5,
+    "el": 5,
+    "nl": 5,
+    "pt": 5,
+    "at": 4,
+    "se": 4,
+    "dk": 3,
+    "ie": 3,
+    "fi": 3,
+    "lu": 2,
+}
+NICE = {
+    "de": 29,
+    "fr": 29,
+    "it": 29,
+    "uk": 29,
+    "es": 27,
+    "pl": 27,
+    "ro": 14,
+    "nl": 13,
+    "be": 12,
+    "cz": 12,
+    "el": 12,
+    "hu": 12,
+    "pt": 12,
+    "at": 10,
+    "bu": 10,
+    "se": 10,
+    "dk": 7,
+    "ie": 7,
+    "lt": 7,
+    "sk": 7,
+    "fi": 7,
+    "cr": 7,
+    "cy": 4,
+    "ee": 4,
+    "lv": 4,
+    "lu": 4,
+    "si": 4,
+    "mt": 3,
+}
+# Eurostat, population on 1 January 2014, millions (rounded); Lisbon weights are shares
+POPULATION_2014 = {
+    "de": 80.8,
+    "fr": 65.8,
+    "uk": 64.3,
+    "it": 60.8,
+    "es": 46.5,
+    "pl": 38.0,
+    "ro": 19.9,
+    "nl": 16.8,
+    "be": 11.2,
+    "el": 11.0,
+    "cz": 10.5,
+    "pt": 10.4,
+    "hu": 9.9,
+    "se": 9.6,
+    "at": 8.5,
+    "bu": 7.2,
+    "dk": 5.6,
+    "fi": 5.5,
+    "sk": 5.4,
+    "ie": 4.6,
+    "cr": 4.2,
+    "lt": 2.9,
+    "si": 2.1,
+    "lv": 2.0,
+    "ee": 1.3,
+    "cy": 0.86,
+    "lu": 0.55,
+    "mt": 0.43,
+}
+NICE_FROM = dt.date(2004, 5, 1)
+LISBON_FROM = dt.date(2014, 11, 1)
+INSTITUTIONS = ("com", "ep")
+
+# Variants tried beyond the registry defaults (each justified in docs/backtest.md)
+DEFAULT_VARIANTS = (
+    "compromise:weights=salience",
+    "compromise:weights=equal",
+    "compromise:weights=capability",
+    "weighted-median:weights=salience",
+    "eum:preset=scholz-table",
+    "eum:forecast=mean",
+)
+
+
+def capability_for(case: DecisionCase, dataset: DEUDataset, scheme: str) -> dict[str, float]:
+    """Each actor's capability on this case under the named scheme."""
+    actors = case.scenario.actor_ids
+    if scheme == "proxy":
+        return {a: dataset.proxy.get(a, 0.0) for a in actors}
+    if scheme == "equal":
+        return dict.fromkeys(actors, 1.0)
+    if scheme != "council":
+        raise ValueError(f"unknown capability scheme {scheme!r}")
+    when = case.introduced or dt.date(2000, 1, 1)
+    table: Mapping[str, float]
+    if when < NICE_FROM:
+        table = AMSTERDAM
+    elif when < LISBON_FROM:
+        table = NICE
+    else:
+        table = POPULATION_2014
+    top = max(table.values())
+    return {a: float(top if a in INSTITUTIONS else table.get(a, 0.0)) for a in actors}
+
+
+def parse_model(text: str) -> tuple[str, ModelSpec, dict[str, str]]:
+    """``"compromise:weights=salience"`` → (label, spec, params)."""
+    name, _, rest = text.partition(":")
+    spec = get(name.strip())
+    params: dict[str, str] = {}
+    for pair in filter(None, rest.split(",")):
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"model {text!r}: parameters are written KEY=VALUE")
+        params[key.strip()] = value.strip()
+    spec.resolve(params)  # check them now
+    return text, spec, params
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    """One model's accuracy."""
+
+    n: int
+    mae: float
+    mae_ci: tuple[float, float]
+    diff_vs_compromise: float | None
+    diff_ci: tuple[float, float] | None
+    fitted: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "n": self.n,
+            "mae": self.mae,
+            "mae_ci": list(self.mae_ci),
+            "diff_vs_compromise": self.diff_vs_compromise,
+            "diff_ci": list(self.diff_ci) if self.diff_ci is not None else None,
+            "out_of_sample": self.fitted,
+        }
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Scores per model, the per-issue forecasts, and how they were made."""
+
+    scores: dict[str, ModelScore]
+    forecasts: dict[str, FloatArray]  # per model, NaN where it could not run
+    outcomes: FloatArray
+    proposals: tuple[str, ...]
+    issues: tuple[str, ...]
+    capability: str
+    seed: int
+    bootstrap: int
+    folds: int
+    ensemble_members: tuple[str, ...] = ()
+    ensemble_weights: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` document."""
+        from stratagem._version import __version__
+
+        return {
+            "models": {k: v.to_dict() for k, v in self.scores.items()},
+            "capability": self.capability,
+            "seed": self.seed,
+            "bootstrap": self.bootstrap,
+            "folds": self.folds,
+            "issues": len(self.issues),
+            "proposals": len(set(self.proposals)),
+            "ensemble": {
+                "members": list(self.ensemble_members),
+                "weights_fitted_on_all_issues": self.ensemble_weights,
+            },
+            "skipped": self.skipped,
+            "version": __version__,
+        }
+
+    def residual_rows(self) -> list[dict[str, Any]]:
+        """One row per issue: proposal, outcome, and each model's forecast and error."""
+        rows = []
+        for k, issue in enumerate(self.issues):
+            row: dict[str, Any] = {
+                "proposal": self.proposals[k],
+                "issue": issue,
+                "outcome": float(self.outcomes[k]),
+            }
+            for model, values in self.forecasts.items():
+                v = float(values[k])
+                row[f"{model} forecast"] = "" if np.isnan(v) else v
+                row[f"{model} error"] = "" if np.isnan(v) else v - float(self.outcomes[k])
+            rows.append(row)
+        return rows
+
+
+def _cluster_bootstrap(
+    values: FloatArray,
+    groups: npt.NDArray[np.int64],
+    n_groups: int,
+    draws: int,
+    rng: np.random.Generator,
+) -> tuple[float, float]:
+    """95% percentile interval of the mean of ``values``, resampling whole groups."""
+    sums = np.bincount(groups, weights=values, minlength=n_groups)
+    counts = np.bincount(groups, minlength=n_groups).astype(float)
+    present = np.flatnonzero(counts > 0)
+    picks = rng.choice(present, size=(draws, len(present)), replace=True)
+    means = sums[picks].sum(axis=1) / counts[picks].sum(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
+def proposal_folds(
+    groups: npt.NDArray[np.int64], n_groups: int, folds: int, rng: np.random.Generator
+) -> npt.NDArray[np.int64]:
+    """Fold of each issue: whole proposals are assigned to folds at random, never split."""
+    fold_of_group = rng.permutation(n_groups) % max(2, folds)
+    return np.asarray(fold_of_group[groups], dtype=np.int64)
+
+
+def _fit_convex_lad(f: FloatArray, y: FloatArray) -> FloatArray:
+    """Weights w ≥ 0, Σw = 1 minimising Σ|F w − y| (a linear programme)."""
+    from scipy.optimize import linprog
+
+    n, m = f.shape
+    # variables: w (m), e+ (n), e- (n)
+    c = np.concatenate([np.zeros(m), np.ones(2 * n)])
+    a_eq = np.zeros((n + 1, m + 2 * n))
+    a_eq[:n, :m] = f
+    a_eq[:n, m : m + n] = -np.eye(n)
+    a_eq[:n, m + n :] = np.eye(n)
+    a_eq[n, :m] = 1.0
+    b_eq = np.concatenate([y, [1.0]])
+    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * (m + 2 * n), method="highs")
+    if not res.success:  # pragma: no cover - the LP is always feasible
+        return np.full(m, 1.0 / m)
+    w = np.clip(res.x[:m], 0.0, None)
+    return np.asarray(w / w.sum(), dtype=np.float64)
+
+
+def backtest(
+    dataset: DEUDataset,
+    models: Sequence[str] | None = None,
+    capability: str = "proxy",
+    seed: int = 0,
+    bootstrap: int = 2000,
+    folds: int = 10,
+    ensemble: bool = True,
+) -> BacktestResult:
+    """Run every model on every issue with a known outcome and score it.
+
+    Parameters
+    ----------
+    dataset : DEUDataset
+        The decisions (see :func:`stratagem.io.deu.read_deu`).
+    models : sequence of str, optional
+        Model names, optionally with parameters (``"compromise:weights=salience"``).
+        Default: every registered model plus :data:`DEFAULT_VARIANTS`.
+    capability : {"proxy", "equal", "council"}
+        The capability scheme.
+    seed : int
+        Seed for the bootstrap and the assignment of proposals to folds.
+    bootstrap : int
+        Number of bootstrap resamples.
+    folds : int
+        Cross-validation folds (whole proposals) for the ensemble.
+    ensemble : bool
+        Whether to fit and score the ensemble.
+
+    Raises
+    ------
+    InvalidInputError
+        If the dataset has no issue with a known outcome, or a capability scheme is unknown.
+    """
+    if capability not in CAPABILITY_SCHEMES:
+        raise InvalidInputError(
+            [Problem("capability", f"{capability!r} is not one of {', '.join(CAPABILITY_SCHEMES)}")]
+        )
+    cases = dataset.with_outcome
+    if not cases:
+        raise InvalidInputError(
+            [Problem("dataset", "no issue has a known outcome", None, dataset.source)]
+        )
+    names = list(models) if models else [s.name for s in specs()] + list(DEFAULT_VARIANTS)
+    if "compromise" not in names:
+        names.insert(0, "compromise")
+    parsed = [parse_model(n) for n in dict.fromkeys(names)]
+    scenarios = []
+    for case in cases:
+        caps = capability_for(case, dataset, capability)
+        sc = case.scenario
+        scenarios.append(
+            sc.evolve(actors=tuple(a.__class__(a.id, a.name, caps[a.id]) for a in sc.actors))
+        )
+    outcomes = np.array([c.outcome for c in cases], dtype=float)
+    forecasts: dict[str, FloatArray] = {}
+    skipped: dict[str, str] = {}
+    for label, spec, params in parsed:
+        values = np.full(len(cases), np.nan)
+        for k, sc in enumerate(scenarios):
+            if spec.unavailable(sc) is None:
+                values[k] = spec.run(sc, params, seed=seed).issues[sc.issue_ids[0]].forecast
+        if np.isnan(values).all():
+            skipped[label] = "it could not run on any issue"
+            continue
+        forecasts[label] = values
+    proposals = tuple(c.proposal for c in cases)
+    index = {p: k for k, p in enumerate(dict.fromkeys(proposals))}
+    groups = np.array([index[p] for p in proposals], dtype=np.int64)
+    rng = np.random.default_rng(seed)
+
+    members: tuple[str, ...] = ()
+    weights_all: dict[str, float] = {}
+    if ensemble:
+        members = tuple(k for k, v in forecasts.items() if not np.isnan(v).any())
+        if len(members) >= 2:
+            f = np.column_stack([forecasts[m] for m in members])
+            fold = proposal_folds(groups, len(index), folds, rng)
+            oos = np.full(len(cases), np.nan)
+            for k in range(max(2, folds)):
+                train, test = fold != k, fold == k
+                if test.any():
+                    w = _fit_convex_lad(f[train], outcomes[train])
+                    oos[test] = f[test] @ w
+            forecasts["ensemble"] = oos
+            w_all = _fit_convex_lad(f, outcomes)
+            weights_all = {m: float(w) for m, w in zip(members, w_all, strict=True)}
+
+    base_abs = np.abs(forecasts["compromise"] - outcomes)
+    scores: dict[str, ModelScore] = {}
+    for label, values in forecasts.items():
+        ok = ~np.isnan(values)
+        err = np.abs(values - outcomes)
+        mae_ci = _cluster_bootstrap(err[ok], groups[ok], len(index), bootstrap, rng)
+        if label == "compromise":
+            diff, diff_ci = 0.0, (0.0, 0.0)
+        else:
+            both = ok & ~np.isnan(base_abs)
+            d = err[both] - base_abs[both]
+            diff = float(d.mean())
+            diff_ci = _cluster_bootstrap(d, groups[both], len(index), bootstrap, rng)
+        scores[label] = ModelScore(
+            int(ok.sum()), float(err[ok].mean()), mae_ci, diff, diff_ci, fitted=label == "ensemble"
+        )
+    return BacktestResult(
+        scores=scores,
+        forecasts=forecasts,
+        outcomes=outcomes,
+        proposals=proposals,
+        issues=tuple(c.scenario.issue_ids[0] for c in cases),
+        capability=capability,
+        seed=seed,
+        bootstrap=bootstrap,
+        folds=folds,
+        ensemble_members=members,
+        ensemble_weights=weights_all,
+        skipped=skipped,
+    )

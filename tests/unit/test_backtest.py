@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stratagem.errors import InvalidInputError
+from stratagem.io.deu import read_deu
+from stratagem.validation import backtest as bt
+
+
+@pytest.fixture(scope="module")
+def deu(shared_data: Path) -> bt.DEUDataset:
+    return read_deu(shared_data / "deu" / "deu3-1996-2005.tsv")
+
+
+def test_reader(deu: bt.DEUDataset) -> None:
+    assert len(deu.actors) == 30
+    assert deu.proxy["de"] == 4.1
+    assert deu.proxy["mt"] == 0.02
+    assert len(deu.with_outcome) == 258
+    first = deu.cases[0]
+    assert first.proposal == "d00032"
+    assert first.outcome == 100.0
+    assert first.introduced == dt.date(2000, 1, 26)
+    assert (
+        first.scenario.issues[0].status_quo is None
+        or 0 <= first.scenario.issues[0].status_quo <= 100
+    )
+    kept = read_deu(deu.source, missing_salience="zero")
+    assert (
+        sum(c.scenario.n_actors for c in kept.cases)
+        == sum(c.scenario.n_actors for c in deu.cases) + 14
+    )
+
+
+def test_capability_schemes(deu: bt.DEUDataset) -> None:
+    case = deu.cases[0]
+    proxy = bt.capability_for(case, deu, "proxy")
+    assert proxy["com"] == 4.1
+    assert set(bt.capability_for(case, deu, "equal").values()) == {1.0}
+    council = bt.capability_for(case, deu, "council")  # introduced 2000: Amsterdam weights
+    assert council["de"] == 10
+    assert council["lu"] == 2
+    assert council["com"] == council["ep"] == 10
+    late = bt.DecisionCase(case.scenario, "x", 1.0, None, dt.date(2005, 1, 1), 0)
+    assert bt.capability_for(late, deu, "council")["de"] == 29
+    lisbon = bt.DecisionCase(case.scenario, "x", 1.0, None, dt.date(2016, 1, 1), 0)
+    assert bt.capability_for(lisbon, deu, "council")["de"] == pytest.approx(80.8)
+
+
+def test_folds_never_split_a_proposal() -> None:
+    rng = np.random.default_rng(5)
+    groups = np.repeat(np.arange(40), rng.integers(1, 6, 40))
+    fold = bt.proposal_folds(groups, 40, 10, rng)
+    for g in range(40):
+        assert len(set(fold[groups == g])) == 1
+    assert set(fold) == set(range(10))
+
+
+def test_convex_lad_recovers_weights() -> None:
+    rng = np.random.default_rng(0)
+    f = rng.uniform(0, 100, (200, 3))
+    y = f @ np.array([0.2, 0.0, 0.8])
+    np.testing.assert_allclose(bt._fit_convex_lad(f, y), [0.2, 0.0, 0.8], atol=1e-6)
+
+
+def test_bootstrap_is_reproducible_and_covers_the_mean() -> None:
+    values = np.arange(30, dtype=float)
+    groups = np.repeat(np.arange(10), 3)
+    a = bt._cluster_bootstrap(values, groups, 10, 500, np.random.default_rng(1))
+    b = bt._cluster_bootstrap(values, groups, 10, 500, np.random.default_rng(1))
+    assert a == b
+    assert a[0] < values.mean() < a[1]
+
+
+def test_backtest_result_layout_and_seed(deu: bt.DEUDataset) -> None:
+    models = ["compromise", "weighted-median", "compromise:weights=equal"]
+    r1 = bt.backtest(deu, models, seed=3, bootstrap=300, folds=5)
+    r2 = bt.backtest(deu, models, seed=3, bootstrap=300, folds=5)
+    assert r1.to_dict() == r2.to_dict()
+    d = r1.to_dict()["models"]
+    assert set(d) == {*models, "ensemble"}
+    for score in d.values():
+        assert set(score) >= {"n", "mae", "mae_ci", "diff_vs_compromise", "diff_ci"}
+        assert score["mae_ci"][0] <= score["mae"] <= score["mae_ci"][1]
+    assert d["compromise"]["diff_vs_compromise"] == 0.0
+    assert d["ensemble"]["out_of_sample"] is True
+    assert sum(r1.ensemble_weights.values()) == pytest.approx(1.0)
+    rows = r1.residual_rows()
+    assert len(rows) == 258
+    assert rows[0]["compromise error"] == pytest.approx(
+        rows[0]["compromise forecast"] - rows[0]["outcome"]
+    )
+
+
+def test_bad_inputs(tmp_path: Path, deu: bt.DEUDataset) -> None:
+    with pytest.raises(InvalidInputError, match="not one of"):
+        bt.backtest(deu, capability="gdp")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("prnr\tisnr\tpa\tsa\trp\tout\n\t\t1\t\t\t\nx\ti1\t150\t50\t\t20\n")
+    with pytest.raises(InvalidInputError) as exc:
+        read_deu(bad)
+    assert [p.format() for p in exc.value.problems] == [
+        f"{bad}:3: pa: '150' is not a number in [0, 100]"
+    ]
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        bt.parse_model("compromise:weights")
