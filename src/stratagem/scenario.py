@@ -38,6 +38,7 @@ __all__ = [
     "Bound",
     "Branch",
     "Change",
+    "Distribution",
     "Event",
     "Issue",
     "Outcome",
@@ -153,6 +154,67 @@ class Value:
     capability: float | None = None
     note: str = ""
     source: str = ""
+
+
+DistributionKind = Literal["triangular", "normal", "uniform"]
+DISTRIBUTION_ARITY = {"triangular": 3, "normal": 2, "uniform": 2}
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """An uncertain input: triangular [lo, mode, hi], normal [mean, sd] or uniform [lo, hi].
+
+    A normal distribution is truncated to the input's valid range when sampled. The
+    point value used by deterministic runs is the mode, the mean, or the midpoint.
+    """
+
+    kind: DistributionKind
+    params: tuple[float, ...]
+
+    @property
+    def point(self) -> float:
+        """The value a deterministic run uses."""
+        if self.kind == "triangular":
+            return self.params[1]
+        if self.kind == "normal":
+            return self.params[0]
+        return (self.params[0] + self.params[1]) / 2.0
+
+    def problems(self, where: str, lo: float, hi: float) -> list[Problem]:
+        """What is wrong with it for an input valid on ``[lo, hi]``."""
+        arity = DISTRIBUTION_ARITY.get(self.kind)
+        if arity is None:
+            return [
+                Problem(where, f"unknown distribution {self.kind!r} (triangular, normal, uniform)")
+            ]
+        if len(self.params) != arity or not all(_finite(p) for p in self.params):
+            return [
+                Problem(where, f"{self.kind} takes {arity} finite numbers, got {list(self.params)}")
+            ]
+        if self.kind == "normal":
+            mean, sd = self.params
+            out = []
+            if sd < 0:
+                out.append(
+                    Problem(where, f"normal sd must not be negative, got {_number_text(sd)}")
+                )
+            if not lo <= mean <= hi:
+                out.append(Problem(where, f"normal mean {_outside(mean, lo, hi)}"))
+            return out
+        ordered = list(self.params) == sorted(self.params)
+        if not ordered:
+            names = "lo <= mode <= hi" if self.kind == "triangular" else "lo <= hi"
+            return [Problem(where, f"{self.kind} needs {names}, got {list(self.params)}")]
+        if self.params[0] < lo or self.params[-1] > hi:
+            return [
+                Problem(
+                    where,
+                    f"{self.kind} [{_number_text(self.params[0])}, "
+                    f"{_number_text(self.params[-1])}] is not within "
+                    f"[{_number_text(lo)}, {_number_text(hi)}]",
+                )
+            ]
+        return []
 
 
 @dataclass(frozen=True)
@@ -321,6 +383,14 @@ class Scenario:
         Parameter defaults the file carries (e.g. KTAB's ``ModelParameters``).
     seed : int or None
         Random seed the file carries (KTAB's ``prngSeed``), used when none is given.
+    uncertainty : mapping of (actor id, issue id or "", field) to Distribution
+        Inputs given as distributions; the value in ``values``/``actors`` is the
+        distribution's point value. ``field`` is position, salience or capability
+        (issue ``""`` for the actor-wide capability).
+    spread : mapping of field to float
+        Default uncertainty for inputs without a distribution: a triangular distribution
+        of half-width ``position`` (issue units) or ``salience`` (absolute), or
+        ``capability`` (a fraction of the value), around the point value.
     """
 
     name: str
@@ -335,6 +405,8 @@ class Scenario:
     source: str = ""
     model_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     seed: int | None = None
+    uncertainty: Mapping[tuple[str, str, str], Distribution] = field(default_factory=dict)
+    spread: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actors", tuple(self.actors))
@@ -344,6 +416,8 @@ class Scenario:
         object.__setattr__(self, "outcomes", tuple(self.outcomes))
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
         object.__setattr__(self, "model_params", _freeze_params(self.model_params))
+        object.__setattr__(self, "uncertainty", MappingProxyType(dict(self.uncertainty)))
+        object.__setattr__(self, "spread", MappingProxyType(dict(self.spread)))
         problems = self.problems()
         if problems:
             raise InvalidInputError(problems)
@@ -353,6 +427,8 @@ class Scenario:
         state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         state["values"] = dict(self.values)
         state["model_params"] = {k: dict(v) for k, v in self.model_params.items()}
+        state["uncertainty"] = dict(self.uncertainty)
+        state["spread"] = dict(self.spread)
         return (_rebuild_scenario, (state,))
 
     # ------------------------------------------------------------------ construction
@@ -474,6 +550,27 @@ class Scenario:
             )
             if not branch.changes and not branch.drop_events:
                 out.append(Problem(where, "a branch must change something or drop an event"))
+        for (a, i, fname), dist in self.uncertainty.items():
+            where = f"actors[{a}].capability" if not i else f"actors[{a}].positions[{i}].{fname}"
+            if a not in actor_ids or (i and i not in issues):
+                out.append(Problem(where, "uncertainty on an unknown actor or issue"))
+                continue
+            if fname == "position" and i:
+                lo, hi = issues[i].min, issues[i].max
+            elif fname == "salience":
+                lo, hi = 0.0, 1.0
+            else:
+                lo, hi = 0.0, math.inf
+            out.extend(dist.problems(where, lo, hi))
+        for key, value in self.spread.items():
+            if key not in CHANGE_FIELDS:
+                out.append(
+                    Problem(f"uncertainty.{key}", f"must be one of {', '.join(CHANGE_FIELDS)}")
+                )
+            elif not _finite(value) or value < 0:
+                out.append(
+                    Problem(f"uncertainty.{key}", f"must be a non-negative number, got {value!r}")
+                )
         for outcome in self.outcomes:
             where = f"outcomes[{outcome.name}].when"
             for b in outcome.bounds:
@@ -642,6 +739,37 @@ class Scenario:
             else:
                 values[key] = dataclasses.replace(current, capability=ch.value)
         return self.evolve(actors=tuple(actors[a.id] for a in self.actors), values=values)
+
+    def with_inputs(
+        self, positions: npt.ArrayLike, salience: npt.ArrayLike, capability: npt.ArrayLike
+    ) -> Scenario:
+        """The scenario with new ``(n_actors, n_issues)`` inputs where positions are taken.
+
+        A capability that differs from the actor's becomes a per-issue override.
+        """
+        pos = np.asarray(positions, dtype=float)
+        sal = np.asarray(salience, dtype=float)
+        cap = np.asarray(capability, dtype=float)
+        actors = list(self.actors)
+        for k, actor in enumerate(self.actors):
+            row = cap[k, self.has_position[k]]
+            overridden = any(
+                v.capability is not None for (a, _), v in self.values.items() if a == actor.id
+            )
+            # an actor-wide capability stays actor-wide, so that events changing it apply
+            if not overridden and row.size and (row == row[0]).all():
+                actors[k] = dataclasses.replace(actor, capability=float(row[0]))
+        values = {}
+        for (a, i), v in self.values.items():
+            k, j = self._actor_index[a], self._issue_index[i]
+            own = actors[k].capability
+            values[(a, i)] = dataclasses.replace(
+                v,
+                position=float(pos[k, j]),
+                salience=float(sal[k, j]),
+                capability=None if cap[k, j] == own else float(cap[k, j]),
+            )
+        return self.evolve(actors=tuple(actors), values=values, uncertainty={})
 
     def with_branch(self, name: str | None) -> Scenario:
         """Return the scenario as the branch would have it (``None``: unchanged).

@@ -351,3 +351,76 @@ def test_backtest_cli_errors(tmp_path: Path, shared_data: Path) -> None:
     result = cli("backtest", str(bad))
     assert_clean_failure(result, 3)
     assert "is not a DEU file" in result.stderr
+
+
+def test_simulate_cli_json_and_branches() -> None:
+    result = cli(
+        "simulate",
+        "-m",
+        "compromise",
+        "--draws",
+        "300",
+        "--seed",
+        "9",
+        "-b",
+        "western-movement-rises",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["draws"] == 300
+    assert doc["seed"] == 9
+    assert set(doc["issues"]) == {"iraq_order", "iran_influence", "escalation"}
+    assert set(doc["issues"]["escalation"]) >= {"mean", "p05", "p50", "p95"}
+    assert sum(doc["outcomes"].values()) == pytest.approx(1.0)
+    diff = doc["branches"]["western-movement-rises"]["difference"]
+    assert diff["issues"]["iraq_order"]["mean"] > 0
+    again = cli(
+        "simulate",
+        "-m",
+        "compromise",
+        "--draws",
+        "300",
+        "--seed",
+        "9",
+        "-b",
+        "western-movement-rises",
+        "--json",
+        "--executor",
+        "processes",
+        "--workers",
+        "2",
+    )
+    assert json.loads(again.stdout)["issues"] == doc["issues"]
+    table = cli("simulate", "--draws", "100")
+    assert table.returncode == 0, table.stderr
+    assert "outcome probabilities" in table.stdout
+
+
+def test_simulate_cli_errors() -> None:
+    assert_clean_failure(cli("simulate", "--spread", "colour=3"), 2)
+    assert_clean_failure(cli("simulate", "--draws", "0"), 2)
+    assert_clean_failure(cli("simulate", "-b", "peace", "--draws", "10"), 3)
+    flat = cli("simulate", "eu-emissions-1994", "-m", "compromise", "--draws", "20")
+    assert flat.returncode == 0
+    assert "no input is uncertain" in flat.stderr
+
+
+def test_sensitivity_cli() -> None:
+    result = cli("sensitivity", "-m", "compromise", "--samples", "32", "--json", "--top", "3")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["method"] == "sobol"
+    assert len(doc["outputs"]["iraq_order"]) == 3
+    table = cli(
+        "sensitivity",
+        "eu-emissions-1994",
+        "-m",
+        "compromise",
+        "--samples",
+        "16",
+        "--method",
+        "morris",
+    )
+    assert table.returncode == 0, table.stderr
+    assert "Morris mu*" in table.stdout

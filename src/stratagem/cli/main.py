@@ -200,6 +200,195 @@ def explain(
             click.echo(line)
 
 
+def _parse_spread(pairs: Sequence[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in ("position", "salience", "capability"):
+            raise click.UsageError(
+                f"--spread {pair!r}: expected position=X, salience=X or capability=X"
+            )
+        try:
+            out[key] = float(value)
+        except ValueError:
+            raise click.UsageError(f"--spread {pair!r}: {value!r} is not a number") from None
+        if out[key] < 0:
+            raise click.UsageError(f"--spread {pair!r}: must not be negative")
+    return out
+
+
+@cli.command()
+@click.argument("scenario", required=False)
+@click.option("--model", "-m", "model_name", default="eum", show_default=True, help="Model.")
+@click.option(
+    "--draws",
+    "-n",
+    type=click.IntRange(1),
+    default=1000,
+    show_default=True,
+    help="Number of perturbed scenarios.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the run.")
+@click.option(
+    "--branch",
+    "-b",
+    "branches",
+    multiple=True,
+    help="Compare this branch with the baseline on the same draws (repeatable).",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["serial", "processes", "dask"]),
+    default=None,
+    help="Where draws run (default: processes above 5,000 draws, else serial). "
+    "Results do not depend on it.",
+)
+@click.option(
+    "--address",
+    default=None,
+    help="Dask scheduler tcp://HOST:PORT (or "
+    "STRATAGEM_DASK_ADDRESS); without one, --executor dask starts a local cluster.",
+)
+@click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes.")
+@click.option(
+    "--spread",
+    "spreads",
+    multiple=True,
+    metavar="FIELD=X",
+    help="Default uncertainty: position=10 (± issue units), salience=0.1, "
+    "capability=0.25 (± fraction); overrides the scenario's.",
+)
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Model parameter.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@_handles_errors
+def simulate(
+    scenario: str | None,
+    model_name: str,
+    draws: int,
+    seed: int,
+    branches: tuple[str, ...],
+    executor: str | None,
+    address: str | None,
+    workers: int | None,
+    spreads: tuple[str, ...],
+    sets: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Forecast many perturbed copies of SCENARIO: distributions and outcome probabilities."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from stratagem import catalog, models
+    from stratagem.uncertainty.montecarlo import simulate as run_simulation
+
+    sc = catalog.load(scenario)
+    spec = models.get(model_name)
+    params = _parse_sets(sets, [spec])[spec.name]
+    spread = _parse_spread(spreads)
+    chosen = executor or ("processes" if draws > 5000 else "serial")
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("draws", total=draws)
+        ensemble = run_simulation(
+            sc,
+            spec.name,
+            draws,
+            seed,
+            params,
+            branches,
+            chosen,
+            address,
+            workers,
+            spread,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    if not ensemble.inputs:
+        _echo_err(
+            "note: no input is uncertain (give distributions, an 'uncertainty:' "
+            "section, or --spread): every draw is the same"
+        )
+    if ensemble.interrupted:
+        _echo_err(f"interrupted: reporting the {ensemble.draws} draws completed of {draws}")
+    if as_json:
+        click.echo(json.dumps(ensemble.to_dict(), indent=2))
+    else:
+        from stratagem.cli.render import print_ensemble
+
+        print_ensemble(ensemble)
+    if ensemble.interrupted:
+        sys.exit(130)
+
+
+@cli.command()
+@click.argument("scenario", required=False)
+@click.option("--model", "-m", "model_name", default="eum", show_default=True, help="Model.")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "sobol", "morris"]),
+    default="auto",
+    show_default=True,
+    help="Sobol' indices, or Morris screening for large scenarios.",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(2),
+    default=256,
+    show_default=True,
+    help="Sobol' base sample (a power of two) or Morris trajectories.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
+@click.option("--branch", "-b", default=None, help="Analyse a branch instead of the baseline.")
+@click.option(
+    "--spread",
+    "spreads",
+    multiple=True,
+    metavar="FIELD=X",
+    help="Default uncertainty (see simulate).",
+)
+@click.option(
+    "--top", type=click.IntRange(1), default=8, show_default=True, help="Inputs listed per output."
+)
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Model parameter.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@_handles_errors
+def sensitivity(
+    scenario: str | None,
+    model_name: str,
+    method: str,
+    samples: int,
+    seed: int,
+    branch: str | None,
+    spreads: tuple[str, ...],
+    top: int,
+    sets: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Rank the inputs that move each issue's forecast and each outcome's probability."""
+    from stratagem import catalog, models
+    from stratagem.uncertainty.sensitivity import sensitivity as analyse
+
+    sc = catalog.load(scenario)
+    spec = models.get(model_name)
+    params = _parse_sets(sets, [spec])[spec.name]
+    result = analyse(
+        sc, spec.name, params, method, samples, seed, _parse_spread(spreads) or None, branch
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_dict(top), indent=2))
+    else:
+        from stratagem.cli.render import print_sensitivity
+
+        print_sensitivity(result, top)
+
+
 @cli.command()
 @click.argument("dataset", type=click.Path(dir_okay=False))
 @click.option(

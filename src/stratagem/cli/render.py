@@ -11,10 +11,19 @@ from rich.table import Table
 from stratagem.results import Forecast
 
 if TYPE_CHECKING:
+    from stratagem.uncertainty.montecarlo import Ensemble
+    from stratagem.uncertainty.sensitivity import SensitivityResult
     from stratagem.validation.backtest import BacktestResult
 from stratagem.scenario import Scenario
 
-__all__ = ["print_backtest", "print_forecasts"]
+__all__ = ["print_backtest", "print_ensemble", "print_forecasts", "print_sensitivity"]
+
+
+def _console() -> Console:
+    console = Console(soft_wrap=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 120)
+    return console
 
 
 def _num(x: float) -> str:
@@ -107,3 +116,75 @@ def print_backtest(result: BacktestResult) -> None:
             f"ensemble weights (fitted on all issues; scored by {result.folds}-fold "
             f"cross-validation by proposal): {weights}"
         )
+
+
+def print_ensemble(ensemble: Ensemble) -> None:
+    """Forecast distributions per issue and outcome probabilities (per branch)."""
+    console = _console()
+    sc = ensemble.scenario
+    worlds: list[str | None] = [None, *(b for b in ensemble.forecasts if b is not None)]
+    table = Table(
+        title=f"{ensemble.model} on {sc.name}: {ensemble.draws} draws, seed {ensemble.seed}, "
+        f"{len(ensemble.inputs)} uncertain inputs",
+        title_justify="left",
+    )
+    table.add_column("issue")
+    table.add_column("world")
+    for name in ("mean", "5%", "median", "95%"):
+        table.add_column(name, justify="right")
+    for issue in sc.issues:
+        for world in worlds:
+            summary = ensemble.issue_summary(world)[issue.id]
+            table.add_row(
+                issue.id,
+                world or "baseline",
+                *(f"{summary[k]:.4g}" for k in ("mean", "p05", "p50", "p95")),
+            )
+    console.print(table)
+    if sc.outcomes:
+        outcomes = Table(title="outcome probabilities", title_justify="left")
+        outcomes.add_column("outcome")
+        for world in worlds:
+            outcomes.add_column(world or "baseline", justify="right")
+        for world in worlds[1:]:
+            outcomes.add_column(f"{world} − baseline (95%)", justify="right")
+        names = list(ensemble.outcome_probabilities(None))
+        for world in worlds[1:]:
+            names += [n for n in ensemble.outcome_probabilities(world) if n not in names]
+        for name in names:
+            cells = [f"{ensemble.outcome_probabilities(w).get(name, 0.0):.3f}" for w in worlds]
+            for world in worlds[1:]:
+                assert world is not None
+                d = ensemble.difference(world)["outcomes"].get(name)
+                cells.append(
+                    f"{d['difference']:+.3f} ({d['ci'][0]:+.3f} – {d['ci'][1]:+.3f})" if d else ""
+                )
+            outcomes.add_row(name, *cells)
+        console.print(outcomes)
+
+
+def print_sensitivity(result: SensitivityResult, top: int) -> None:
+    """The most influential inputs per output."""
+    console = _console()
+    label = "total Sobol' index" if result.method == "sobol" else "Morris mu*"
+    console.print(
+        f"{result.model}: {result.method} over {len(result.inputs)} inputs, "
+        f"{result.runs} model runs, seed {result.seed}; ranked by {label}"
+    )
+    for output in result.indices:
+        ranked = [(n, v) for n, v in result.ranking(output, top) if v > 0]
+        table = Table(title=output, title_justify="left")
+        table.add_column("input")
+        table.add_column(label, justify="right")
+        if result.method == "sobol":
+            table.add_column("first-order", justify="right")
+        for name, value in ranked:
+            row = [name, f"{value:.3f}"]
+            if result.method == "sobol":
+                row.append(f"{result.indices[output]['S1'][result.inputs.index(name)]:.3f}")
+            table.add_row(*row)
+        if not ranked:
+            table.add_row(
+                "(no input moves this output)", "0", *([""] if result.method == "sobol" else [])
+            )
+        console.print(table)

@@ -203,6 +203,8 @@ def lost_in(scenario: Scenario, fmt: str) -> list[str]:
         or (fmt != "decide" and any(a.note for a in scenario.actors) and not fmt.startswith("ktab"))
     ):
         lost.append("notes and sources")
+    if scenario.uncertainty or scenario.spread:
+        lost.append("uncertain inputs")
     other_params = {k for k in scenario.model_params if not (fmt.startswith("ktab") and k == "smp")}
     if other_params or (fmt == "ktab-csv" and "smp" in scenario.model_params):
         lost.append("model parameters")

@@ -31,9 +31,11 @@ from stratagem.errors import InvalidInputError, Problem
 from stratagem.io._common import Collector
 from stratagem.scenario import (
     CHANGE_FIELDS,
+    DISTRIBUTION_ARITY,
     Actor,
     Branch,
     Change,
+    Distribution,
     Event,
     Issue,
     Outcome,
@@ -59,6 +61,7 @@ _TOP = {
     "branches",
     "outcomes",
     "model_params",
+    "uncertainty",
 }
 _ISSUE = {"id", "name", "min", "max", "points", "status_quo", "note"}
 _ACTOR = {"id", "name", "capability", "note", "source", "positions"}
@@ -79,6 +82,41 @@ class _Reader:
     def __init__(self, collector: Collector, line_of: LineOf) -> None:
         self.c = collector
         self.line_of = line_of
+        self.uncertainty: dict[tuple[str, str, str], Distribution] = {}
+
+    def uncertain(
+        self,
+        node: Mapping[str, Any],
+        key: str,
+        path: str,
+        ukey: tuple[str, str, str],
+        *,
+        required: bool,
+    ) -> float | None:
+        """A number, or a distribution (recorded) whose point value is returned."""
+        value = node.get(key)
+        if not isinstance(value, Mapping):
+            return self.number(node, key, path, required=required)
+        self.mark(node, key, path)
+        if len(value) != 1 or next(iter(value)) not in DISTRIBUTION_ARITY:
+            self.c.add(
+                path,
+                "a distribution is one of {triangular: [lo, mode, hi]}, "
+                "{normal: [mean, sd]}, {uniform: [lo, hi]}",
+            )
+            return None
+        kind, params = next(iter(value.items()))
+        if not isinstance(params, list) or any(
+            isinstance(p, bool) or not isinstance(p, int | float) for p in params
+        ):
+            self.c.add(path, f"{kind} takes a list of numbers, got {params!r}")
+            return None
+        dist = Distribution(kind, tuple(float(p) for p in params))
+        if len(dist.params) != DISTRIBUTION_ARITY[kind]:
+            self.c.add(path, f"{kind} takes {DISTRIBUTION_ARITY[kind]} numbers, got {list(params)}")
+            return None
+        self.uncertainty[ukey] = dist
+        return dist.point
 
     def mark(self, container: Any, key: Any, path: str) -> None:
         self.c.at(path, self.line_of(container, key))
@@ -182,7 +220,9 @@ class _Reader:
         if not aid:
             self.c.add(path + ".id", "is required")
         self.check_keys(m, _ACTOR, path)
-        cap = self.number(m, "capability", f"{path}.capability", required=True)
+        cap = self.uncertain(
+            m, "capability", f"{path}.capability", (aid, "", "capability"), required=True
+        )
         positions = m.get("positions")
         if positions is not None:
             self.mark(m, "positions", f"{path}.positions")
@@ -190,7 +230,7 @@ class _Reader:
             for issue_id, raw in (pm or {}).items():
                 vpath = f"{path}.positions[{issue_id}]"
                 self.mark(pm, issue_id, vpath)
-                value = self.value(raw, vpath)
+                value = self.value(raw, vpath, aid, str(issue_id))
                 if value is not None:
                     values[(aid, str(issue_id))] = value
         return Actor(
@@ -202,7 +242,7 @@ class _Reader:
             source=self.text(m, "source", f"{path}.source"),
         )
 
-    def value(self, raw: Any, path: str) -> Value | None:
+    def value(self, raw: Any, path: str, actor: str, issue: str) -> Value | None:
         if isinstance(raw, list):
             if len(raw) != 2 or any(
                 isinstance(x, bool) or not isinstance(x, int | float) for x in raw
@@ -214,14 +254,21 @@ class _Reader:
         if m is None:
             return None
         self.check_keys(m, _VALUE, path)
-        pos = self.number(m, "position", f"{path}.position", required=True)
-        sal = self.number(m, "salience", f"{path}.salience", required=True)
+        pos = self.uncertain(
+            m, "position", f"{path}.position", (actor, issue, "position"), required=True
+        )
+        sal = self.uncertain(
+            m, "salience", f"{path}.salience", (actor, issue, "salience"), required=True
+        )
+        cap = self.uncertain(
+            m, "capability", f"{path}.capability", (actor, issue, "capability"), required=False
+        )
         if pos is None or sal is None:
             return None
         return Value(
             position=pos,
             salience=sal,
-            capability=self.number(m, "capability", f"{path}.capability", required=False),
+            capability=cap,
             note=self.text(m, "note", f"{path}.note"),
             source=self.text(m, "source", f"{path}.source"),
         )
@@ -370,6 +417,18 @@ def from_document(doc: Any, collector: Collector, line_of: LineOf = _no_line) ->
         inner = r.mapping(params, f"model_params.{model}")
         if inner is not None:
             model_params[str(model)] = {str(k): _plain(v) for k, v in inner.items()}
+    spread: dict[str, float] = {}
+    spread_raw = top.get("uncertainty")
+    if spread_raw is not None:
+        sm = r.mapping(spread_raw, "uncertainty")
+        for key, value in (sm or {}).items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                collector.add(
+                    f"uncertainty.{key}", f"must be a number, got {value!r}", line_of(sm, key)
+                )
+            else:
+                spread[str(key)] = float(value)
+                collector.at(f"uncertainty.{key}", line_of(sm, key))
     seed = top.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         collector.add(
@@ -391,6 +450,8 @@ def from_document(doc: Any, collector: Collector, line_of: LineOf = _no_line) ->
             outcomes=tuple(o for o in outcomes if o is not None),
             model_params=model_params,
             seed=seed,
+            uncertainty=r.uncertainty,
+            spread=spread,
         )
 
     return collector.build(make)
@@ -418,6 +479,12 @@ def _change_doc(ch: Change) -> dict[str, Any]:
 
 def to_document(scenario: Scenario) -> dict[str, Any]:
     """The scenario as a plain document (dicts, lists, numbers, strings), lossless."""
+    unc = scenario.uncertainty
+
+    def maybe(key: tuple[str, str, str], x: float) -> Any:
+        dist = unc.get(key)
+        return {dist.kind: [_num(p) for p in dist.params]} if dist is not None else _num(x)
+
     doc: dict[str, Any] = {"stratagem": FORMAT_VERSION, "name": scenario.name}
     for key in ("title", "description", "source"):
         if getattr(scenario, key):
@@ -437,7 +504,11 @@ def to_document(scenario: Scenario) -> dict[str, Any]:
     doc["issues"] = issues
     actors = []
     for a in scenario.actors:
-        ad: dict[str, Any] = {"id": a.id, "name": a.name, "capability": _num(a.capability)}
+        ad: dict[str, Any] = {
+            "id": a.id,
+            "name": a.name,
+            "capability": maybe((a.id, "", "capability"), a.capability),
+        }
         for key in ("note", "source"):
             if getattr(a, key):
                 ad[key] = getattr(a, key)
@@ -446,9 +517,12 @@ def to_document(scenario: Scenario) -> dict[str, Any]:
             v = scenario.values.get((a.id, i.id))
             if v is None:
                 continue
-            vd: dict[str, Any] = {"position": _num(v.position), "salience": _num(v.salience)}
+            vd: dict[str, Any] = {
+                "position": maybe((a.id, i.id, "position"), v.position),
+                "salience": maybe((a.id, i.id, "salience"), v.salience),
+            }
             if v.capability is not None:
-                vd["capability"] = _num(v.capability)
+                vd["capability"] = maybe((a.id, i.id, "capability"), v.capability)
             for key in ("note", "source"):
                 if getattr(v, key):
                     vd[key] = getattr(v, key)
@@ -485,6 +559,8 @@ def to_document(scenario: Scenario) -> dict[str, Any]:
             }
             for o in scenario.outcomes
         ]
+    if scenario.spread:
+        doc["uncertainty"] = {k: _num(v) for k, v in scenario.spread.items()}
     if scenario.model_params:
         doc["model_params"] = {k: dict(v) for k, v in scenario.model_params.items()}
     return doc

@@ -198,6 +198,57 @@ def _per_issue(
     return out
 
 
+def _batched(statistic: Any, **kwargs: Any) -> Any:
+    """A batch entry point: the statistic per draw and issue, on the draws' arrays."""
+
+    def batch(scenario: Scenario, draws: Any, params: Mapping[str, Any]) -> FloatArray:
+        out = np.empty((draws.n, scenario.n_issues))
+        mask = scenario.has_position
+        rule = params["weights"]
+        for j in range(scenario.n_issues):
+            present = mask[:, j]
+            x = draws.positions[:, present, j]
+            s = draws.salience[:, present, j]
+            c = draws.capability[:, present, j]
+            w = {
+                "capability-salience": c * s,
+                "capability": c,
+                "salience": s,
+                "equal": np.ones_like(x),
+            }[rule]
+            extra = {k: params[v] for k, v in kwargs.items()}
+            for d in range(draws.n):
+                out[d, j] = statistic(x[d], w[d], **extra)
+        return out
+
+    return batch
+
+
+def _compromise_batch(scenario: Scenario, draws: Any, params: Mapping[str, Any]) -> FloatArray:
+    out = np.empty((draws.n, scenario.n_issues))
+    for j in range(scenario.n_issues):
+        present = scenario.has_position[:, j]
+        x = draws.positions[:, present, j]
+        s = draws.salience[:, present, j]
+        c = draws.capability[:, present, j]
+        w = {
+            "capability-salience": c * s,
+            "capability": c,
+            "salience": s,
+            "equal": np.ones_like(x),
+        }[params["weights"]]
+        top = w.max(axis=1, keepdims=True)
+        wn = np.where(top > 0, w / np.where(top > 0, top, 1.0), 1.0)
+        mean = (wn * x).sum(axis=1) / wn.sum(axis=1)
+        out[:, j] = np.clip(mean, x.min(axis=1), x.max(axis=1))
+    return out
+
+
+def _status_quo_batch(scenario: Scenario, draws: Any, params: Mapping[str, Any]) -> FloatArray:
+    sq = np.array([float(i.status_quo or 0.0) for i in scenario.issues])
+    return np.repeat(sq[None], draws.n, axis=0)
+
+
 def _compromise(
     scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
 ) -> ModelResult:
@@ -245,6 +296,7 @@ register(
         summary="Capability × salience weighted mean of positions (the field's benchmark).",
         function=_compromise,
         params=(_WEIGHTS,),
+        batch=_compromise_batch,
         citation="Achen 2006; van den Bos 1991",
     )
 )
@@ -254,6 +306,7 @@ register(
         summary="Position where half the capability × salience weight lies on each side.",
         function=_weighted_median,
         params=(_WEIGHTS, _TIE),
+        batch=_batched(weighted_median, tie_break="tie_break"),
         citation="Black 1948; Achen 2006",
     )
 )
@@ -271,6 +324,7 @@ register(
             ),
             _TIE,
         ),
+        batch=_batched(condorcet_median, tie_break="tie_break"),
         citation="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, appendix step 3",
     )
 )
@@ -282,6 +336,7 @@ register(
         needs_salience=False,
         uses_positions=False,
         requires=_needs_status_quo,
+        batch=_status_quo_batch,
         citation="the reference point of Thomson et al. 2006",
     )
 )

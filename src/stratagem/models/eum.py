@@ -722,6 +722,32 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
     return ModelResult(issues, {"relation_codes": {str(k): v for k, v in RELATION_NAMES.items()}})
 
 
+def _batch(scenario: Scenario, draws: Any, params: Mapping[str, Any]) -> FloatArray:
+    """Final forecasts ``(n_draws, n_issues)`` for perturbed copies, all draws at once."""
+    opts = EUMOptions.from_params(params)
+    out = np.empty((draws.n, scenario.n_issues))
+    for j, issue in enumerate(scenario.issues):
+        present = np.flatnonzero(scenario.has_position[:, j])
+        index_of = {int(a): k for k, a in enumerate(present)}
+        events = [
+            IssueEvent(e.round, index_of[e.actor], e.field, e.value)
+            for e in issue_events(scenario, issue.id)
+            if e.actor in index_of
+        ]
+        traj = simulate(
+            draws.positions[:, present, j],
+            draws.capability[:, present, j],
+            draws.salience[:, present, j],
+            opts,
+            events,
+            scale=(issue.min, issue.max),
+            record=False,
+        )
+        final = traj.median if params["forecast"] == "median" else traj.mean
+        out[:, j] = final[np.arange(draws.n), traj.rounds_run]
+    return out
+
+
 def _fmt(x: float) -> str:
     text = f"{x:.2f}".rstrip("0")
     return text + "0" if text.endswith(".") else text
@@ -782,6 +808,7 @@ register(
         dynamic=True,
         presets=PRESETS,
         explain=explain,
+        batch=_batch,
         citation="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011",
     )
 )

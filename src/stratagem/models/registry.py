@@ -154,6 +154,9 @@ class ModelSpec:
         Where the model is published.
     requires : callable, optional
         ``scenario -> reason or None``: why the model cannot run on a scenario.
+    batch : callable, optional
+        ``(scenario, draws, params) -> (n_draws, n_issues) forecasts``: runs many perturbed
+        copies of the scenario's inputs at once (:class:`stratagem.uncertainty.sampling.Draws`).
     explain : callable, optional
         ``(forecast, issue id, round) -> lines``: the model's moves of a round in words.
     presets : mapping of preset name to parameter values
@@ -173,6 +176,7 @@ class ModelSpec:
     requires: Callable[[Scenario], str | None] | None = None
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     explain: Callable[[Forecast, str, int], list[str]] | None = None
+    batch: Callable[[Scenario, Any, Mapping[str, Any]], Any] | None = None
 
     def param(self, name: str) -> Param:
         """The declared parameter with this name."""

@@ -1,0 +1,1 @@
+"""Uncertainty: uncertain inputs, Monte Carlo ensembles and sensitivity analysis."""
