@@ -49,7 +49,9 @@ def check_relabelling(spec: ModelSpec, scenario: Scenario, seed: int = 5) -> Non
         for k in order
     )
     values = {(rename[a], i): v for (a, i), v in scenario.values.items()}
-    relabelled = scenario.evolve(actors=actors, values=values, events=(), branches=())
+    relabelled = scenario.evolve(
+        actors=actors, values=values, events=(), branches=(), uncertainty={}
+    )
     base = spec.run(scenario.evolve(events=(), branches=()), seed=seed).positions()
     other = spec.run(relabelled, seed=seed).positions()
     for k, v in base.items():
@@ -68,6 +70,7 @@ def check_one_actor(spec: ModelSpec, scenario: Scenario) -> None:
         events=(),
         branches=(),
         outcomes=(),
+        uncertainty={},
     )
     forecast = spec.run(alone, seed=2)
     for issue in alone.issues:

@@ -65,7 +65,7 @@ def test_bad_distributions_are_reported_with_lines(replace: str, message: str) -
 def test_negative_sd_and_bad_spread() -> None:
     with pytest.raises(InvalidInputError, match="sd must not be negative"):
         io.read_text(UNCERTAIN.replace("[10, 2]", "[10, -2]"), "u.yaml")
-    with pytest.raises(InvalidInputError, match="uncertainty.salience: must be a non-negative"):
+    with pytest.raises(InvalidInputError, match=r"uncertainty\.salience: must be a non-negative"):
         io.read_text(UNCERTAIN.replace("{salience: 0.05}", "{salience: -1}"), "u.yaml")
 
 

@@ -25,6 +25,22 @@ def _obj(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     }
 
 
+def _uncertain(number: dict[str, Any]) -> dict[str, Any]:
+    """A number, or a distribution of it."""
+    pair = {"type": "array", "items": _NUMBER, "minItems": 2, "maxItems": 2}
+    return {
+        "oneOf": [
+            number,
+            _obj(
+                {"triangular": {"type": "array", "items": _NUMBER, "minItems": 3, "maxItems": 3}},
+                ["triangular"],
+            ),
+            _obj({"normal": pair}, ["normal"]),
+            _obj({"uniform": pair}, ["uniform"]),
+        ]
+    }
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario document."""
     change = {
@@ -44,9 +60,9 @@ def scenario_schema() -> dict[str, Any]:
         "oneOf": [
             _obj(
                 {
-                    "position": _NUMBER,
-                    "salience": {"type": "number", "minimum": 0, "maximum": 1},
-                    "capability": {"type": "number", "minimum": 0},
+                    "position": _uncertain(_NUMBER),
+                    "salience": _uncertain({"type": "number", "minimum": 0, "maximum": 1}),
+                    "capability": _uncertain({"type": "number", "minimum": 0}),
                     "note": _TEXT,
                     "source": _TEXT,
                 },
@@ -72,7 +88,7 @@ def scenario_schema() -> dict[str, Any]:
         {
             "id": _TEXT,
             "name": _TEXT,
-            "capability": {"type": "number", "minimum": 0},
+            "capability": _uncertain({"type": "number", "minimum": 0}),
             "note": _TEXT,
             "source": _TEXT,
             "positions": {"type": "object", "additionalProperties": value},
@@ -129,6 +145,13 @@ def scenario_schema() -> dict[str, Any]:
                     "type": "object",
                     "additionalProperties": {"type": "object"},
                 },
+                "uncertainty": _obj(
+                    {
+                        k: {"type": "number", "minimum": 0}
+                        for k in ("position", "salience", "capability")
+                    },
+                    [],
+                ),
             },
             ["name", "issues", "actors"],
         ),

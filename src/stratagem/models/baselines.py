@@ -40,6 +40,7 @@ equal weights among the actors that take a position and say so in the forecast d
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -198,30 +199,25 @@ def _per_issue(
     return out
 
 
-def _batched(statistic: Any, **kwargs: Any) -> Any:
+def _statistic_batch(
+    scenario: Scenario, draws: Any, params: Mapping[str, Any], *, statistic: Any
+) -> FloatArray:
     """A batch entry point: the statistic per draw and issue, on the draws' arrays."""
-
-    def batch(scenario: Scenario, draws: Any, params: Mapping[str, Any]) -> FloatArray:
-        out = np.empty((draws.n, scenario.n_issues))
-        mask = scenario.has_position
-        rule = params["weights"]
-        for j in range(scenario.n_issues):
-            present = mask[:, j]
-            x = draws.positions[:, present, j]
-            s = draws.salience[:, present, j]
-            c = draws.capability[:, present, j]
-            w = {
-                "capability-salience": c * s,
-                "capability": c,
-                "salience": s,
-                "equal": np.ones_like(x),
-            }[rule]
-            extra = {k: params[v] for k, v in kwargs.items()}
-            for d in range(draws.n):
-                out[d, j] = statistic(x[d], w[d], **extra)
-        return out
-
-    return batch
+    out = np.empty((draws.n, scenario.n_issues))
+    for j in range(scenario.n_issues):
+        present = scenario.has_position[:, j]
+        x = draws.positions[:, present, j]
+        s = draws.salience[:, present, j]
+        c = draws.capability[:, present, j]
+        w = {
+            "capability-salience": c * s,
+            "capability": c,
+            "salience": s,
+            "equal": np.ones_like(x),
+        }[params["weights"]]
+        for d in range(draws.n):
+            out[d, j] = statistic(x[d], w[d], tie_break=params["tie_break"])
+    return out
 
 
 def _compromise_batch(scenario: Scenario, draws: Any, params: Mapping[str, Any]) -> FloatArray:
@@ -306,7 +302,7 @@ register(
         summary="Position where half the capability × salience weight lies on each side.",
         function=_weighted_median,
         params=(_WEIGHTS, _TIE),
-        batch=_batched(weighted_median, tie_break="tie_break"),
+        batch=functools.partial(_statistic_batch, statistic=weighted_median),
         citation="Black 1948; Achen 2006",
     )
 )
@@ -324,7 +320,7 @@ register(
             ),
             _TIE,
         ),
-        batch=_batched(condorcet_median, tie_break="tie_break"),
+        batch=functools.partial(_statistic_batch, statistic=condorcet_median),
         citation="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, appendix step 3",
     )
 )
