@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: run test lint bench install install-test clean
+.PHONY: run test lint bench install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,20 @@ install-test: $(VENV)/.stamp-test-deps
 
 run: install
 	$(BIN)/stratagem run
+	$(BIN)/stratagem report --out out/iraq-2020
+
+# Browser tests drive Debian's chromium (no browser download); install it where missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	    || echo "warning: could not install chromium; browser tests will be skipped outside CI" )
 
 lint: install-test
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 bench: install-test

@@ -27,3 +27,36 @@ def shared_data() -> Path:
             pytest.fail(f"reference data missing at {DATA}")
         pytest.skip(f"reference data missing at {DATA}")
     return DATA
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium, which the browser tests drive (make test installs it)."""
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """A headless Chromium driven by Playwright (no browser download)."""
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: make test installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

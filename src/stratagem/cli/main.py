@@ -496,6 +496,66 @@ def backtest(
 
 
 @cli.command()
+@click.argument("scenario", required=False)
+@click.option(
+    "--model",
+    "-m",
+    "model_names",
+    multiple=True,
+    help="Model (repeatable); default every model that applies.",
+)
+@click.option(
+    "--draws",
+    "-n",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="Monte Carlo draws per model (0: none).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed.")
+@click.option(
+    "--executor",
+    type=click.Choice(["serial", "processes", "dask"]),
+    default="serial",
+    show_default=True,
+    help="Where simulation draws run.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output directory (default out/SCENARIO).",
+)
+@_handles_errors
+def report(
+    scenario: str | None,
+    model_names: tuple[str, ...],
+    draws: int,
+    seed: int,
+    executor: str,
+    out_dir: str | None,
+) -> None:
+    """Write a self-contained HTML report, its figures (PNG, SVG) and results (JSON)."""
+    from stratagem import catalog
+    from stratagem.report.build import build_report, write_report
+
+    sc = catalog.load(scenario)
+    target = out_dir or f"out/{sc.name}"
+    built = build_report(
+        sc,
+        model_names or None,
+        draws,
+        seed,
+        executor=executor,
+        progress=lambda msg: _echo_err(f"... {msg}"),
+    )
+    path = write_report(built, target)
+    _echo_err(f"wrote {path} ({len(built.figures)} figures in {path.parent / 'figures'})")
+    click.echo(str(path))
+
+
+@cli.command()
 @click.argument("file")
 @_handles_errors
 def validate(file: str) -> None:

@@ -21,7 +21,15 @@ if TYPE_CHECKING:
     from stratagem.results import Forecast
     from stratagem.scenario import Scenario
 
-__all__ = ["actor_colours", "scenario_figure", "trajectory_figure"]
+__all__ = [
+    "actor_colours",
+    "distribution_figure",
+    "models_figure",
+    "outcomes_figure",
+    "scenario_figure",
+    "tornado_figure",
+    "trajectory_figure",
+]
 
 STYLE: dict[str, Any] = {
     "figure.dpi": 110,
@@ -135,4 +143,113 @@ def scenario_figure(scenario: Scenario) -> Figure:
             ax.grid(axis="y", visible=False)
         fig.legend(loc="lower center", ncol=3, fontsize=7, bbox_to_anchor=(0.5, -0.02))
         fig.tight_layout(rect=(0, 0.12, 1, 1))
+    return fig
+
+
+def models_figure(scenario: Scenario, forecasts: Sequence[Forecast]) -> Figure:
+    """Models side by side: each model's forecast per issue over the actors' starting positions."""
+    colours = actor_colours(scenario.actor_ids)
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(
+            scenario.n_issues, 1, figsize=(7.5, 1.2 + 1.4 * scenario.n_issues), squeeze=False
+        )
+        for j, issue in enumerate(scenario.issues):
+            ax = axes[j, 0]
+            for k, actor in enumerate(scenario.actors):
+                if scenario.has_position[k, j]:
+                    ax.axvline(scenario.positions[k, j], color=colours[actor.id], alpha=0.35, lw=3)
+            for m, f in enumerate(forecasts):
+                if issue.id in f.issues:
+                    ax.plot(f.issues[issue.id].forecast, m, "o", color="black", ms=6)
+            ax.set_yticks(range(len(forecasts)), [f.model for f in forecasts], fontsize=8)
+            ax.set_ylim(-0.7, len(forecasts) - 0.3)
+            ax.set_xlim(issue.min, issue.max)
+            ax.set_title(
+                f"{issue.name} (coloured lines: actors' starting positions)", loc="left", fontsize=9
+            )
+        fig.tight_layout()
+    return fig
+
+
+def distribution_figure(ensemble: Any) -> Figure:
+    """Forecast distributions per issue under input uncertainty, one colour per branch."""
+    scenario = ensemble.scenario
+    worlds = [None, *(b for b in ensemble.forecasts if b is not None)]
+    palette = plt.get_cmap("Set1")
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(
+            scenario.n_issues, 1, figsize=(7.5, 1.2 + 1.5 * scenario.n_issues), squeeze=False
+        )
+        for j, issue in enumerate(scenario.issues):
+            ax = axes[j, 0]
+            bins = np.linspace(issue.min, issue.max, 41)
+            for w, world in enumerate(worlds):
+                ax.hist(
+                    ensemble.forecasts[world][:, j],
+                    bins=bins,
+                    alpha=0.5,
+                    color=palette(w),
+                    label=world or "baseline",
+                )
+            ax.set_title(
+                f"{ensemble.model}: {issue.name}, {ensemble.draws} draws", loc="left", fontsize=9
+            )
+            ax.set_xlim(issue.min, issue.max)
+            if j == 0:
+                ax.legend(fontsize=7)
+        fig.tight_layout()
+    return fig
+
+
+def outcomes_figure(ensembles: Sequence[Any]) -> Figure:
+    """Named-outcome probabilities per model and branch (grouped bars)."""
+    palette = plt.get_cmap("Set1")
+    first = ensembles[0]
+    names = [o.name for o in first.scenario.outcomes]
+    groups = [(e.model, w) for e in ensembles for w in [None, *(b for b in e.forecasts if b)]]
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.45 * len(names) * max(1, len(groups)) / 2))
+        height = 0.8 / max(1, len(groups))
+        for g, (model, world) in enumerate(groups):
+            ensemble = next(e for e in ensembles if e.model == model)
+            probs = ensemble.outcome_probabilities(world)
+            ys = np.arange(len(names)) + g * height
+            ax.barh(
+                ys,
+                [probs.get(n, 0.0) for n in names],
+                height=height,
+                color=palette(g),
+                label=f"{model} · {world or 'baseline'}",
+            )
+        ax.set_yticks(np.arange(len(names)) + 0.4 - height / 2, names)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("probability")
+        ax.invert_yaxis()
+        ax.legend(fontsize=7, loc="lower right")
+        ax.set_title("named outcomes under input uncertainty", loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def tornado_figure(
+    scenario: Scenario,
+    model: str,
+    issue_id: str,
+    swings: Sequence[tuple[str, float, float]],
+    base: float,
+    top: int = 10,
+) -> Figure:
+    """Sensitivity tornado: the forecast with each input at the ends of its range."""
+    rows = list(swings[:top])[::-1]
+    issue = scenario.issue(issue_id)
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.32 * max(1, len(rows))))
+        for k, (_name, lo, hi) in enumerate(rows):
+            ax.barh(k, hi - base, left=base, color="#c0392b", alpha=0.8)
+            ax.barh(k, lo - base, left=base, color="#2471a3", alpha=0.8)
+        ax.axvline(base, color="black", lw=1)
+        ax.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=7)
+        ax.set_xlabel(f"{model} forecast on {issue.name} (red: input high, blue: input low)")
+        ax.set_title(f"what moves the {model} forecast on {issue.name}", loc="left")
+        fig.tight_layout()
     return fig

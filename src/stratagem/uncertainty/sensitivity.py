@@ -29,7 +29,14 @@ from stratagem.scenario import Scenario
 from stratagem.uncertainty.montecarlo import _classify
 from stratagem.uncertainty.sampling import Draws, UncertainInput, apply_branch, uncertain_inputs
 
-__all__ = ["SOBOL_LIMIT", "SensitivityResult", "default_spread", "draws_from_matrix", "sensitivity"]
+__all__ = [
+    "SOBOL_LIMIT",
+    "SensitivityResult",
+    "default_spread",
+    "draws_from_matrix",
+    "sensitivity",
+    "tornado",
+]
 
 FloatArray = npt.NDArray[np.float64]
 SOBOL_LIMIT = 60
@@ -258,6 +265,36 @@ def sensitivity(
         seed=seed,
         params=resolved,
     )
+
+
+def tornado(
+    scenario: Scenario,
+    model: str,
+    params: Mapping[str, Any] | None = None,
+    spread: Mapping[str, float] | None = None,
+) -> dict[str, list[tuple[str, float, float]]]:
+    """One-at-a-time swings per issue: each input at the ends of its range, the others fixed.
+
+    Needs no optional extra (``2D`` model runs for ``D`` inputs); sorted by swing width.
+    """
+    spec = get(model)
+    resolved = spec.resolve({**scenario.model_params.get(model, {}), **(params or {})})
+    spreads = dict(spread or {})
+    if not scenario.uncertainty and not scenario.spread and not spreads:
+        spreads = default_spread(scenario)
+    inputs = [u for u in uncertain_inputs(scenario, spreads) if u.bounds[1] > u.bounds[0]]
+    if not inputs:
+        return {i: [] for i in scenario.issue_ids}
+    point = np.array([[u.distribution.point for u in inputs]])
+    oat = np.repeat(point, 2 * len(inputs), axis=0)
+    for k, u in enumerate(inputs):
+        oat[2 * k, k], oat[2 * k + 1, k] = u.bounds
+    y = _evaluate(scenario, model, resolved, inputs, oat)
+    out: dict[str, list[tuple[str, float, float]]] = {}
+    for j, issue in enumerate(scenario.issue_ids):
+        rows = [(u.name, float(y[2 * k, j]), float(y[2 * k + 1, j])) for k, u in enumerate(inputs)]
+        out[issue] = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
+    return out
 
 
 def _point_draws(scenario: Scenario) -> Draws:

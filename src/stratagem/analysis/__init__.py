@@ -1,0 +1,1 @@
+"""Analysis of forecasts: narratives, coalitions, compatibility."""

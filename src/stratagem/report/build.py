@@ -1,0 +1,280 @@
+"""Build a report: run the models (and simulations), draw the figures, write HTML and JSON.
+
+``stratagem report`` writes ``DIR/report.html`` — one self-contained file with the figures
+inline as SVG, no network fetches — plus every figure as PNG and SVG in ``DIR/figures/``
+and the full results as ``DIR/results.json``. Everything is computed and rendered in
+memory first; files are then written atomically (temporary file, then rename), and the
+figures directory is swapped in whole, so a failure never leaves half a report and a rerun
+overwrites cleanly.
+
+Adding a model or an analysis to reports is a small change: models come from the registry
+(dynamic ones get trajectory figures, batched ones get simulations and tornados), and
+:func:`stratagem.analysis.narrative.narrative` collects the sentences.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stratagem.analysis.narrative import Section, narrative
+from stratagem.io import atomic_write_text
+from stratagem.results import Forecast
+from stratagem.scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from stratagem.uncertainty.montecarlo import Ensemble
+
+__all__ = ["Report", "build_report", "write_report"]
+
+
+@dataclass
+class Report:
+    """Everything a report shows, computed."""
+
+    scenario: Scenario
+    forecasts: list[Forecast]
+    ensembles: list[Ensemble]
+    swings: dict[str, dict[str, list[tuple[str, float, float]]]]
+    sections: list[Section]
+    seed: int
+    draws: int
+    figures: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (title, svg)
+    pngs: dict[str, bytes] = field(default_factory=dict)
+
+    def results(self) -> dict[str, Any]:
+        """The full results as a JSON-ready document."""
+        from stratagem import __version__
+
+        return {
+            "scenario": self.scenario.name,
+            "version": __version__,
+            "seed": self.seed,
+            "draws": self.draws,
+            "forecasts": [f.to_dict() for f in self.forecasts],
+            "simulations": {e.model: e.to_dict() for e in self.ensembles},
+            "tornado": {
+                model: {
+                    issue: [{"input": n, "low": lo, "high": hi} for n, lo, hi in rows]
+                    for issue, rows in per_issue.items()
+                }
+                for model, per_issue in self.swings.items()
+            },
+            "narrative": [s.to_dict() for s in self.sections],
+        }
+
+
+def build_report(
+    scenario: Scenario,
+    models: Sequence[str] | None = None,
+    draws: int = 1000,
+    seed: int = 0,
+    branches: Sequence[str] | None = None,
+    executor: str = "serial",
+    progress: Callable[[str], None] | None = None,
+    formats: Sequence[str] = ("svg", "png"),
+) -> Report:
+    """Run the models, simulations and sensitivity swings a report needs, and draw the figures.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    models : sequence of str, optional
+        Registry names; default every model that applies.
+    draws : int
+        Monte Carlo draws per model (0: no simulation).
+    seed : int
+        Seed of the simulations (and of stochastic models).
+    branches : sequence of str, optional
+        Branches compared in simulations; default all of the scenario's.
+    executor : str
+        Where simulation draws run.
+    progress : callable, optional
+        Called with a short message as each stage starts.
+    formats : sequence of {"svg", "png"}
+        Figure formats to render; an empty sequence builds the figures (laid out, so text
+        is measured) without serialising them. Writing a report needs both.
+    """
+    from stratagem import models as registry
+    from stratagem.uncertainty.montecarlo import simulate
+    from stratagem.uncertainty.sensitivity import tornado
+
+    say = progress or (lambda _msg: None)
+    specs = (
+        [registry.get(m) for m in models]
+        if models
+        else [s for s in registry.specs() if s.unavailable(scenario) is None]
+    )
+    say("running models")
+    forecasts = [s.run(scenario, seed=seed) for s in specs]
+    chosen_branches = (
+        list(branches) if branches is not None else [b.name for b in scenario.branches]
+    )
+    ensembles: list[Ensemble] = []
+    swings: dict[str, dict[str, list[tuple[str, float, float]]]] = {}
+    for spec in specs:
+        if spec.batch is None or not spec.uses_positions:
+            continue
+        if draws > 0:
+            say(f"simulating {spec.name}")
+            ensembles.append(
+                simulate(
+                    scenario, spec.name, draws, seed, branches=chosen_branches, executor=executor
+                )
+            )
+        say(f"sensitivity of {spec.name}")
+        swings[spec.name] = tornado(scenario, spec.name)
+    say("writing the narrative")
+    sections = narrative(scenario, forecasts, ensembles, swings)
+    report = Report(scenario, forecasts, ensembles, swings, sections, seed, draws)
+    say("drawing figures")
+    _draw(report, tuple(formats))
+    return report
+
+
+def _draw(report: Report, formats: tuple[str, ...]) -> None:
+    import matplotlib.pyplot as plt
+
+    from stratagem.report import figures as fg
+
+    sc = report.scenario
+
+    def keep(name: str, title: str, fig: Figure) -> None:
+        text = ""
+        if "svg" in formats:
+            svg = io.StringIO()
+            with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": name}):
+                fig.savefig(svg, format="svg", bbox_inches="tight")
+            text = svg.getvalue()
+            text = text[text.index("<svg") :]
+        if "png" in formats:
+            png = io.BytesIO()
+            fig.savefig(png, format="png", bbox_inches="tight", dpi=130)
+            report.pngs[name] = png.getvalue()
+        plt.close(fig)
+        report.figures[name] = (title, text)
+
+    keep(
+        "scenario",
+        "The scenario at a glance (marker area: capability × salience)",
+        fg.scenario_figure(sc),
+    )
+    keep("models", "Models side by side", fg.models_figure(sc, report.forecasts))
+    for f in report.forecasts:
+        for issue in sc.issues:
+            if "positions_by_round" in f.issues[issue.id].details:
+                keep(
+                    f"trajectory-{f.model}-{issue.id}",
+                    f"{f.model}: positions per round on {issue.name}",
+                    fg.trajectory_figure(sc, f, issue.id),
+                )
+    for e in report.ensembles:
+        keep(
+            f"distribution-{e.model}",
+            f"{e.model}: forecast distributions",
+            fg.distribution_figure(e),
+        )
+    if report.ensembles and sc.outcomes:
+        keep(
+            "outcomes",
+            "Named outcomes under input uncertainty",
+            fg.outcomes_figure(report.ensembles),
+        )
+    # one tornado per issue, for the main model (the dynamic one if any): more is noise
+    dynamic = [
+        f.model for f in report.forecasts if any("offers" in v.details for v in f.issues.values())
+    ]
+    main = next((m for m in [*dynamic, *report.swings] if m in report.swings), None)
+    for model, per_issue in report.swings.items():
+        if model != main:
+            continue
+        base = next(f for f in report.forecasts if f.model == model).positions()
+        for issue_id, all_rows in per_issue.items():
+            rows = [r for r in all_rows if r[2] != r[1]]
+            if rows:
+                keep(
+                    f"tornado-{model}-{issue_id}",
+                    f"{model}: what moves {issue_id}",
+                    fg.tornado_figure(sc, model, issue_id, rows, base[issue_id]),
+                )
+
+
+def _html(report: Report) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("stratagem.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
+    sc = report.scenario
+    inputs = []
+    for a in sc.actors:
+        for i in sc.issues:
+            v = sc.values.get((a.id, i.id))
+            if v is not None:
+                inputs.append(
+                    {
+                        "actor": a.name,
+                        "issue": i.id,
+                        "position": v.position,
+                        "salience": v.salience,
+                        "capability": v.capability if v.capability is not None else a.capability,
+                        "note": v.note,
+                        "source": v.source,
+                    }
+                )
+    from stratagem import __version__
+
+    return env.get_template("report.html.j2").render(
+        report=report,
+        scenario=sc,
+        inputs=inputs,
+        version=__version__,
+        forecasts=report.forecasts,
+        figures=report.figures,
+    )
+
+
+def write_report(report: Report, out_dir: str | Path) -> Path:
+    """Write ``report.html``, ``results.json`` and ``figures/`` into ``out_dir``.
+
+    Returns the path of ``report.html``.
+
+    Everything is rendered before anything is written; each file is written atomically and
+    the figures directory is replaced in one rename.
+    """
+    out = Path(out_dir)
+    missing = [name for name in report.figures if name not in report.pngs]
+    if missing or any(not svg for _, svg in report.figures.values()):
+        raise ValueError("write_report needs figures rendered as SVG and PNG (the default)")
+    html = _html(report)
+    results = json.dumps(report.results(), indent=2) + "\n"
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".figures-", dir=out))
+    try:
+        for name, (_title, svg) in report.figures.items():
+            (staging / f"{name}.svg").write_text(svg, encoding="utf-8")
+            (staging / f"{name}.png").write_bytes(report.pngs[name])
+        target = out / "figures"
+        old = None
+        if target.exists():
+            old = out / f".figures-old-{staging.name}"
+            target.rename(old)
+        staging.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    atomic_write_text(out / "results.json", results)
+    atomic_write_text(out / "report.html", html)
+    return out / "report.html"

@@ -1,0 +1,206 @@
+"""Reports: figures for every embedded scenario, self-contained HTML, narrative vs results."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import stratagem
+import stratagem.models
+from stratagem.catalog import embedded_names
+from stratagem.report import build as report_build
+from stratagem.report.build import build_report, write_report
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href", "xlink:href", "action", "poster") and value:
+                self.refs.append(value)
+
+
+@pytest.fixture(scope="module")
+def default_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[report_build.Report, Path]:
+    report = build_report(stratagem.load(), draws=300, seed=1)
+    out = tmp_path_factory.mktemp("report")
+    return report, write_report(report, out)
+
+
+@pytest.mark.parametrize("name", embedded_names())
+def test_figures_render_for_every_embedded_scenario_and_model(name: str) -> None:
+    scenario = stratagem.load(name)
+    report = build_report(scenario, draws=10, seed=0, formats=())
+    models = {f.model for f in report.forecasts}
+    assert models == {m.name for m in stratagem.models.specs() if m.unavailable(scenario) is None}
+    assert "scenario" in report.figures
+    assert "models" in report.figures
+    for issue in scenario.issue_ids:
+        assert f"trajectory-eum-{issue}" in report.figures
+    for e in report.ensembles:
+        assert f"distribution-{e.model}" in report.figures
+
+
+@pytest.mark.parametrize("name", ["eu-emissions-1994", "china-soe-pol-comp"])
+def test_written_report_has_every_figure_file(name: str, tmp_path: Path) -> None:
+    report = build_report(stratagem.load(name), draws=20, seed=0)
+    path = write_report(report, tmp_path)
+    assert path.read_text().startswith("<!DOCTYPE html>")
+    for figure in report.figures:
+        assert (tmp_path / "figures" / f"{figure}.png").stat().st_size > 1000
+        assert (tmp_path / "figures" / f"{figure}.svg").read_text().startswith("<svg")
+    with pytest.raises(ValueError, match="needs figures rendered"):
+        write_report(build_report(stratagem.load(name), draws=0, formats=("png",)), tmp_path)
+
+
+def test_html_fetches_nothing(default_report: tuple[report_build.Report, Path]) -> None:
+    _, path = default_report
+    parser = Links()
+    parser.feed(path.read_text())
+    assert parser.refs, "the SVG figures reference their own glyphs"
+    external = [r for r in parser.refs if not r.startswith(("#", "data:"))]
+    assert external == []
+    assert "http://" not in path.read_text().replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    ).replace('xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace(
+        "http://www.w3.org/2000/svg", ""
+    ).replace("http://purl.org/dc/elements/1.1/", "").replace(
+        "http://creativecommons.org/ns#", ""
+    ).replace("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "").replace(
+        "http://purl.org/dc/dcmitype/StillImage", ""
+    )
+
+
+def test_narrative_figures_match_the_results(
+    default_report: tuple[report_build.Report, Path],
+) -> None:
+    _report, path = default_report
+    results = json.loads((path.parent / "results.json").read_text())
+    forecasts = {f["model"]: f for f in results["forecasts"]}
+    sims = results["simulations"]
+    checked = 0
+    for section in results["narrative"]:
+        for sentence in section["sentences"]:
+            facts = sentence["facts"]
+            text = sentence["text"]
+            if "forecasts" in facts:
+                for issue, value in facts["forecasts"].items():
+                    assert value == forecasts[facts["model"]]["issues"][issue]["forecast"]
+                    assert report_build_fmt(value) in text
+                assert (facts["outcome"] or "no named outcome") in text
+                assert facts["outcome"] == forecasts[facts["model"]]["outcome"]
+                checked += 1
+            elif "probability" in facts and "branch" not in facts:
+                assert facts["probability"] == sims[facts["model"]]["outcomes"][facts["outcome"]]
+                assert f"{facts['probability']:.2f}" in text
+                checked += 1
+            elif "branch" in facts:
+                branch = sims[facts["model"]]["branches"][facts["branch"]]
+                assert facts["probability"] == branch["outcomes"][facts["outcome"]]
+                assert (
+                    facts["difference"]
+                    == branch["difference"]["outcomes"][facts["outcome"]]["difference"]
+                )
+                checked += 1
+            elif "without" in facts:
+                assert (
+                    facts["forecast"]
+                    == forecasts["compromise"]["issues"][facts["issue"]]["forecast"]
+                )
+                assert report_build_fmt(facts["without"]) in text
+                checked += 1
+            elif "from" in facts and "to" in facts:
+                issue = forecasts[facts["model"]]["issues"][facts["issue"]]
+                k = issue["actors"].index(facts["actor"])
+                assert facts["from"] == issue["positions_by_round"][0][k]
+                assert facts["to"] == issue["positions_by_round"][-1][k]
+                checked += 1
+            elif "input" in facts:
+                rows = results["tornado"][facts["model"]][facts["issue"]]
+                assert rows[0] == {
+                    "input": facts["input"],
+                    "low": facts["low"],
+                    "high": facts["high"],
+                }
+                checked += 1
+    assert checked >= 10
+
+
+def report_build_fmt(x: float) -> str:
+    from stratagem.analysis.narrative import fmt
+
+    return fmt(x)
+
+
+def test_inputs_table_shows_every_note(default_report: tuple[report_build.Report, Path]) -> None:
+    import html as html_lib
+
+    _, path = default_report
+    text = html_lib.unescape(path.read_text())
+    for value in stratagem.load().values.values():
+        assert value.note in text
+        assert value.source.strip() in text
+
+
+def test_writes_are_atomic_and_reruns_overwrite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = stratagem.load("eu-emissions-1994")
+    report = build_report(scenario, models=["compromise", "eum"], draws=10)
+    path = write_report(report, tmp_path)
+    before = path.read_text()
+    figures_before = sorted(p.name for p in (tmp_path / "figures").iterdir())
+
+    def boom(_report: object) -> str:
+        raise RuntimeError("rendering failed")
+
+    monkeypatch.setattr(report_build, "_html", boom)
+    with pytest.raises(RuntimeError):
+        write_report(report, tmp_path)
+    monkeypatch.undo()
+    assert path.read_text() == before
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == figures_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", "report.html", "results.json"]
+    smaller = build_report(scenario, models=["compromise"], draws=0)
+    write_report(smaller, tmp_path)
+    names = {p.stem for p in (tmp_path / "figures").iterdir()}
+    assert not any(n.startswith("trajectory-eum") for n in names)  # stale figures are gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", "report.html", "results.json"]
+
+
+def test_report_renders_in_headless_chromium(browser, default_report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, path = default_report
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.resolve().as_uri())
+    assert page.title().startswith("Baghdad, January 2020")
+    assert page.locator("figure svg").count() >= 10
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+    assert shot.stat().st_size > 50_000
+    assert errors == []
+
+
+def test_report_cli(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("stratagem")
+    result = subprocess.run(
+        [str(exe), "report", "eu-emissions-1994", "--draws", "20", "--out", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "r" / "report.html")
+    assert (tmp_path / "r" / "results.json").exists()
