@@ -60,6 +60,68 @@ def cli() -> None:
     """
 
 
+def _save(
+    save: bool,
+    store_url: str | None,
+    command: str,
+    scenario_yaml: str,
+    scenario_name: str,
+    models: Sequence[str],
+    params: Any,
+    seed: int | None,
+    results: Any,
+    started: Any,
+    branch: str | None = None,
+    forecasts: Any = None,
+) -> None:
+    """Record the run when --save is given (or STRATAGEM_SAVE is set)."""
+    import datetime as dt
+
+    from stratagem import store
+
+    if not store.should_save(save):
+        return
+    duration = (dt.datetime.now(dt.UTC) - started).total_seconds()
+    db = store.Store(store_url)
+    run_id = db.save(
+        command,
+        scenario_yaml,
+        scenario_name,
+        models,
+        params,
+        seed,
+        results,
+        started,
+        duration,
+        branch,
+        forecasts,
+    )
+    _echo_err(f"saved as run {run_id} in {db.url}")
+
+
+_SAVE_OPTIONS = [
+    click.option(
+        "--save",
+        is_flag=True,
+        help="Record the run in the run store (STRATAGEM_SAVE=1 records every run).",
+    ),
+    click.option(
+        "--store",
+        "store_url",
+        default=None,
+        metavar="URL",
+        help="Run store (SQLAlchemy URL; default STRATAGEM_STORE or a SQLite file in "
+        "the user's data directory).",
+    ),
+]
+
+
+def _save_options(func: F) -> F:
+    for option in reversed(_SAVE_OPTIONS):
+        func = option(func)
+    return func
+
+
 def _parse_sets(pairs: Sequence[str], chosen: Sequence[ModelSpec]) -> dict[str, dict[str, str]]:
     """``KEY=VALUE`` or ``MODEL.KEY=VALUE`` pairs, routed to the models declaring them."""
     per_model: dict[str, dict[str, str]] = {m.name: {} for m in chosen}
@@ -109,6 +171,7 @@ def _parse_sets(pairs: Sequence[str], chosen: Sequence[ModelSpec]) -> dict[str, 
     default=None,
     help="Also write the results as DIR/forecast.json.",
 )
+@_save_options
 @_handles_errors
 def run(
     scenario: str | None,
@@ -118,10 +181,15 @@ def run(
     sets: tuple[str, ...],
     as_json: bool,
     out_dir: str | None,
+    save: bool,
+    store_url: str | None,
 ) -> None:
     """Forecast SCENARIO (a file, '-' for stdin, or an embedded name) with the models."""
+    import datetime as dt
+
     from stratagem import catalog, models
 
+    started = dt.datetime.now(dt.UTC)
     sc = catalog.load(scenario)
     if model_names:
         chosen = [models.get(n) for n in dict.fromkeys(model_names)]
@@ -148,6 +216,22 @@ def run(
         target = Path(out_dir) / "forecast.json"
         atomic_write_text(target, json.dumps(document, indent=2) + "\n")
         _echo_err(f"wrote {target}")
+    from stratagem.io import write_text
+
+    _save(
+        save,
+        store_url,
+        "run",
+        write_text(sc, "yaml"),
+        sc.name,
+        [f.model for f in forecasts],
+        {f.model: dict(f.params) for f in forecasts},
+        seed,
+        document,
+        started,
+        branch,
+        {f.model: f.positions() for f in forecasts},
+    )
     if as_json:
         click.echo(json.dumps(document, indent=2))
     else:
@@ -260,6 +344,7 @@ def _parse_spread(pairs: Sequence[str]) -> dict[str, float]:
 )
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Model parameter.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@_save_options
 @_handles_errors
 def simulate(
     scenario: str | None,
@@ -273,8 +358,13 @@ def simulate(
     spreads: tuple[str, ...],
     sets: tuple[str, ...],
     as_json: bool,
+    save: bool,
+    store_url: str | None,
 ) -> None:
     """Forecast many perturbed copies of SCENARIO: distributions and outcome probabilities."""
+    import datetime as dt
+
+    started = dt.datetime.now(dt.UTC)
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -317,6 +407,28 @@ def simulate(
         )
     if ensemble.interrupted:
         _echo_err(f"interrupted: reporting the {ensemble.draws} draws completed of {draws}")
+    else:
+        from stratagem.io import write_text
+
+        summary = ensemble.to_dict()
+        _save(
+            save,
+            store_url,
+            "simulate",
+            write_text(sc, "yaml"),
+            sc.name,
+            [spec.name],
+            {
+                spec.name: dict(ensemble.params),
+                "draws": draws,
+                "spread": spread,
+                "branches": list(branches),
+            },
+            seed,
+            summary,
+            started,
+            forecasts={spec.name: {i: v["mean"] for i, v in summary["issues"].items()}},
+        )
     if as_json:
         click.echo(json.dumps(ensemble.to_dict(), indent=2))
     else:
@@ -443,6 +555,7 @@ def sensitivity(
     help="Write per-issue forecasts and errors to this CSV file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@_save_options
 @_handles_errors
 def backtest(
     dataset: str,
@@ -454,8 +567,13 @@ def backtest(
     missing_salience: str,
     residuals: str | None,
     as_json: bool,
+    save: bool,
+    store_url: str | None,
 ) -> None:
     """Score every model against real decisions with known outcomes (DEU III layout)."""
+    import datetime as dt
+
+    started = dt.datetime.now(dt.UTC)
     from stratagem.io.deu import read_deu
     from stratagem.validation import backtest as bt
 
@@ -487,6 +605,25 @@ def backtest(
         writer.writerows(rows)
         atomic_write_text(residuals, buffer.getvalue())
         _echo_err(f"wrote {residuals}")
+    from pathlib import Path
+
+    _save(
+        save,
+        store_url,
+        "backtest",
+        Path(dataset).read_text(encoding="utf-8", errors="replace"),
+        Path(dataset).name,
+        list(result.scores),
+        {
+            "capability": capability,
+            "bootstrap": bootstrap,
+            "folds": folds,
+            "missing_salience": missing_salience,
+        },
+        seed,
+        result.to_dict(),
+        started,
+    )
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
@@ -650,6 +787,102 @@ def schema() -> None:
     from stratagem.io.schema import scenario_schema
 
     click.echo(json.dumps(scenario_schema(), indent=2))
+
+
+@cli.group()
+def runs() -> None:
+    """The run history: list, show, compare and export recorded runs."""
+
+
+_STORE = click.option(
+    "--store",
+    "store_url",
+    default=None,
+    metavar="URL",
+    help="Run store (default STRATAGEM_STORE or the user's SQLite file).",
+)
+
+
+@runs.command(name="list")
+@click.option("--scenario", default=None, help="Only runs of this scenario.")
+@_STORE
+@_handles_errors
+def runs_list(scenario: str | None, store_url: str | None) -> None:
+    """List recorded runs, newest first."""
+    from stratagem import store
+
+    for r in store.Store(store_url).list(scenario):
+        took = f"{r.duration_s:.2f} s" if r.duration_s is not None else ""
+        click.echo(
+            f"{r.id}\t{r.created_at}\t{r.command}\t{r.scenario_name}\t"
+            f"{','.join(r.models)}\tseed={r.seed}\t{took}"
+        )
+
+
+@runs.command(name="show")
+@click.argument("run_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+@_STORE
+@_handles_errors
+def runs_show(run_id: int, as_json: bool, store_url: str | None) -> None:
+    """Show one recorded run."""
+    from stratagem import store
+
+    r = store.Store(store_url).get(run_id)
+    if as_json:
+        click.echo(json.dumps(r.to_dict(), indent=2))
+        return
+    click.echo(
+        f"run {r.id}: {r.command} {r.scenario_name} ({r.scenario_hash[:12]}) at "
+        f"{r.started_at}, {r.duration_s} s, stratagem {r.version}, seed {r.seed}, "
+        f"branch {r.branch}"
+    )
+    for model, per_issue in r.forecasts().items():
+        values = ", ".join(f"{i} {v:.4g}" for i, v in per_issue.items())
+        click.echo(f"  {model}: {values}")
+
+
+@runs.command(name="diff")
+@click.argument("first", type=int)
+@click.argument("second", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@_STORE
+@_handles_errors
+def runs_diff(first: int, second: int, as_json: bool, store_url: str | None) -> None:
+    """Which inputs differ between two runs, and how the forecasts moved."""
+    from stratagem import store
+
+    db = store.Store(store_url)
+    d = store.diff(db.get(first), db.get(second))
+    if as_json:
+        click.echo(json.dumps(d, indent=2))
+        return
+    click.echo(f"inputs that differ ({len(d['inputs'])}):")
+    for line in d["inputs"] or ["(none)"]:
+        click.echo(f"  {line}")
+    for key, (x, y) in d["settings"].items():
+        click.echo(f"  {key}: {x} → {y}")
+    click.echo("forecasts:")
+    for key, m in d["forecasts"].items():
+        click.echo(f"  {key}: {m['from']:.4g} → {m['to']:.4g} ({m['change']:+.4g})")
+
+
+@runs.command(name="export")
+@click.argument("run_id", type=int)
+@click.option("--output", "-o", default="-", help="File to write (default stdout).")
+@_STORE
+@_handles_errors
+def runs_export(run_id: int, output: str, store_url: str | None) -> None:
+    """Write the scenario a run used, exactly, so that the run can be reproduced."""
+    from stratagem import store
+    from stratagem.io import atomic_write_text
+
+    r = store.Store(store_url).get(run_id)
+    if output == "-":
+        click.echo(r.scenario_yaml, nl=False)
+    else:
+        atomic_write_text(output, r.scenario_yaml)
+        _echo_err(f"wrote {output}")
 
 
 def main() -> None:
