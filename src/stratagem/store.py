@@ -112,10 +112,20 @@ MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1, _v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-@dataclass(frozen=True)
 _COLUMNS = (
-    "created_at", "command", "scenario_name", "scenario_hash", "scenario_yaml", "models",
-    "params", "seed", "version", "results", "started_at", "duration_s", "branch",
+    "created_at",
+    "command",
+    "scenario_name",
+    "scenario_hash",
+    "scenario_yaml",
+    "models",
+    "params",
+    "seed",
+    "version",
+    "results",
+    "started_at",
+    "duration_s",
+    "branch",
 )
 
 
