@@ -128,6 +128,12 @@ _COLUMNS = (
     "branch",
 )
 
+# built from the constant column names above, never from user input
+_INSERT_RUN = (
+    f"INSERT INTO runs ({', '.join(_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}) RETURNING id"
+)
+
 
 @dataclass(frozen=True)
 class RunRecord:
@@ -286,10 +292,7 @@ class Store:
         with self._transaction() as conn:
             run_id = int(
                 conn.execute(
-                    text(
-                        f"INSERT INTO runs ({', '.join(_COLUMNS)}) VALUES "
-                        f"({', '.join(':' + c for c in _COLUMNS)}) RETURNING id"
-                    ),
+                    text(_INSERT_RUN),
                     row,
                 ).scalar_one()
             )
