@@ -424,3 +424,28 @@ def test_sensitivity_cli() -> None:
     )
     assert table.returncode == 0, table.stderr
     assert "Morris mu*" in table.stdout
+
+
+def test_exchange_cli(shared_data: Path) -> None:
+    path = shared_data / "decide" / "copenhagen.csv"
+    result = cli(
+        "run",
+        str(path),
+        "--model",
+        "exchange",
+        "--set",
+        "rounds=5",
+        "--set",
+        "p=0.1",
+        "--seed",
+        "3",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    (f,) = json.loads(result.stdout)["forecasts"]
+    assert f["params"]["rounds"] == 5
+    assert f["params"]["p"] == 0.1
+    assert len(f["issues"]["Extra"]["compromise_by_round"]) == 6
+    words = cli("explain", str(path), "--model", "exchange", "--round", "1", "--issue", "Extra")
+    assert words.returncode == 0, words.stderr
+    assert "moves on" in words.stdout

@@ -36,7 +36,7 @@ def print_forecasts(
     """Print the actors' starting positions, then the forecast per issue and model."""
     console = Console(soft_wrap=False)
     if not console.is_terminal:
-        console.width = max(console.width, 120)  # piped output: do not squeeze to 80 columns
+        console.width = max(console.width, 160)  # piped output: do not squeeze to 80 columns
     start = scenario.with_branch(branch)
     title = scenario.title or scenario.name
     if branch:
@@ -63,7 +63,7 @@ def print_forecasts(
     table = Table(title="forecast per issue and model", title_justify="left")
     table.add_column("issue")
     for f in forecasts:
-        table.add_column(f.model, justify="right")
+        table.add_column(f.model, justify="right", min_width=len(f.model), no_wrap=True)
     for issue in scenario.issues:
         table.add_row(
             issue.id,

@@ -1,0 +1,795 @@
+r"""Position exchange model (Stokman & Van Oosten 1994): logrolling across pairs of issues.
+
+Citation
+--------
+Stokman, F. N. & Van Oosten, R. (1994), "The exchange of voting positions: an
+object-oriented model of policy networks", in Bueno de Mesquita & Stokman (eds.),
+*European Community Decision Making*, Yale UP. The equal-gain solution and its randomized
+variant follow the decide exchange-model package (GPL-3.0), read to understand the
+algorithm; this is an independent implementation.
+
+Equations
+---------
+Per issue :math:`d`, positions are normalised to 0–100 and the compromise ("Nash
+bargaining solution", NBS) is :math:`O_d = \sum_i c_{id} s_{id} x_{id} / \sum_i c_{id} s_{id}`.
+
+* **Groups.** For each pair of issues :math:`(p, q)` actors are grouped by side of the NBS
+  on each issue; exchanges are possible between the two groups that disagree on both
+  (left/left with right/right, left/right with right/left).
+* **Roles.** Of actors :math:`i, j`, the one with the smaller salience ratio
+  :math:`s_p / s_q` supplies (moves) on :math:`p` and demands on :math:`q`; the other the
+  reverse.
+* **Exchange ratios.** A move :math:`\Delta x` of actor :math:`k` on issue :math:`d` shifts the
+  NBS by :math:`\Delta O = \Delta x\, c_{kd} s_{kd} / \sum_l c_{ld} s_{ld}` (the exchange ratio).
+  Supplier :math:`i` gains :math:`\Delta O_{dem} s_{i,dem} - \Delta O_{sup} s_{i,sup}`.
+* **Equal gain.** The shifts satisfy :math:`\Delta O_q = \frac{s_{j,sup} + s_{i,dem}}
+  {s_{j,dem} + s_{i,sup}} \Delta O_p`, so both gain the same; one actor moves all the way to
+  the other's position, the other as far as equal gain requires (swapped if that would
+  overshoot). Moves are capped so the NBS does not cross the partner's demand position
+  (option ``nbs_cap``).
+* **Execution.** Exchanges are executed highest gain first; each executed exchange moves
+  its actors' voting positions, and the exchanges that share an actor and issue with it are
+  recalculated from the new positions (or become invalid: a move must keep the direction of
+  the actor's earlier moves on that issue and stay within 0–100).
+* **Next round.** Voting positions give the round's voting NBS; each actor that exchanged
+  starts the next round at :math:`x' = x + (w_s (1 - s) + w_f)(y - x)` (``salience_weight``
+  :math:`w_s = 0.4`, ``fixed_weight`` :math:`w_f = 0.1`): it keeps part of its preference.
+* **Randomized equal gain** (``p > 0``): one side's gain is perturbed by :math:`p z` (random
+  :math:`u, v, z`), as in decide's randomized model.
+
+Every executed exchange, the preference and voting NBS per round and the externalities
+(the expected-utility change of actors outside an exchange) are kept in the forecast.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from stratagem.models.registry import ModelResult, ModelSpec, Param, register
+from stratagem.results import Forecast, IssueForecast
+from stratagem.scenario import Scenario
+
+__all__ = ["PARAMS", "explain", "run_exchange"]
+
+EPS = 1e-9
+"""Positions (on 0–100) closer than this to the NBS count as on it: sums taken in another
+order differ in the last bits, and a side of the NBS must not depend on the actors' order."""
+
+PARAMS: tuple[Param, ...] = (
+    Param("rounds", 10, "Maximum number of rounds.", minimum=1, maximum=10_000),
+    Param(
+        "stop",
+        "rounds",
+        "Stopping rule: 'rounds' runs exactly `rounds` rounds (decide has "
+        "no other); 'stable' stops when no preference NBS moved more than `tolerance` "
+        "(0–100 scale) in a round.",
+        choices=("rounds", "stable"),
+    ),
+    Param(
+        "tolerance",
+        0.01,
+        "NBS movement counted as none by the 'stable' rule (0–100 scale).",
+        minimum=0.0,
+    ),
+    Param(
+        "p",
+        0.0,
+        "Randomization of the equal gain (0: the equal-gain model).",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Param(
+        "salience_weight",
+        0.4,
+        "How far an actor's next start position follows its voting "
+        "position, per unit of (1 - salience).",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Param(
+        "fixed_weight",
+        0.1,
+        "How far every exchanging actor's start position follows its voting position.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Param(
+        "nbs_cap",
+        "exact",
+        "Cap when an exchange would push the NBS past the partner's "
+        "demand position: 'exact' moves the supplier to where the NBS reaches it; 'decide' "
+        "reproduces the decide package, which uses that position itself as the move.",
+        choices=("exact", "decide"),
+    ),
+    Param(
+        "ties",
+        "first",
+        "Exchanges with equal gain: execute the first found ('first'), or "
+        "pick between the two at random ('random', seeded; decide does this unseeded).",
+        choices=("first", "random"),
+    ),
+)
+
+
+@dataclass
+class _Side:
+    """One actor in one exchange: supplies (moves) on one issue, demands on the other."""
+
+    actor: int
+    supply: int
+    demand: int
+    x: float  # current position on the supply issue
+    start: float  # position at the start of the round
+    moves: list[float] = field(default_factory=list)
+    move: float = 0.0
+    y: float = 0.0
+    eu: float = 0.0
+    nbs_0: float = 0.0
+    nbs_1: float = 0.0
+
+
+@dataclass
+class _Exchange:
+    i: _Side
+    j: _Side
+    groups: str
+    gain: float = 0.0
+    valid: bool = True
+    dp: float = 0.0
+    dq: float = 0.0
+    updates: dict[int, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+
+
+class _Round:
+    """The state of one round: positions, saliences, powers and the exchanges."""
+
+    def __init__(
+        self,
+        x: np.ndarray,
+        s: np.ndarray,
+        c: np.ndarray,
+        present: np.ndarray,
+        opts: Mapping[str, Any],
+        rng: np.random.Generator,
+    ) -> None:
+        w_arr = np.where(present, c * s, 0.0)
+        denominator = w_arr.sum(axis=0)
+        sums = (w_arr * x).sum(axis=0)
+        self.nbs = np.where(
+            denominator > 0, sums / np.where(denominator > 0, denominator, 1.0), 0.0
+        )
+        # plain floats: the exchange arithmetic is scalar and numpy scalars are slow
+        self.x: list[list[float]] = x.tolist()
+        self.s: list[list[float]] = s.tolist()
+        self.c: list[list[float]] = c.tolist()
+        self.w: list[list[float]] = w_arr.tolist()
+        self.present = present
+        self.denominator: list[float] = denominator.tolist()
+        self.sums: list[float] = sums.tolist()
+        self.opts = opts
+        self.rng = rng
+
+    # -- the exchange arithmetic ------------------------------------------------------
+
+    def ratio(self, side: _Side, delta: float) -> float:
+        """NBS shift on side's supply issue when it moves by ``delta``."""
+        a, d = side.actor, side.supply
+        return delta * self.s[a][d] * self.c[a][d] / self.denominator[d]
+
+    def reverse(self, side: _Side, ratio: float) -> float:
+        """Move on side's supply issue that shifts the NBS by ``ratio``."""
+        a, d = side.actor, side.supply
+        return ratio * self.denominator[d] / (self.c[a][d] * self.s[a][d])
+
+    def by_ratio(self, side: _Side, other: _Side, ratio: float) -> float:
+        """Shift on the other issue giving equal gain, from a shift ``ratio`` on side's supply."""
+        return (
+            (self.s[side.actor][side.supply] + self.s[other.actor][side.supply])
+            / (self.s[side.actor][side.demand] + self.s[other.actor][other.supply])
+        ) * ratio
+
+    def utility(self, side: _Side, demand_ratio: float, supply_ratio: float) -> float:
+        """Expected-utility gain: NBS moving toward the side on its demand issue, away on supply."""
+        return abs(
+            demand_ratio * self.s[side.actor][side.supply]
+            - supply_ratio * self.s[side.actor][side.demand]
+        )
+
+    def _others(self, ex: _Exchange, side: _Side) -> float:
+        """Sum of c·s·x on side's supply issue over the other actors, partners' updates applied."""
+        d, a = side.supply, side.actor
+        total = self.sums[d] - self.w[a][d] * self.x[a][d]
+        for actor, value in ex.updates[d].items():
+            if actor != a:
+                total += self.w[actor][d] * (value - self.x[actor][d])
+        return total
+
+    def adjusted_nbs(self, ex: _Exchange, side: _Side, position: float) -> float:
+        """The NBS of side's supply issue with side at ``position`` (partners' updates applied)."""
+        d = side.supply
+        if self.denominator[d] <= 0:
+            return 0.0
+        return (self._others(ex, side) + self.w[side.actor][d] * position) / self.denominator[d]
+
+    def position_for_nbs(self, ex: _Exchange, side: _Side, target: float) -> float:
+        """Where side must stand on its supply issue for the NBS to equal ``target``."""
+        d = side.supply
+        return (target * self.denominator[d] - self._others(ex, side)) / self.w[side.actor][d]
+
+    def cap_delta(self, ex: _Exchange, side: _Side, target: float) -> float:
+        position = self.position_for_nbs(ex, side, target)
+        if self.opts["nbs_cap"] == "decide":
+            return abs(position)
+        return abs(position - side.x)
+
+    @staticmethod
+    def move_valid(side: _Side, move: float) -> bool:
+        if abs(move) > 100 or abs(move) <= 1e-10:
+            return False
+        if not 0 <= side.x + move <= 100:
+            return False
+        if sum(side.moves) > 100:
+            return False
+        lo, hi = min(side.moves), max(side.moves)
+        return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
+
+    def calculate(self, ex: _Exchange) -> None:
+        i, j = ex.i, ex.j
+        # j moves fully to i's position on j's supply issue
+        dp = (
+            abs(self.x[i.actor][j.supply] - j.x)
+            * self.s[j.actor][j.supply]
+            * self.c[j.actor][j.supply]
+            / self.denominator[j.supply]
+        )
+        dq = self.by_ratio(j, i, dp)
+        i.move = self.reverse(i, dq)
+        j.move = abs(self.x[i.actor][j.supply] - j.x)
+        if abs(i.move) > abs(self.x[j.actor][i.supply] - i.x):  # i would overshoot: swap
+            dq = (
+                abs(self.x[j.actor][i.supply] - i.x)
+                * self.s[i.actor][i.supply]
+                * self.c[i.actor][i.supply]
+                / self.denominator[i.supply]
+            )
+            dp = self.by_ratio(i, j, dq)
+            i.move = abs(self.x[j.actor][i.supply] - i.x)
+            j.move = self.reverse(j, dp)
+        if i.x > self.x[j.actor][i.supply]:
+            i.move = -i.move
+        if j.x > self.x[i.actor][j.supply]:
+            j.move = -j.move
+        i.moves.append(i.move)
+        j.moves.append(j.move)
+        i.y, j.y = i.x + i.move, j.x + j.move
+        ex.dp, ex.dq = dp, dq
+        ex.gain = self.utility(i, dq, dp)
+        i.eu = j.eu = ex.gain
+        ex.valid = self.move_valid(i, i.move) and self.move_valid(j, j.move) and ex.gain >= 1e-10
+        if not ex.valid:
+            return
+        self.check_nbs(ex, i, j)
+        self.check_nbs(ex, j, i)
+        i.eu = j.eu = ex.gain
+        ex.valid = self.move_valid(i, i.move) and self.move_valid(j, j.move)
+        if ex.valid and self.opts["p"] > 0:
+            self.randomize(ex)
+
+    def check_nbs(self, ex: _Exchange, side: _Side, other: _Side) -> None:
+        """Cap the exchange when the NBS would cross ``other``'s demand position."""
+        side.nbs_0 = self.adjusted_nbs(ex, side, side.x)
+        side.nbs_1 = self.adjusted_nbs(ex, side, side.y)
+        target = self.x[other.actor][side.supply]
+        if (target - side.nbs_0 >= -EPS and target - side.nbs_1 >= -EPS) or (
+            target - side.nbs_0 <= EPS and target - side.nbs_1 <= EPS
+        ):
+            return
+        delta = self.cap_delta(ex, side, target)
+        ratio_side = self.ratio(side, delta)
+        ratio_other = self.by_ratio(side, other, ratio_side)
+        other.move = abs(self.reverse(other, ratio_other))
+        side.move = delta
+        if other.x > self.x[side.actor][other.supply]:
+            other.move = -other.move
+        if side.x > target:
+            side.move = -side.move
+        other.moves[-1] = other.move
+        side.moves[-1] = side.move
+        other.y, side.y = other.x + other.move, side.x + side.move
+        ex.gain = self.utility(other, ratio_other, ratio_side)
+        side.nbs_1 = self.adjusted_nbs(ex, side, side.y)
+
+    def randomize(self, ex: _Exchange) -> None:
+        """Randomized equal gain: perturb one side's gain by p·z (decide's randomized model)."""
+        u, v, z = self.rng.uniform(size=3)
+        first, second = (ex.i, ex.j) if u < 0.5 else (ex.j, ex.i)
+        p = float(self.opts["p"])
+        eu = ex.gain
+        ratio_first = self.ratio(first, abs(first.move))
+        eu_max = abs(
+            ratio_first
+            * self.s[first.actor][first.supply]
+            / self.s[first.actor][first.demand]
+            * self.s[first.actor][first.supply]
+            - ratio_first * self.s[first.actor][first.demand]
+        )
+        eu_first = p * z * (eu_max - eu) + eu if v < 0.5 else eu - p * z * eu
+        move_first = abs(first.x - self.x[second.actor][first.supply])
+        ratio_q = self.ratio(first, move_first)
+        ratio_p = (eu_first + ratio_q * self.s[first.actor][first.supply]) / self.s[first.actor][
+            first.demand
+        ]
+        move_second = self.reverse(second, ratio_p)
+        room = abs(second.x - self.x[first.actor][second.supply])
+        if abs(move_second) > room:
+            ratio_p = self.ratio(second, room)
+            ratio_q = abs(
+                (eu_first - ratio_p * self.s[first.actor][first.demand])
+                / self.s[first.actor][first.supply]
+            )
+            move_second = room
+            move_first = self.reverse(first, ratio_q)
+        if first.x > self.x[second.actor][first.supply]:
+            move_first = -abs(move_first)
+        else:
+            move_first = abs(move_first)
+        if second.x > self.x[first.actor][second.supply]:
+            move_second = -abs(move_second)
+        else:
+            move_second = abs(move_second)
+        first.move, second.move = move_first, move_second
+        first.moves[-1], second.moves[-1] = move_first, move_second
+        first.y, second.y = first.x + move_first, second.x + move_second
+        first.eu = eu_first
+        second.eu = self.utility(second, ratio_q, ratio_p)
+        ex.valid = self.move_valid(first, move_first) and self.move_valid(second, move_second)
+
+    # -- execution ----------------------------------------------------------------------
+
+    def recalculate(self, ex: _Exchange, done: _Exchange) -> None:
+        """Bring ``ex`` up to date after ``done`` was executed (decide's rules)."""
+        hit = False
+        for mine in (ex.i, ex.j):
+            for theirs in (done.i, done.j):
+                if mine.actor == theirs.actor and mine.supply == theirs.supply:
+                    mine.x = theirs.y
+                    mine.moves.append(theirs.moves[-1])
+                    hit = True
+                    break
+        if hit:
+            ex.i.moves.pop()
+            ex.j.moves.pop()
+        for moved, demander in ((done.i, done.j), (done.j, done.i)):
+            if any(demander.actor == s.actor and demander.demand == s.demand for s in (ex.i, ex.j)):
+                previous = ex.updates[demander.demand].get(moved.actor)
+                if previous is None:
+                    ex.updates[demander.demand][moved.actor] = moved.y
+                elif moved.start <= previous:  # keep the smaller move, as decide does
+                    ex.updates[demander.demand][moved.actor] = min(previous, moved.y)
+                else:
+                    ex.updates[demander.demand][moved.actor] = max(previous, moved.y)
+                if not hit:
+                    ex.i.moves.pop()
+                    ex.j.moves.pop()
+                    hit = True
+        if hit:
+            self.calculate(ex)
+
+
+def _candidates(rnd: _Round, x: np.ndarray, p: int, q: int) -> list[_Exchange]:
+    """The exchanges on issues (p, q), computed for all actor pairs at once.
+
+    The arithmetic is :meth:`_Round.calculate` (before any execution, so without partners'
+    updates) over arrays; only exchanges that come out valid become objects, since an
+    invalid exchange is never executed or recalculated.
+    """
+    both = np.flatnonzero(rnd.present[:, p] & rnd.present[:, q])
+    if both.size < 2:
+        return []
+    left = x[both] < rnd.nbs[None, :] - EPS
+    group = left[:, p].astype(int) | (left[:, q].astype(int) << 1)
+    pairs = [
+        (a, b, kind)
+        for lo, hi, kind in ((0, 3, "ad"), (1, 2, "bc"))
+        for a in both[group == lo]
+        for b in both[group == hi]
+    ]
+    if not pairs:
+        return []
+    a = np.array([t[0] for t in pairs])
+    b = np.array([t[1] for t in pairs])
+    sal = np.asarray(rnd.s)
+    cap = np.asarray(rnd.c)
+    w = sal * cap
+    den = np.asarray(rnd.denominator)
+    sums = np.asarray(rnd.sums)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        swap = sal[a, p] / sal[a, q] < sal[b, p] / sal[b, q]
+    ia, ja = np.where(swap, b, a), np.where(swap, a, b)  # i supplies q, j supplies p
+    xi_p, xi_q, xj_p, xj_q = x[ia, p], x[ia, q], x[ja, p], x[ja, q]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        dp = np.abs(xi_p - xj_p) * sal[ja, p] * cap[ja, p] / den[p]
+        dq = (sal[ja, p] + sal[ia, p]) / (sal[ja, q] + sal[ia, q]) * dp
+        i_move = dq * den[q] / (cap[ia, q] * sal[ia, q])
+        j_move = np.abs(xi_p - xj_p)
+        over = np.abs(i_move) > np.abs(xj_q - xi_q)
+        dq2 = np.abs(xj_q - xi_q) * sal[ia, q] * cap[ia, q] / den[q]
+        dp2 = (sal[ia, q] + sal[ja, q]) / (sal[ia, p] + sal[ja, p]) * dq2
+        dq, dp = np.where(over, dq2, dq), np.where(over, dp2, dp)
+        i_move = np.where(over, np.abs(xj_q - xi_q), i_move)
+        j_move = np.where(over, dp2 * den[p] / (cap[ja, p] * sal[ja, p]), j_move)
+        i_move = np.where(xi_q > xj_q, -i_move, i_move)
+        j_move = np.where(xj_p > xi_p, -j_move, j_move)
+        gain = np.abs(dq * sal[ia, q] - dp * sal[ia, p])
+
+        def ok(x0: np.ndarray, move: np.ndarray) -> np.ndarray:
+            return np.asarray(
+                (np.abs(move) <= 100)
+                & (np.abs(move) > 1e-10)
+                & (x0 + move >= 0)
+                & (x0 + move <= 100)
+            )
+
+        valid = ok(xi_q, i_move) & ok(xj_p, j_move) & (gain >= 1e-10)
+        # check_nbs for i (issue q, target j's position), then for j (issue p, target i's)
+        for side_x, side_issue, side_actor, other_x, other_issue, other_actor, target in (
+            (xi_q, q, ia, xj_p, p, ja, xj_q),
+            (xj_p, p, ja, xi_q, q, ia, xi_p),
+        ):
+            side_move = i_move if side_actor is ia else j_move
+            nbs0 = (
+                sums[side_issue]
+                - w[side_actor, side_issue] * side_x
+                + w[side_actor, side_issue] * side_x
+            ) / den[side_issue]
+            nbs1 = (
+                sums[side_issue]
+                - w[side_actor, side_issue] * side_x
+                + w[side_actor, side_issue] * (side_x + side_move)
+            ) / den[side_issue]
+            crossing = valid & ~(
+                ((target - nbs0 >= -EPS) & (target - nbs1 >= -EPS))
+                | ((target - nbs0 <= EPS) & (target - nbs1 <= EPS))
+            )
+            position = (
+                target * den[side_issue] - (sums[side_issue] - w[side_actor, side_issue] * side_x)
+            ) / w[side_actor, side_issue]
+            delta = (
+                np.abs(position) if rnd.opts["nbs_cap"] == "decide" else np.abs(position - side_x)
+            )
+            ratio_side = (
+                delta * sal[side_actor, side_issue] * cap[side_actor, side_issue] / den[side_issue]
+            )
+            ratio_other = (
+                (sal[side_actor, side_issue] + sal[other_actor, side_issue])
+                / (sal[side_actor, other_issue] + sal[other_actor, other_issue])
+                * ratio_side
+            )
+            new_other = np.abs(
+                ratio_other
+                * den[other_issue]
+                / (cap[other_actor, other_issue] * sal[other_actor, other_issue])
+            )
+            new_other = np.where(other_x > x[side_actor, other_issue], -new_other, new_other)
+            new_side = np.where(side_x > target, -delta, delta)
+            new_gain = np.abs(
+                ratio_other * sal[other_actor, other_issue]
+                - ratio_side * sal[other_actor, side_issue]
+            )
+            if side_actor is ia:
+                i_move = np.where(crossing, new_side, i_move)
+                j_move = np.where(crossing, new_other, j_move)
+            else:
+                j_move = np.where(crossing, new_side, j_move)
+                i_move = np.where(crossing, new_other, i_move)
+            gain = np.where(crossing, new_gain, gain)
+        valid &= ok(xi_q, i_move) & ok(xj_p, j_move)
+    out = []
+    for k in np.flatnonzero(valid):
+        i = _Side(
+            int(ia[k]),
+            supply=q,
+            demand=p,
+            x=float(xi_q[k]),
+            start=float(xi_q[k]),
+            moves=[float(i_move[k])],
+            move=float(i_move[k]),
+            y=float(xi_q[k] + i_move[k]),
+            eu=float(gain[k]),
+        )
+        j = _Side(
+            int(ja[k]),
+            supply=p,
+            demand=q,
+            x=float(xj_p[k]),
+            start=float(xj_p[k]),
+            moves=[float(j_move[k])],
+            move=float(j_move[k]),
+            y=float(xj_p[k] + j_move[k]),
+            eu=float(gain[k]),
+        )
+        out.append(_Exchange(i, j, pairs[k][2], gain=float(gain[k])))
+    return out
+
+
+def _build(
+    rnd: _Round, x: np.ndarray, issues: list[int], actors: int, vectorised: bool = True
+) -> list[_Exchange]:
+    if vectorised and rnd.opts["p"] == 0:
+        return [
+            ex for p, q in itertools.combinations(issues, 2) for ex in _candidates(rnd, x, p, q)
+        ]
+    left = x < rnd.nbs[None, :] - EPS
+    exchanges: list[_Exchange] = []
+    for p, q in itertools.combinations(issues, 2):
+        both = [a for a in range(actors) if rnd.present[a, p] and rnd.present[a, q]]
+        group = {a: int(left[a, p]) | (int(left[a, q]) << 1) for a in both}
+        pairs = [(a, b, "ad") for a in both if group[a] == 0 for b in both if group[b] == 3]
+        pairs += [(a, b, "bc") for a in both if group[a] == 1 for b in both if group[b] == 2]
+        for a, b, kind in pairs:
+            if rnd.s[a][p] / rnd.s[a][q] < rnd.s[b][p] / rnd.s[b][q]:
+                i = _Side(b, supply=q, demand=p, x=rnd.x[b][q], start=rnd.x[b][q])
+                j = _Side(a, supply=p, demand=q, x=rnd.x[a][p], start=rnd.x[a][p])
+            else:
+                i = _Side(a, supply=q, demand=p, x=rnd.x[a][q], start=rnd.x[a][q])
+                j = _Side(b, supply=p, demand=q, x=rnd.x[b][p], start=rnd.x[b][p])
+            ex = _Exchange(i, j, kind)
+            rnd.calculate(ex)
+            exchanges.append(ex)
+    return exchanges
+
+
+def _execute(rnd: _Round, exchanges: list[_Exchange]) -> list[_Exchange]:
+    """Execute exchanges highest gain first; recalculate those an execution touches.
+
+    Equal gains are taken in an order fixed by the exchanges' data (issue pair, positions,
+    saliences, capabilities), or at random between the two best with ``ties=random``. An
+    exchange that becomes invalid stays invalid (decide drops it from its list).
+    """
+    realized: list[_Exchange] = []
+    by_key: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for k, ex in enumerate(exchanges):
+        for side in (ex.i, ex.j):
+            by_key[(side.actor, side.supply)].append(k)
+            by_key[(side.actor, side.demand)].append(k)
+    version = [0] * len(exchanges)
+    alive = [ex.valid for ex in exchanges]
+
+    # Equal gains are ordered by the exchanges' own data, never by the actors' order in the
+    # file, so that relabelling or reordering actors cannot change the result; gains are
+    # compared to 12 significant digits because sums in another order differ in the last bits.
+    fingerprint = [(*rnd.x[a], *rnd.s[a], *rnd.c[a]) for a in range(len(rnd.x))]
+
+    def canonical(ex: _Exchange) -> tuple[Any, ...]:
+        i, j = ex.i, ex.j
+        return (i.supply, j.supply, i.x, j.x, fingerprint[i.actor], fingerprint[j.actor])
+
+    order = sorted(range(len(exchanges)), key=lambda k: canonical(exchanges[k]))
+    rank = [0] * len(exchanges)
+    for position, k in enumerate(order):
+        rank[k] = position
+
+    def key(k: int) -> tuple[float, int, int, int]:
+        return (-float(f"{exchanges[k].gain:.12g}"), rank[k], version[k], k)
+
+    heap = [key(k) for k, ex in enumerate(exchanges) if ex.valid]
+    heapq.heapify(heap)
+
+    def pop() -> int | None:
+        while heap:
+            _, _, ver, k = heapq.heappop(heap)
+            if alive[k] and ver == version[k]:
+                return k
+        return None
+
+    while True:
+        best = pop()
+        if best is None:
+            break
+        if rnd.opts["ties"] == "random":
+            runner = pop()
+            if runner is not None:
+                if key(runner)[0] == key(best)[0] and rnd.rng.uniform() >= 0.5:
+                    best, runner = runner, best
+                heapq.heappush(heap, key(runner))
+        chosen = exchanges[best]
+        alive[best] = False
+        realized.append(chosen)
+        touched = {
+            k
+            for key in (
+                (chosen.i.actor, chosen.i.supply),
+                (chosen.j.actor, chosen.j.supply),
+                (chosen.i.actor, chosen.i.demand),
+                (chosen.j.actor, chosen.j.demand),
+            )
+            for k in by_key[key]
+            if alive[k]
+        }
+        for k in sorted(touched):
+            ex = exchanges[k]
+            before = (ex.gain, ex.valid)
+            rnd.recalculate(ex, chosen)
+            if not ex.valid:
+                alive[k] = False
+            elif (ex.gain, ex.valid) != before:
+                version[k] += 1
+                heapq.heappush(heap, key(k))
+    return realized
+
+
+def run_exchange(
+    scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
+) -> dict[str, Any]:
+    """Run the model; positions per round on the issues' own scales, exchanges and externalities."""
+    lo, hi = scenario.scale[:, 0], scenario.scale[:, 1]
+    span = hi - lo
+    present = scenario.has_position & (scenario.salience > 0)
+    x = (scenario.positions - lo[None, :]) * 100.0 / span[None, :]
+    s, c = scenario.salience, scenario.capability
+    n, m = x.shape
+    issues = list(range(m))
+    history_pref, history_vote = [], []
+    pref_positions, vote_positions = [], []
+    executed: list[dict[str, Any]] = []
+    externalities: list[dict[str, Any]] = []
+    stop_rule = "rounds"
+    rounds_run = 0
+    for rnd_no in range(int(params["rounds"])):
+        rnd = _Round(x.copy(), s, c, present, params, rng)
+        history_pref.append(rnd.nbs.copy())
+        pref_positions.append(x.copy())
+        exchanges = _build(rnd, x, issues, n)
+        realized = _execute(rnd, exchanges)
+        voting = x.copy()
+        for ex in realized:
+            voting[ex.i.actor, ex.i.supply] = ex.i.y
+            voting[ex.j.actor, ex.j.supply] = ex.j.y
+        vote_round = _Round(voting, s, c, present, params, rng)
+        history_vote.append(vote_round.nbs.copy())
+        vote_positions.append(voting.copy())
+        round_ext: dict[int, float] = defaultdict(float)
+        for ex in realized:
+            executed.append(_exchange_record(scenario, rnd_no, ex, lo, span))
+            for a in range(n):
+                if a in (ex.i.actor, ex.j.actor):
+                    continue
+                if not (present[a, ex.i.supply] and present[a, ex.j.supply]):
+                    continue
+                gain = 0.0
+                for side in (ex.i, ex.j):
+                    d = side.supply
+                    before = rnd.adjusted_nbs(ex, side, side.x)
+                    after = rnd.adjusted_nbs(ex, side, side.y)
+                    gain += (abs(before - x[a, d]) - abs(after - x[a, d])) * s[a, d]
+                round_ext[a] += gain
+        externalities.append({scenario.actors[a].name: v for a, v in round_ext.items()})
+        new_x = x.copy()
+        sw, fw = float(params["salience_weight"]), float(params["fixed_weight"])
+        for ex in realized:
+            for side in (ex.i, ex.j):
+                sal = s[side.actor, side.supply]
+                new_x[side.actor, side.supply] = side.start + ((1 - sal) * sw + fw) * (
+                    side.y - side.start
+                )
+        rounds_run = rnd_no + 1
+        moved = np.abs(_Round(new_x, s, c, present, params, rng).nbs - rnd.nbs).max() if m else 0.0
+        x = new_x
+        if params["stop"] == "stable" and moved <= float(params["tolerance"]):
+            stop_rule = "stable"
+            break
+    final = _Round(x, s, c, present, params, rng)
+    history_pref.append(final.nbs.copy())
+    pref_positions.append(x.copy())
+
+    return {
+        "pref": np.array(history_pref),
+        "vote": np.array(history_vote),
+        "pref_positions": pref_positions,
+        "vote_positions": vote_positions,
+        "executed": executed,
+        "externalities": externalities,
+        "rounds": rounds_run,
+        "stop_rule": stop_rule,
+        "lo": lo,
+        "span": span,
+        "present": present,
+    }
+
+
+def _exchange_record(
+    scenario: Scenario, rnd_no: int, ex: _Exchange, lo: np.ndarray, span: np.ndarray
+) -> dict[str, Any]:
+    def side(s: _Side) -> dict[str, Any]:
+        d = s.supply
+        return {
+            "actor": scenario.actors[s.actor].name,
+            "supply": scenario.issues[d].id,
+            "demand": scenario.issues[s.demand].id,
+            "from": float(s.x * span[d] / 100 + lo[d]),
+            "to": float(s.y * span[d] / 100 + lo[d]),
+            "gain": float(s.eu),
+        }
+
+    return {"round": rnd_no + 1, "gain": float(ex.gain), "i": side(ex.i), "j": side(ex.j)}
+
+
+def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator) -> ModelResult:
+    out = run_exchange(scenario, params, rng)
+    issues: dict[str, IssueForecast] = {}
+    names = [a.name for a in scenario.actors]
+    for j, issue in enumerate(scenario.issues):
+        pref = out["pref"][:, j] * out["span"][j] / 100 + out["lo"][j]
+        vote = out["vote"][:, j] * out["span"][j] / 100 + out["lo"][j]
+        present = [k for k in range(scenario.n_actors) if out["present"][k, j]]
+        issues[issue.id] = IssueForecast(
+            float(pref[-1]),
+            {
+                "compromise_by_round": pref.tolist(),
+                "voting_compromise_by_round": vote.tolist(),
+                "actors": [names[k] for k in present],
+                "positions_by_round": [
+                    [float(p[k, j] * out["span"][j] / 100 + out["lo"][j]) for k in present]
+                    for p in out["pref_positions"]
+                ],
+                "voting_positions_by_round": [
+                    [float(p[k, j] * out["span"][j] / 100 + out["lo"][j]) for k in present]
+                    for p in out["vote_positions"]
+                ],
+                "rounds": out["rounds"],
+                "stop_rule": out["stop_rule"],
+            },
+        )
+    return ModelResult(
+        issues, {"exchanges": out["executed"], "externalities_by_round": out["externalities"]}
+    )
+
+
+def explain(forecast: Forecast, issue_id: str, round_: int) -> list[str]:
+    """The exchanges executed in a round (involving the issue), in words."""
+    lines = []
+    for ex in forecast.details.get("exchanges", []):
+        if ex["round"] != round_ or issue_id not in (ex["i"]["supply"], ex["j"]["supply"]):
+            continue
+        i, j = ex["i"], ex["j"]
+        lines.append(
+            f"  {i['actor']} moves on {i['supply']} ({i['from']:.3g} → {i['to']:.3g}) for "
+            f"{j['actor']} moving on {j['supply']} ({j['from']:.3g} → {j['to']:.3g}); "
+            f"each gains {ex['gain']:.4g}"
+        )
+    details = forecast.issues[issue_id].details
+    comp = details["compromise_by_round"]
+    if not 1 <= round_ < len(comp):
+        return [f"{issue_id}: the run has rounds 1 to {len(comp) - 1}; there is no round {round_}."]
+    header = (
+        f"{issue_id}, round {round_}: compromise {comp[round_ - 1]:.4g} → {comp[round_]:.4g}, "
+        f"{len(lines)} exchanges involve it"
+    )
+    return [header, *(lines or ["  no exchange involves this issue"])]
+
+
+def _two_issues(scenario: Scenario) -> str | None:
+    return None if scenario.n_issues >= 2 else "the exchange model needs at least two issues"
+
+
+register(
+    ModelSpec(
+        name="exchange",
+        summary="Stokman–Van Oosten position exchange: actors trade moves across pairs of "
+        "issues (equal gain), in rounds.",
+        function=_run,
+        params=PARAMS,
+        dynamic=True,
+        stochastic=True,
+        requires=_two_issues,
+        explain=explain,
+        citation="Stokman & Van Oosten 1994; decide exchange-model package",
+    )
+)

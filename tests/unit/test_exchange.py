@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import stratagem
+import stratagem.models
+from stratagem import Scenario, io
+from stratagem.models import exchange as ex
+from strategies import scenarios
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_vectorised_construction_equals_the_scalar_one(shared_data) -> None:  # type: ignore[no-untyped-def]
+    sc = io.read(shared_data / "decide" / "copenhagen.csv")
+    fast = stratagem.run(sc, "exchange", seed=1)
+    original = ex._build
+    ex._build = functools.partial(original, vectorised=False)  # type: ignore[assignment]
+    try:
+        slow = stratagem.run(sc, "exchange", seed=1)
+    finally:
+        ex._build = original  # type: ignore[assignment]
+    assert fast.details["exchanges"] == slow.details["exchanges"]
+    assert fast.positions() == slow.positions()
+
+
+@SETTINGS
+@given(sc=scenarios(min_actors=3, max_actors=8, max_issues=3))
+def test_positions_stay_in_range_and_gains_are_positive(sc: Scenario) -> None:
+    if sc.n_issues < 2:
+        return
+    f = stratagem.run(sc, "exchange", params={"rounds": 4}, seed=0)
+    for issue in sc.issues:
+        path = np.array(f.issues[issue.id].details["positions_by_round"])
+        if path.size == 0:  # nobody cares about this issue (every salience 0)
+            continue
+        assert path.min() >= issue.min - 1e-9 * issue.range
+        assert path.max() <= issue.max + 1e-9 * issue.range
+    for record in f.details["exchanges"]:
+        assert record["gain"] > 0  # expected utility never decreases through an exchange
+
+
+def test_equal_gain_and_moves_toward_the_partner(shared_data) -> None:  # type: ignore[no-untyped-def]
+    sc = io.read(shared_data / "decide" / "sample_data.txt")
+    f = stratagem.run(sc, "exchange", params={"rounds": 1}, seed=0)
+    exchanges = f.details["exchanges"]
+    assert len(exchanges) > 10
+    for record in exchanges:
+        assert record["i"]["gain"] == pytest.approx(record["j"]["gain"], rel=1e-9)
+        assert record["i"]["from"] != record["i"]["to"]
+
+
+def test_same_seed_same_result_and_randomized_variant() -> None:
+    sc = stratagem.load("copenhagen-2009")
+    a = stratagem.run(sc, "exchange", params={"p": 0.3}, seed=7)
+    b = stratagem.run(sc, "exchange", params={"p": 0.3}, seed=7)
+    c = stratagem.run(sc, "exchange", params={"p": 0.3}, seed=8)
+    assert a == b
+    assert a.seed == 7
+    assert a.positions() != c.positions()
+
+
+def test_stable_stopping_rule_and_json() -> None:
+    sc = stratagem.load("toll-debate")
+    f = stratagem.run(
+        sc, "exchange", params={"stop": "stable", "tolerance": 5.0, "rounds": 50}, seed=0
+    )
+    details = next(iter(f.issues.values())).details
+    assert details["stop_rule"] == "stable"
+    assert details["rounds"] < 50
+    d = f.to_dict()
+    for issue in d["issues"].values():
+        assert len(issue["compromise_by_round"]) == details["rounds"] + 1
+    assert isinstance(d["details"]["externalities_by_round"], list)
+
+
+def test_needs_two_issues() -> None:
+    assert stratagem.models.get("exchange").unavailable(stratagem.load("eu-emissions-1994"))
+
+
+def test_explain_lists_exchanges() -> None:
+    sc = stratagem.load("copenhagen-2009")
+    spec = stratagem.models.get("exchange")
+    f = spec.run(sc, seed=0)
+    assert spec.explain is not None
+    lines = spec.explain(f, "Extra", 1)
+    assert lines[0].startswith("Extra, round 1: compromise")
+    assert any("each gains" in line for line in lines)
