@@ -789,6 +789,33 @@ def schema() -> None:
     click.echo(json.dumps(scenario_schema(), indent=2))
 
 
+@cli.command()
+@click.argument("scenario", required=False)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (loopback by default).",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8050, show_default=True)
+@_handles_errors
+def serve(scenario: str | None, host: str, port: int) -> None:
+    """Start the dashboard on SCENARIO (needs: pip install 'stratagem[dashboard]')."""
+    from stratagem import catalog
+
+    try:
+        from shiny import run_app
+
+        from stratagem.web.app import create_app
+    except ImportError:
+        raise StratagemError(
+            "the dashboard needs the optional extra: pip install 'stratagem[dashboard]'"
+        ) from None
+    app = create_app(catalog.load(scenario))
+    _echo_err(f"stratagem dashboard on http://{host}:{port}")
+    run_app(app, host=host, port=port, launch_browser=False)  # type: ignore[misc]  # None on pyodide
+
+
 @cli.group()
 def runs() -> None:
     """The run history: list, show, compare and export recorded runs."""

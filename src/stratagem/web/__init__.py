@@ -1,0 +1,1 @@
+"""The web dashboard (optional extra: pip install 'stratagem[dashboard]')."""

@@ -1,0 +1,382 @@
+"""The dashboard (Shiny for Python, the optional ``dashboard`` extra): edit, run, read.
+
+Analysts change an estimate and watch the forecast move. Each browser session has its own
+scenario (a per-session reactive value), so sessions never see each other's edits. Every
+edit is validated by building the scenario with it; an invalid edit is refused with the
+same ``field: reason`` message as the command line, shown on the cell and above the
+table. Uploads are parsed by :mod:`stratagem.io` — nothing in them is executed or fetched —
+and refused over :data:`MAX_UPLOAD` bytes or with an extension stratagem does not read.
+All model logic is the library's; this module only adapts it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from shiny import App, reactive, render, ui
+from shiny.types import SafeException
+
+from stratagem import catalog, io, models
+from stratagem.errors import InvalidInputError
+from stratagem.io._common import decode
+from stratagem.scenario import Actor, Scenario, Value
+
+__all__ = ["MAX_UPLOAD", "create_app", "scenario_frame"]
+
+MAX_UPLOAD = 2 * 1024 * 1024
+ACCEPTED = [".yaml", ".yml", ".json", ".csv", ".tsv", ".txt", ".xml"]
+
+
+def scenario_frame(scenario: Scenario) -> pd.DataFrame:
+    """The editable table: one row per actor, capability, then position and salience per issue."""
+    rows = []
+    for k, actor in enumerate(scenario.actors):
+        row: dict[str, Any] = {"actor": actor.id, "capability": actor.capability}
+        for j, issue in enumerate(scenario.issues):
+            present = scenario.has_position[k, j]
+            row[f"{issue.id}:position"] = scenario.positions[k, j] if present else None
+            row[f"{issue.id}:salience"] = scenario.salience[k, j] if present else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _edit(scenario: Scenario, row: int, column: str, text: str) -> Scenario:
+    """The scenario with one cell changed; InvalidInputError with the CLI's message if invalid."""
+    actor = scenario.actors[row]
+    if column == "actor":
+        if not text.strip():
+            raise InvalidInputError([_problem(f"actors[{actor.id}].id", "must not be empty")])
+        new_id = text.strip()
+        actors = tuple(
+            dataclasses.replace(a, id=new_id, name=new_id if a.name == a.id else a.name)
+            if a.id == actor.id
+            else a
+            for a in scenario.actors
+        )
+        values = {((new_id if a == actor.id else a), i): v for (a, i), v in scenario.values.items()}
+        return scenario.evolve(actors=actors, values=values, uncertainty={}, events=(), branches=())
+    issue_id, _, field = column.partition(":")
+    try:
+        number = float(text)
+    except ValueError:
+        where = (
+            f"actors[{actor.id}].capability"
+            if column == "capability"
+            else f"actors[{actor.id}].positions[{issue_id}].{field}"
+        )
+        raise InvalidInputError([_problem(where, f"{text!r} is not a number")]) from None
+    if column == "capability":
+        actors = tuple(
+            dataclasses.replace(a, capability=number) if a.id == actor.id else a
+            for a in scenario.actors
+        )
+        return scenario.evolve(actors=actors)
+    current = scenario.values.get((actor.id, issue_id))
+    if current is None:
+        issue = scenario.issue(issue_id)
+        current = Value(position=issue.midpoint, salience=0.0)
+    values = dict(scenario.values)
+    if field == "position":
+        values[(actor.id, issue_id)] = dataclasses.replace(current, position=number)
+    else:
+        values[(actor.id, issue_id)] = dataclasses.replace(current, salience=number)
+    return scenario.evolve(values=values)
+
+
+def _problem(field: str, reason: str) -> Any:
+    from stratagem.errors import Problem
+
+    return Problem(field, reason)
+
+
+def _messages(err: InvalidInputError) -> str:
+    return "\n".join(f"{p.field}: {p.reason}" for p in err.problems)
+
+
+def create_app(initial: Scenario | None = None) -> App:
+    """The Shiny app, starting from ``initial`` (default: the embedded default case)."""
+    start = initial or catalog.load()
+    names = list(catalog.embedded_names())
+    model_names = list(models.names())
+
+    app_ui = ui.page_sidebar(
+        ui.sidebar(
+            ui.input_select(
+                "embedded", "Embedded scenario", choices=["(current)", *names], selected="(current)"
+            ),
+            ui.input_file("upload", "…or upload a scenario file", accept=ACCEPTED, multiple=False),
+            ui.input_checkbox_group(
+                "models", "Models", choices=model_names, selected=["compromise", "eum"]
+            ),
+            ui.input_select("branch", "Branch", choices=["(none)"]),
+            ui.input_numeric("draws", "Monte Carlo draws (0: none)", value=0, min=0, max=20000),
+            ui.input_action_button("run", "Run", class_="btn-primary"),
+            ui.hr(),
+            ui.input_text("new_actor", "New actor id", value=""),
+            ui.input_action_button("add_actor", "Add actor"),
+            ui.input_action_button("delete_actor", "Delete selected actors"),
+            ui.hr(),
+            ui.download_button("download_yaml", "Download scenario (YAML)"),
+            ui.download_button("download_report", "Download HTML report"),
+            width=320,
+        ),
+        ui.h3(ui.output_text("title")),
+        ui.output_ui("problems"),
+        ui.output_data_frame("table"),
+        ui.h4("Forecasts"),
+        ui.output_table("forecasts"),
+        ui.output_ui("outcomes"),
+        ui.output_ui("narrative"),
+        ui.output_plot("trajectories", height="420px"),
+        title="stratagem",
+    )
+
+    def server(input: Any, output: Any, session: Any) -> None:
+        scenario: reactive.Value[Scenario] = reactive.value(start)
+        results: reactive.Value[dict[str, Any] | None] = reactive.value(None)
+        message: reactive.Value[str] = reactive.value("")
+
+        @reactive.effect
+        def _branches() -> None:
+            sc = scenario()
+            ui.update_select("branch", choices=["(none)", *(b.name for b in sc.branches)])
+
+        @reactive.effect
+        @reactive.event(input.embedded)
+        def _load_embedded() -> None:
+            if input.embedded() != "(current)":
+                scenario.set(catalog.load_embedded(input.embedded()))
+                results.set(None)
+                message.set("")
+
+        @reactive.effect
+        @reactive.event(input.upload)
+        def _upload() -> None:
+            files = input.upload()
+            if not files:
+                return
+            info = files[0]
+            name, path, size = info["name"], Path(info["datapath"]), int(info.get("size") or 0)
+            if Path(name).suffix.lower() not in ACCEPTED:
+                message.set(f"{name}: file: refused: stratagem reads {', '.join(ACCEPTED)}")
+                return
+            if size > MAX_UPLOAD or path.stat().st_size > MAX_UPLOAD:
+                message.set(f"{name}: file: refused: larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+                return
+            try:
+                text = decode(path.read_bytes(), name, Path(name).suffix.lstrip("."))
+                loaded = io.read_text(text, name)
+            except InvalidInputError as err:
+                message.set("\n".join(p.format() for p in err.problems))
+                return
+            scenario.set(loaded)
+            results.set(None)
+            message.set("")
+
+        @render.text
+        def title() -> str:
+            sc = scenario()
+            return f"{sc.title or sc.name} — {sc.n_actors} actors × {sc.n_issues} issues"
+
+        @render.ui
+        def problems() -> Any:
+            text = message()
+            if not text:
+                return ui.div(id="problems")
+            return ui.div(
+                *(ui.div(line) for line in text.splitlines()),
+                id="problems",
+                class_="alert alert-danger",
+                style="white-space: pre-wrap",
+            )
+
+        @render.data_frame
+        def table() -> Any:
+            return render.DataGrid(
+                scenario_frame(scenario()), editable=True, selection_mode="rows", width="100%"
+            )
+
+        @table.set_patch_fn
+        def _patch(*, patch: Any) -> Any:
+            sc = scenario()
+            column = scenario_frame(sc).columns[patch["column_index"]]
+            try:
+                edited = _edit(sc, patch["row_index"], column, str(patch["value"]))
+            except InvalidInputError as err:
+                message.set(_messages(err))
+                raise SafeException(_messages(err)) from None
+            message.set("")
+            scenario.set(edited)
+            results.set(None)
+            value = scenario_frame(edited).iloc[patch["row_index"], patch["column_index"]]
+            return value if not isinstance(value, float) else float(value)
+
+        @reactive.effect
+        @reactive.event(input.add_actor)
+        def _add() -> None:
+            sc = scenario()
+            new_id = input.new_actor().strip() or f"actor-{sc.n_actors + 1}"
+            try:
+                added = sc.evolve(
+                    actors=(*sc.actors, Actor(new_id, new_id, 1.0)),
+                    values={
+                        **sc.values,
+                        **{(new_id, i.id): Value(i.midpoint, 0.5) for i in sc.issues},
+                    },
+                )
+            except InvalidInputError as err:
+                message.set(_messages(err))
+                return
+            scenario.set(added)
+            message.set("")
+
+        @reactive.effect
+        @reactive.event(input.delete_actor)
+        def _delete() -> None:
+            sc = scenario()
+            rows = set(table.cell_selection()["rows"] or ())
+            gone = {sc.actors[r].id for r in rows}
+            if not gone:
+                message.set("actors: select the rows to delete first")
+                return
+            events = tuple(e for e in sc.events if not any(ch.actor in gone for ch in e.changes))
+            names = {e.name for e in events}
+            branches = []
+            for b in sc.branches:
+                if any(ch.actor in gone for ch in b.changes):
+                    continue
+                kept_drops = tuple(d for d in b.drop_events if d in names)
+                if b.changes or kept_drops:
+                    branches.append(dataclasses.replace(b, drop_events=kept_drops))
+            try:
+                kept = sc.evolve(
+                    actors=tuple(a for a in sc.actors if a.id not in gone),
+                    values={k: v for k, v in sc.values.items() if k[0] not in gone},
+                    uncertainty={k: d for k, d in sc.uncertainty.items() if k[0] not in gone},
+                    events=events,
+                    branches=tuple(branches),
+                )
+            except InvalidInputError as err:
+                message.set(_messages(err))
+                return
+            scenario.set(kept)
+            message.set("")
+
+        @reactive.effect
+        @reactive.event(input.run)
+        def _run() -> None:
+            sc = scenario()
+            branch = None if input.branch() in (None, "(none)") else input.branch()
+            chosen = [m for m in input.models() if models.get(m).unavailable(sc) is None]
+            forecasts = []
+            try:
+                for name in chosen:
+                    forecasts.append(models.get(name).run(sc, branch=branch, seed=0))
+            except InvalidInputError as err:
+                message.set(_messages(err))
+                return
+            ensemble = None
+            draws = int(input.draws() or 0)
+            batched = [m for m in chosen if models.get(m).batch is not None]
+            if draws > 0 and batched:
+                from stratagem.uncertainty.montecarlo import simulate
+
+                with ui.Progress(min=0, max=draws) as progress:
+                    progress.set(message="simulating", value=0)
+                    ensemble = simulate(
+                        sc,
+                        batched[-1],
+                        draws,
+                        seed=0,
+                        branches=[branch] if branch else [],
+                        progress=lambda done, total: progress.set(done),
+                    )
+            results.set({"forecasts": forecasts, "ensemble": ensemble, "branch": branch})
+
+        @render.table
+        def forecasts() -> pd.DataFrame:
+            res = results()
+            sc = scenario()
+            if res is None:
+                return pd.DataFrame({"issue": list(sc.issue_ids)})
+            frame = pd.DataFrame({"issue": list(sc.issue_ids)})
+            for f in res["forecasts"]:
+                frame[f.model] = [round(f.issues[i].forecast, 4) for i in sc.issue_ids]
+            return frame
+
+        @render.ui
+        def outcomes() -> Any:
+            res = results()
+            if res is None or res["ensemble"] is None:
+                return ui.div()
+            ens = res["ensemble"]
+            world = res["branch"]
+            items = [
+                ui.tags.li(f"{k}: {v:.3f}")
+                for k, v in ens.outcome_probabilities(
+                    world if world in ens.forecasts else None
+                ).items()
+            ]
+            return ui.div(
+                ui.h4(f"Outcome probabilities ({ens.model}, {ens.draws} draws)"),
+                ui.tags.ul(*items),
+                id="outcome-probabilities",
+            )
+
+        @render.ui
+        def narrative() -> Any:
+            res = results()
+            if res is None:
+                return ui.div()
+            from stratagem.analysis.narrative import narrative as tell
+
+            ensembles = [res["ensemble"]] if res["ensemble"] is not None else []
+            sections = tell(scenario(), res["forecasts"], ensembles)
+            return ui.div(
+                *(
+                    ui.div(ui.h5(s.title), ui.tags.ul(*(ui.tags.li(x.text) for x in s.sentences)))
+                    for s in sections
+                ),
+                id="narrative",
+            )
+
+        @render.plot
+        def trajectories() -> Any:
+            res = results()
+            if res is None:
+                return None
+            from stratagem.report.figures import trajectory_figure
+
+            dynamic = [
+                f
+                for f in res["forecasts"]
+                if "positions_by_round" in next(iter(f.issues.values())).details
+            ]
+            if not dynamic:
+                return None
+            plt.close("all")
+            sc = scenario()
+            return trajectory_figure(sc, dynamic[0], sc.issue_ids[0])
+
+        @render.download(filename=lambda: f"{scenario().name}.yaml")
+        def download_yaml() -> Any:
+            yield io.write_text(scenario(), "yaml")
+
+        @render.download(filename=lambda: f"{scenario().name}-report.html")
+        def download_report() -> Any:
+            from stratagem.report.build import build_report, write_report
+
+            sc = scenario()
+            with tempfile.TemporaryDirectory() as out:
+                path = write_report(
+                    build_report(sc, list(input.models()) or None, draws=int(input.draws() or 0)),
+                    out,
+                )
+                yield path.read_text(encoding="utf-8")
+
+    return App(app_ui, server)

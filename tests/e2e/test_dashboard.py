@@ -1,0 +1,167 @@
+"""The dashboard end to end: a real server, Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import stratagem
+import stratagem.io
+
+pytest.importorskip("shiny")
+from shiny.playwright import controller
+
+EXE = Path(sys.executable).with_name("stratagem")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(EXE), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            pytest.fail("the dashboard did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def page(browser, server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(server)
+    controller.OutputDataFrame(page, "table").expect_nrow(8, timeout=30_000)
+    yield page
+    context.close()
+
+
+def forecast_text(page) -> str:  # type: ignore[no-untyped-def]
+    return page.locator("#forecasts").inner_text()
+
+
+def test_edit_capability_rerun_and_screenshot(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    table = controller.OutputDataFrame(page, "table")
+    # the revolt is row 5; capability is column 1
+    table.set_cell("60", row=5, col=1, finish_key="Enter")
+    table.expect_cell("60", row=5, col=1)
+    controller.InputActionButton(page, "run").click()
+    edited = stratagem.load()
+    edited = edited.evolve(
+        actors=tuple(
+            a.__class__(a.id, a.name, 60.0, a.note, a.source) if a.id == "revolt" else a
+            for a in edited.actors
+        )
+    )
+    expected = stratagem.run(edited, "compromise").positions()["iraq_order"]
+    before = stratagem.run(stratagem.load(), "compromise").positions()["iraq_order"]
+    assert round(expected, 4) != round(before, 4)
+    page.wait_for_function(
+        "t => document.querySelector('#forecasts').innerText.includes(t)",
+        arg=f"{round(expected, 4):g}",
+        timeout=30_000,
+    )
+    assert f"{round(expected, 4):g}" in forecast_text(page)
+    shot = tmp_path / "dashboard.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+
+
+def test_invalid_edit_shows_the_cli_message(page) -> None:  # type: ignore[no-untyped-def]
+    table = controller.OutputDataFrame(page, "table")
+    table.set_cell("-5", row=5, col=1, finish_key="Enter")
+    problems = page.locator("#problems")
+    problems.get_by_text("actors[revolt].capability: must not be negative, got -5").wait_for(
+        timeout=30_000
+    )
+    # the session goes on: a valid edit still works
+    table.set_cell("25", row=5, col=1, finish_key="Enter")
+    table.expect_cell("25", row=5, col=1)
+
+
+def test_bad_upload_and_wrong_type(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\nissues:\n  - {id: x, min: 0, max: 1}\nactors:\n"
+        "  - {id: a, capability: -1, positions: {x: {position: 3, salience: 0.5}}}\n"
+    )
+    controller.InputFile(page, "upload").set(str(bad))
+    page.locator("#problems").get_by_text(
+        "bad.yaml:5: actors[a].capability: must not be negative", exact=False
+    ).wait_for(timeout=30_000)
+    wrong = tmp_path / "evil.exe"
+    wrong.write_bytes(b"MZ\x00\x00")
+    page.locator("#upload").set_input_files(str(wrong))
+    page.locator("#problems").get_by_text("evil.exe: file: refused", exact=False).wait_for(
+        timeout=30_000
+    )
+
+
+def test_ktab_upload_and_run(page, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    controller.InputFile(page, "upload").set(str(shared_data / "ktab" / "SOE-Pol-Comp.csv"))
+    controller.OutputDataFrame(page, "table").expect_nrow(13, timeout=30_000)
+    controller.InputActionButton(page, "run").click()
+    sc = stratagem.io.read(shared_data / "ktab" / "SOE-Pol-Comp.csv")
+    expected = stratagem.run(sc, "compromise").positions()[sc.issue_ids[0]]
+    page.wait_for_function(
+        "t => document.querySelector('#forecasts').innerText.includes(t)",
+        arg=f"{round(expected, 4):g}",
+        timeout=30_000,
+    )
+
+
+def test_sessions_do_not_share_edits(browser, server) -> None:  # type: ignore[no-untyped-def]
+    first = browser.new_context().new_page()
+    second = browser.new_context().new_page()
+    for p in (first, second):
+        p.goto(server)
+        controller.OutputDataFrame(p, "table").expect_nrow(8, timeout=30_000)
+    controller.OutputDataFrame(first, "table").set_cell("99", row=0, col=1, finish_key="Enter")
+    controller.OutputDataFrame(first, "table").expect_cell("99", row=0, col=1)
+    second.reload()
+    controller.OutputDataFrame(second, "table").expect_nrow(8, timeout=30_000)
+    controller.OutputDataFrame(second, "table").expect_cell("100", row=0, col=1)
+    first.context.close()
+    second.context.close()
+
+
+def test_add_delete_actor_and_download(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    table = controller.OutputDataFrame(page, "table")
+    controller.InputText(page, "new_actor").set("observer")
+    controller.InputActionButton(page, "add_actor").click()
+    table.expect_nrow(9, timeout=30_000)
+    table.select_rows([8])
+    controller.InputActionButton(page, "delete_actor").click()
+    table.expect_nrow(8, timeout=30_000)
+    with page.expect_download() as download_info:
+        page.locator("#download_yaml").click()
+    path = tmp_path / "scenario.yaml"
+    download_info.value.save_as(path)
+    assert stratagem.io.read(path) == stratagem.load()
