@@ -165,3 +165,24 @@ def test_add_delete_actor_and_download(page, tmp_path: Path) -> None:  # type: i
     path = tmp_path / "scenario.yaml"
     download_info.value.save_as(path)
     assert stratagem.io.read(path) == stratagem.load()
+
+
+def test_oversized_upload_is_refused(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    big = tmp_path / "big.csv"
+    big.write_text("actor,capability,position,salience\n" + "a,1,1,0.5\n" * 300_000)
+    assert big.stat().st_size > 2 * 1024 * 1024
+    page.locator("#upload").set_input_files(str(big))
+    page.locator("#problems").get_by_text(
+        "big.csv: file: refused: larger than 2 MB", exact=False
+    ).wait_for(timeout=30_000)
+    controller.OutputDataFrame(page, "table").expect_nrow(8)  # the scenario is unchanged
+
+
+def test_report_download(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with page.expect_download(timeout=120_000) as download_info:
+        page.locator("#download_report").click()
+    path = tmp_path / "report.html"
+    download_info.value.save_as(path)
+    html = path.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Inputs, with their notes and sources" in html

@@ -132,6 +132,7 @@ def create_app(initial: Scenario | None = None) -> App:
         ui.output_table("forecasts"),
         ui.output_ui("outcomes"),
         ui.output_ui("narrative"),
+        ui.input_select("trajectory_issue", "Trajectory of issue", choices=[]),
         ui.output_plot("trajectories", height="420px"),
         title="stratagem",
     )
@@ -145,6 +146,7 @@ def create_app(initial: Scenario | None = None) -> App:
         def _branches() -> None:
             sc = scenario()
             ui.update_select("branch", choices=["(none)", *(b.name for b in sc.branches)])
+            ui.update_select("trajectory_issue", choices=list(sc.issue_ids))
 
         @reactive.effect
         @reactive.event(input.embedded)
@@ -361,7 +363,10 @@ def create_app(initial: Scenario | None = None) -> App:
                 return None
             plt.close("all")
             sc = scenario()
-            return trajectory_figure(sc, dynamic[0], sc.issue_ids[0])
+            issue = input.trajectory_issue()
+            return trajectory_figure(
+                sc, dynamic[0], issue if issue in sc.issue_ids else sc.issue_ids[0]
+            )
 
         @render.download(filename=lambda: f"{scenario().name}.yaml")
         def download_yaml() -> Any:
