@@ -449,3 +449,16 @@ def test_exchange_cli(shared_data: Path) -> None:
     words = cli("explain", str(path), "--model", "exchange", "--round", "1", "--issue", "Extra")
     assert words.returncode == 0, words.stderr
     assert "moves on" in words.stdout
+
+
+def test_compatibility_cli() -> None:
+    result = cli("compatibility", "--pair", "us", "iran", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["actors"][0] == "us"
+    assert 0 <= doc["pair"]["combined"] <= 1
+    assert any(t["actors"] == ["us", "iran"] for t in doc["tacit"])
+    words = cli("compatibility", "--pair", "us", "revolt", "--branch", "no-strike")
+    assert words.returncode == 0, words.stderr
+    assert "tacit coalitions" in words.stdout
+    assert_clean_failure(cli("compatibility", "--pair", "us", "nobody"), 2)

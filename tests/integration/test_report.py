@@ -121,6 +121,10 @@ def test_narrative_figures_match_the_results(
                 assert facts["from"] == issue["positions_by_round"][0][k]
                 assert facts["to"] == issue["positions_by_round"][-1][k]
                 checked += 1
+            elif "in_concert_on" in facts:
+                assert facts in results["compatibility"]["tacit"]
+                assert f"{facts['concert']:.2f}" in text
+                checked += 1
             elif "input" in facts:
                 rows = results["tornado"][facts["model"]][facts["issue"]]
                 assert rows[0] == {

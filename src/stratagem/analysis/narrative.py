@@ -29,6 +29,7 @@ __all__ = [
     "outcomes",
     "pivotal",
     "sensitivity",
+    "tacit",
     "uncertainty",
 ]
 
@@ -286,11 +287,30 @@ def sensitivity(
     return out
 
 
+def tacit(scenario: Scenario, result: Any, limit: int = 5) -> list[Sentence]:
+    """Pairs in concert on one issue although far apart on another (compatibility analysis)."""
+    names = _names(scenario)
+    out = []
+    for t in result.tacit()[:limit]:
+        a, b = t["actors"]
+        d, e = scenario.issue(t["in_concert_on"]), scenario.issue(t["apart_on"])
+        out.append(
+            Sentence(
+                f"{names[a]} and {names[b]} act in concert on {d.name} (compatibility "
+                f"{t['concert']:.2f}) although far apart on {e.name} "
+                f"(affinity {t['affinity']:.2f}).",
+                dict(t),
+            )
+        )
+    return out
+
+
 def narrative(
     scenario: Scenario,
     forecasts: Sequence[Forecast],
     ensembles: Sequence[Ensemble] = (),
     swings: Mapping[str, Mapping[str, Sequence[tuple[str, float, float]]]] | None = None,
+    compatibility: Any = None,
 ) -> list[Section]:
     """All sections for a report, from whatever results exist."""
     sections = [Section("Where the models point", tuple(outcomes(scenario, forecasts)))]
@@ -303,6 +323,10 @@ def narrative(
     together = [s for f in dynamic for s in concert(scenario, f)]
     if together:
         sections.append(Section("Who ends up acting in concert", tuple(together)))
+    if compatibility is not None:
+        pairs = tacit(scenario, compatibility)
+        if pairs:
+            sections.append(Section("Tacit coalitions", tuple(pairs)))
     risk = [s for e in ensembles for s in uncertainty(e)]
     if risk:
         sections.append(Section("Under uncertainty", tuple(risk)))

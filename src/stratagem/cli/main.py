@@ -789,6 +789,45 @@ def schema() -> None:
     click.echo(json.dumps(scenario_schema(), indent=2))
 
 
+@cli.command(name="compatibility")
+@click.argument("scenario", required=False)
+@click.option("--pair", nargs=2, default=None, metavar="A B", help="Explain one pair of actors.")
+@click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@_handles_errors
+def compatibility_command(
+    scenario: str | None, pair: tuple[str, str] | None, branch: str | None, as_json: bool
+) -> None:
+    """Pairwise strategic compatibility, tacit coalitions, and a pair's evidence in words."""
+    from stratagem import catalog
+    from stratagem.analysis.compatibility import compatibility, explain_pair
+
+    sc = catalog.load(scenario).with_branch(branch)
+    if pair is not None:
+        for actor in pair:
+            if actor not in sc.actor_ids:
+                raise click.UsageError(
+                    f"--pair: unknown actor {actor!r}; actors: {', '.join(sc.actor_ids)}"
+                )
+    result = compatibility(sc)
+    if as_json:
+        doc = result.to_dict()
+        if pair is not None:
+            doc["pair"] = {
+                "actors": list(pair),
+                **result.pair(*pair),
+                "evidence": explain_pair(sc, *pair),
+            }
+        click.echo(json.dumps(doc, indent=2))
+        return
+    from stratagem.cli.render import print_compatibility
+
+    print_compatibility(result)
+    if pair is not None:
+        for line in explain_pair(sc, *pair):
+            click.echo(line)
+
+
 @cli.command()
 @click.argument("scenario", required=False)
 @click.option(

@@ -11,12 +11,19 @@ from rich.table import Table
 from stratagem.results import Forecast
 
 if TYPE_CHECKING:
+    from stratagem.analysis.compatibility import Compatibility
     from stratagem.uncertainty.montecarlo import Ensemble
     from stratagem.uncertainty.sensitivity import SensitivityResult
     from stratagem.validation.backtest import BacktestResult
 from stratagem.scenario import Scenario
 
-__all__ = ["print_backtest", "print_ensemble", "print_forecasts", "print_sensitivity"]
+__all__ = [
+    "print_backtest",
+    "print_compatibility",
+    "print_ensemble",
+    "print_forecasts",
+    "print_sensitivity",
+]
 
 
 def _console() -> Console:
@@ -188,3 +195,33 @@ def print_sensitivity(result: SensitivityResult, top: int) -> None:
                 "(no input moves this output)", "0", *([""] if result.method == "sobol" else [])
             )
         console.print(table)
+
+
+def print_compatibility(result: Compatibility) -> None:
+    """The combined compatibility matrix, the coalitions and the tacit pairs."""
+    console = _console()
+    sc = result.scenario
+    weights = ", ".join(f"{k} {v:.2f}" for k, v in result.weights.items())
+    table = Table(
+        title=f"strategic compatibility (0 opposed … 1 compatible; weights: {weights})",
+        title_justify="left",
+    )
+    table.add_column("")
+    for actor in sc.actors:
+        table.add_column(actor.id, justify="right")
+    for k, actor in enumerate(sc.actors):
+        table.add_row(actor.id, *(f"{v:.2f}" for v in result.combined[k]))
+    console.print(table)
+    console.print(
+        "coalitions (average linkage, cut at 0.6): "
+        + " | ".join(", ".join(g) for g in result.coalitions())
+    )
+    tacit = result.tacit()
+    if tacit:
+        console.print("tacit coalitions (in concert on one issue, far apart on another):")
+        for t in tacit[:10]:
+            console.print(
+                f"  {t['actors'][0]} & {t['actors'][1]}: in concert on "
+                f"{t['in_concert_on']} ({t['concert']:.2f}), apart on {t['apart_on']} "
+                f"(affinity {t['affinity']:.2f})"
+            )

@@ -47,6 +47,7 @@ class Report:
     sections: list[Section]
     seed: int
     draws: int
+    compatibility: Any = None
     figures: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (title, svg)
     pngs: dict[str, bytes] = field(default_factory=dict)
 
@@ -69,6 +70,7 @@ class Report:
                 for model, per_issue in self.swings.items()
             },
             "narrative": [s.to_dict() for s in self.sections],
+            **({"compatibility": self.compatibility.to_dict()} if self.compatibility else {}),
         }
 
 
@@ -133,9 +135,17 @@ def build_report(
             )
         say(f"sensitivity of {spec.name}")
         swings[spec.name] = tornado(scenario, spec.name)
+    compat = None
+    if 2 <= scenario.n_actors <= 100:
+        from stratagem.analysis.compatibility import compatibility
+
+        say("analysing compatibility")
+        compat = compatibility(scenario)
     say("writing the narrative")
-    sections = narrative(scenario, forecasts, ensembles, swings)
-    report = Report(scenario, forecasts, ensembles, swings, sections, seed, draws)
+    sections = narrative(scenario, forecasts, ensembles, swings, compat)
+    report = Report(
+        scenario, forecasts, ensembles, swings, sections, seed, draws, compatibility=compat
+    )
     say("drawing figures")
     _draw(report, tuple(formats))
     return report
@@ -169,6 +179,12 @@ def _draw(report: Report, formats: tuple[str, ...]) -> None:
         fg.scenario_figure(sc),
     )
     keep("models", "Models side by side", fg.models_figure(sc, report.forecasts))
+    if report.compatibility is not None:
+        keep(
+            "compatibility",
+            "Strategic compatibility of every pair of actors",
+            fg.compatibility_figure(report.compatibility),
+        )
     for f in report.forecasts:
         for issue in sc.issues:
             if "positions_by_round" in f.issues[issue.id].details:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "actor_colours",
+    "compatibility_figure",
     "distribution_figure",
     "models_figure",
     "outcomes_figure",
@@ -251,5 +252,27 @@ def tornado_figure(
         ax.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=7)
         ax.set_xlabel(f"{model} forecast on {issue.name} (red: input high, blue: input low)")
         ax.set_title(f"what moves the {model} forecast on {issue.name}", loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def compatibility_figure(result: Any) -> Figure:
+    """Heat map of the combined strategic compatibility of every pair of actors."""
+    sc = result.scenario
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        size = 2.5 + 0.45 * sc.n_actors
+        fig, ax = plt.subplots(figsize=(size + 1.5, size))
+        image = ax.imshow(result.combined, cmap="RdYlGn", vmin=0, vmax=1)
+        ax.set_xticks(range(sc.n_actors), sc.actor_ids, rotation=60, ha="right", fontsize=7)
+        ax.set_yticks(range(sc.n_actors), sc.actor_ids, fontsize=7)
+        ax.grid(visible=False)
+        if sc.n_actors <= 20:
+            for i in range(sc.n_actors):
+                for j in range(sc.n_actors):
+                    ax.text(
+                        j, i, f"{result.combined[i, j]:.2f}", ha="center", va="center", fontsize=6
+                    )
+        fig.colorbar(image, ax=ax, label="compatibility (0 opposed, 1 compatible)")
+        ax.set_title("strategic compatibility", loc="left")
         fig.tight_layout()
     return fig

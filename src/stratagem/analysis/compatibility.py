@@ -1,0 +1,292 @@
+r"""Strategic compatibility of actors and tacit coalitions, from separate sources of evidence.
+
+Each source gives, per issue and overall, a symmetric matrix in [0, 1] (1: fully
+compatible). They are reported separately and then combined with documented weights
+(:data:`WEIGHTS`), renormalised over the sources available.
+
+* **Spatial affinity** — on issue *d*, :math:`a_{ij} = 1 - |x_i - x_j| / \Delta_d`; overall,
+  the mean over issues weighted by :math:`\sqrt{s_i s_j}` (issues both care about count most).
+* **Dyadic relations** (expected utility model) — every round's region of the
+  challenge plane for the pair: stalemate / mutual deterrence 0.75, compromise 0.5,
+  compellence 0.25, confrontation 0 (same position: 1), averaged over rounds and both
+  directions.
+* **Common adversaries** — for each third actor *k* on issue *d*, both *i* and *j* lose if
+  *k*'s position prevails instead of the current compromise (weighted mean):
+  :math:`|x_i - x_k| > |x_i - \bar x|` and the same for *j*; the share of such *k* among
+  those either loses to, weighted by salience.
+
+Tacit coalitions are pairs in concert on one issue (combined compatibility at least
+``concert``) although far apart on another (spatial affinity at most ``apart``) — the
+pattern the Iraq article describes for the US and the Iranian regime — and groups found by
+average-linkage clustering of the combined matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from stratagem.scenario import Scenario
+
+__all__ = ["WEIGHTS", "Compatibility", "compatibility", "explain_pair"]
+
+FloatArray = npt.NDArray[np.float64]
+WEIGHTS = {"spatial": 0.4, "relations": 0.3, "adversaries": 0.3}
+RELATION_SCORES = {0: 1.0, 1: 0.0, 2: 0.5, 3: 0.25, 4: 0.75}
+
+
+@dataclass(frozen=True)
+class Compatibility:
+    """Compatibility matrices per source and combined, per issue and overall."""
+
+    scenario: Scenario
+    per_issue: Mapping[str, Mapping[str, FloatArray]]  # source -> issue -> (n, n)
+    overall: Mapping[str, FloatArray]  # source -> (n, n)
+    combined_per_issue: Mapping[str, FloatArray]
+    combined: FloatArray
+    weights: Mapping[str, float]
+
+    def pair(self, a: str, b: str) -> dict[str, Any]:
+        """Every source's value for one pair, per issue and overall."""
+        i, j = self.scenario.actor_index(a), self.scenario.actor_index(b)
+        return {
+            "combined": float(self.combined[i, j]),
+            "per_issue": {
+                d: {
+                    "combined": float(self.combined_per_issue[d][i, j]),
+                    **{src: float(m[d][i, j]) for src, m in self.per_issue.items()},
+                }
+                for d in self.scenario.issue_ids
+            },
+            "sources": {src: float(m[i, j]) for src, m in self.overall.items()},
+        }
+
+    def tacit(self, concert: float = 0.7, apart: float = 0.4) -> list[dict[str, Any]]:
+        """Pairs in concert on an issue while far apart on another, strongest first."""
+        sc = self.scenario
+        spatial = self.per_issue["spatial"]
+        found = []
+        for i in range(sc.n_actors):
+            for j in range(i + 1, sc.n_actors):
+                for d in sc.issue_ids:
+                    together = self.combined_per_issue[d][i, j]
+                    if together < concert:
+                        continue
+                    for e in sc.issue_ids:
+                        if e != d and spatial[e][i, j] <= apart:
+                            found.append(
+                                {
+                                    "actors": [sc.actors[i].id, sc.actors[j].id],
+                                    "in_concert_on": d,
+                                    "concert": float(together),
+                                    "apart_on": e,
+                                    "affinity": float(spatial[e][i, j]),
+                                }
+                            )
+        return sorted(found, key=lambda r: (-(r["concert"] - r["affinity"]), r["actors"]))
+
+    def coalitions(self, threshold: float = 0.6) -> list[list[str]]:
+        """Groups from average-linkage clustering of the combined matrix, cut at ``threshold``."""
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
+
+        n = self.scenario.n_actors
+        if n < 2:
+            return [list(self.scenario.actor_ids)]
+        distance = np.clip(1.0 - self.combined, 0.0, 1.0)
+        np.fill_diagonal(distance, 0.0)
+        labels = fcluster(
+            linkage(squareform(distance, checks=False), "average"),
+            t=1.0 - threshold,
+            criterion="distance",
+        )
+        groups: dict[int, list[str]] = {}
+        for k, label in enumerate(labels):
+            groups.setdefault(int(label), []).append(self.scenario.actors[k].id)
+        return sorted(groups.values(), key=lambda g: (-len(g), g))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        ids = list(self.scenario.actor_ids)
+        return {
+            "actors": ids,
+            "weights": dict(self.weights),
+            "combined": self.combined.tolist(),
+            "sources": {src: m.tolist() for src, m in self.overall.items()},
+            "coalitions": self.coalitions(),
+            "tacit": self.tacit(),
+        }
+
+
+def _spatial(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray]:
+    per, num, den = {}, np.zeros((sc.n_actors,) * 2), np.zeros((sc.n_actors,) * 2)
+    for j, issue in enumerate(sc.issues):
+        x = sc.positions[:, j]
+        present = sc.has_position[:, j]
+        aff = 1.0 - np.abs(x[:, None] - x[None, :]) / issue.range
+        both = present[:, None] & present[None, :]
+        per[issue.id] = np.where(both, aff, 0.5)
+        w = np.sqrt(np.outer(sc.salience[:, j], sc.salience[:, j])) * both
+        num += w * aff
+        den += w
+    overall = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.5)
+    np.fill_diagonal(overall, 1.0)
+    return per, overall
+
+
+def _adversaries(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray]:
+    n = sc.n_actors
+    per = {}
+    total_shared, total_any = np.zeros((n, n)), np.zeros((n, n))
+    for j, issue in enumerate(sc.issues):
+        present = sc.has_position[:, j]
+        x, s = sc.positions[:, j], sc.salience[:, j]
+        w = np.where(present, sc.capability[:, j] * s, 0.0)
+        mean = float(np.dot(w, x) / w.sum()) if w.sum() > 0 else float(x[present].mean())
+        # loses[i, k]: i is worse off if k's position prevails than with the compromise
+        loses = (np.abs(x[:, None] - x[None, :]) > np.abs(x - mean)[:, None]) & present[:, None]
+        loses &= present[None, :]
+        shared = np.einsum("ik,jk->ij", loses.astype(float), loses.astype(float))
+        either = np.einsum("ik,jk->ij", loses.astype(float), np.ones_like(loses, dtype=float))
+        either = either + either.T - shared
+        m = np.where(either > 0, shared / np.where(either > 0, either, 1.0), 0.5)
+        np.fill_diagonal(m, 1.0)
+        per[issue.id] = m
+        weight = np.sqrt(np.outer(s, s))
+        total_shared += weight * shared
+        total_any += weight * either
+    overall = np.where(total_any > 0, total_shared / np.where(total_any > 0, total_any, 1.0), 0.5)
+    np.fill_diagonal(overall, 1.0)
+    return per, overall
+
+
+def _relations(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray] | None:
+    from stratagem.models import get
+
+    forecast = get("eum").run(sc, {"stop": "rounds", "rounds": 6})
+    n = sc.n_actors
+    per = {}
+    total = np.zeros((n, n))
+    count = 0
+    for j, issue in enumerate(sc.issues):
+        details = forecast.issues[issue.id].details
+        rounds = details.get("relations_by_round")
+        if not rounds:
+            return None
+        present = np.flatnonzero(sc.has_position[:, j])
+        m = np.full((n, n), 0.5)
+        scores = np.mean([np.vectorize(RELATION_SCORES.get)(np.asarray(r)) for r in rounds], axis=0)
+        scores = (scores + scores.T) / 2.0
+        m[np.ix_(present, present)] = scores
+        np.fill_diagonal(m, 1.0)
+        per[issue.id] = m
+        total += m
+        count += 1
+    return per, total / max(count, 1)
+
+
+def compatibility(scenario: Scenario, weights: Mapping[str, float] | None = None) -> Compatibility:
+    """Compatibility of every pair of actors, per source and combined.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (its branch already applied, if any).
+    weights : mapping, optional
+        Weight of each source in the combination (default :data:`WEIGHTS`).
+    """
+    chosen = dict(weights or WEIGHTS)
+    per: dict[str, dict[str, FloatArray]] = {}
+    overall: dict[str, FloatArray] = {}
+    per["spatial"], overall["spatial"] = _spatial(scenario)
+    per["adversaries"], overall["adversaries"] = _adversaries(scenario)
+    relations = _relations(scenario) if scenario.n_actors <= 100 else None
+    if relations is not None:
+        per["relations"], overall["relations"] = relations
+    used = {k: v for k, v in chosen.items() if k in overall and v > 0}
+    total = sum(used.values())
+    combined = sum(v * overall[k] for k, v in used.items()) / total
+    combined_per_issue = {
+        d: np.asarray(sum(v * per[k][d] for k, v in used.items()) / total)
+        for d in scenario.issue_ids
+    }
+    return Compatibility(
+        scenario,
+        per,
+        overall,
+        combined_per_issue,
+        np.asarray(combined),
+        {k: v / total for k, v in used.items()},
+    )
+
+
+def _adversaries_of(sc: Scenario, a: str, b: str, issue_id: str) -> list[str]:
+    j = sc.issue_index(issue_id)
+    i, k = sc.actor_index(a), sc.actor_index(b)
+    present = sc.has_position[:, j]
+    x, w = sc.positions[:, j], np.where(present, sc.capability[:, j] * sc.salience[:, j], 0.0)
+    mean = float(np.dot(w, x) / w.sum()) if w.sum() > 0 else float(x[present].mean())
+    out = []
+    for t, actor in enumerate(sc.actors):
+        if t in (i, k) or not present[t]:
+            continue
+        if abs(x[i] - x[t]) > abs(x[i] - mean) and abs(x[k] - x[t]) > abs(x[k] - mean):
+            out.append(actor.name)
+    return out
+
+
+def explain_pair(scenario: Scenario, a: str, b: str) -> list[str]:
+    """The evidence on one pair in plain words, and how it changes at each event."""
+    c = compatibility(scenario)
+    name = {x.id: x.name for x in scenario.actors}
+    pair = c.pair(a, b)
+    lines = [
+        f"{name[a]} and {name[b]}: combined compatibility {pair['combined']:.2f} "
+        f"(spatial {pair['sources']['spatial']:.2f}, common adversaries "
+        f"{pair['sources']['adversaries']:.2f}"
+        + (
+            f", dyadic relations {pair['sources']['relations']:.2f}"
+            if "relations" in pair["sources"]
+            else ""
+        )
+        + ")."
+    ]
+    for issue in scenario.issues:
+        values = pair["per_issue"][issue.id]
+        i, k = scenario.actor_index(a), scenario.actor_index(b)
+        xa, xb = (
+            scenario.positions[i, scenario.issue_index(issue.id)],
+            scenario.positions[k, scenario.issue_index(issue.id)],
+        )
+        verdict = (
+            "in concert"
+            if values["combined"] >= 0.7
+            else "opposed"
+            if values["combined"] <= 0.4
+            else "neither close nor opposed"
+        )
+        common = _adversaries_of(scenario, a, b, issue.id)
+        text = (
+            f"  {issue.name}: {verdict} (combined {values['combined']:.2f}; positions "
+            f"{xa:.4g} and {xb:.4g})"
+        )
+        if common:
+            text += f"; both lose if {', '.join(common)} prevails"
+        lines.append(text + ".")
+    rounds = sorted({e.round for e in scenario.events})
+    if rounds:
+        phases = [("at the start", 0)] + [
+            (f"after {', '.join(e.name for e in scenario.events_at(r))} (round {r})", r)
+            for r in rounds
+        ]
+        steps = []
+        for label, r in phases:
+            moment = scenario.at_round(r).evolve(events=(), branches=())
+            value = compatibility(moment).pair(a, b)["combined"]
+            steps.append(f"{label} {value:.2f}")
+        lines.append("  Through the events: " + "; ".join(steps) + ".")
+    return lines
