@@ -554,11 +554,14 @@ def _execute(rnd: _Round, exchanges: list[_Exchange]) -> list[_Exchange]:
     exchange that becomes invalid stays invalid (decide drops it from its list).
     """
     realized: list[_Exchange] = []
-    by_key: dict[tuple[int, int], list[int]] = defaultdict(list)
+    # an execution touches the exchanges where one of its actors supplies on the same issue,
+    # or demands on the same issue (decide's two recalculation rules)
+    by_supply: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_demand: dict[tuple[int, int], list[int]] = defaultdict(list)
     for k, ex in enumerate(exchanges):
         for side in (ex.i, ex.j):
-            by_key[(side.actor, side.supply)].append(k)
-            by_key[(side.actor, side.demand)].append(k)
+            by_supply[(side.actor, side.supply)].append(k)
+            by_demand[(side.actor, side.demand)].append(k)
     version = [0] * len(exchanges)
     alive = [ex.valid for ex in exchanges]
 
@@ -604,13 +607,13 @@ def _execute(rnd: _Round, exchanges: list[_Exchange]) -> list[_Exchange]:
         realized.append(chosen)
         touched = {
             k
-            for key in (
-                (chosen.i.actor, chosen.i.supply),
-                (chosen.j.actor, chosen.j.supply),
-                (chosen.i.actor, chosen.i.demand),
-                (chosen.j.actor, chosen.j.demand),
+            for index, key in (
+                (by_supply, (chosen.i.actor, chosen.i.supply)),
+                (by_supply, (chosen.j.actor, chosen.j.supply)),
+                (by_demand, (chosen.i.actor, chosen.i.demand)),
+                (by_demand, (chosen.j.actor, chosen.j.demand)),
             )
-            for k in by_key[key]
+            for k in index[key]
             if alive[k]
         }
         for k in sorted(touched):
