@@ -18,12 +18,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import Row, markdown
 from eum_loops import LoopOptions, run_loops
 
 import stratagem
 from stratagem.models import eum
-
-Row = dict[str, str]
 
 
 def timed(fn: Callable[[], object], repeat: int) -> float:
@@ -149,12 +148,6 @@ def run(smoke: bool) -> list[Row]:
         }
     )
     return rows
-
-
-def markdown(rows: list[Row]) -> str:
-    head = "| case | ours | memory | peer | ratio | target |\n|---|---|---|---|---|---|\n"
-    columns = ("case", "ours", "memory", "peer", "ratio", "target")
-    return head + "".join("| " + " | ".join(r[c] for c in columns) + " |\n" for r in rows)
 
 
 def main() -> None:

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+from common import Row, markdown
 
 import stratagem
 import stratagem.io
 from stratagem import Scenario
 
-Row = dict[str, str]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "decide"
 
 
@@ -66,12 +66,6 @@ def run(smoke: bool) -> list[Row]:
             }
         )
     return rows
-
-
-def markdown(rows: list[Row]) -> str:
-    head = "| case | ours | memory | peer | ratio | target |\n|---|---|---|---|---|---|\n"
-    columns = ("case", "ours", "memory", "peer", "ratio", "target")
-    return head + "".join("| " + " | ".join(r[c] for c in columns) + " |\n" for r in rows)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import time
 
+from common import Row, markdown
+
 import stratagem
 from stratagem.uncertainty.montecarlo import simulate
-
-Row = dict[str, str]
 
 
 def run(smoke: bool) -> list[Row]:
@@ -53,12 +53,6 @@ def run(smoke: bool) -> list[Row]:
             }
         )
     return rows
-
-
-def markdown(rows: list[Row]) -> str:
-    head = "| case | ours | memory | peer | ratio | target |\n|---|---|---|---|---|---|\n"
-    columns = ("case", "ours", "memory", "peer", "ratio", "target")
-    return head + "".join("| " + " | ".join(r[c] for c in columns) + " |\n" for r in rows)
 
 
 if __name__ == "__main__":

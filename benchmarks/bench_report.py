@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 import time
 
+from common import Row, markdown
+
 import stratagem
 from stratagem.report.build import build_report, write_report
-
-Row = dict[str, str]
 
 
 def run(smoke: bool) -> list[Row]:
@@ -29,12 +29,6 @@ def run(smoke: bool) -> list[Row]:
             "target": "< 15 s" if not smoke else "",
         }
     ]
-
-
-def markdown(rows: list[Row]) -> str:
-    head = "| case | ours | memory | peer | ratio | target |\n|---|---|---|---|---|---|\n"
-    columns = ("case", "ours", "memory", "peer", "ratio", "target")
-    return head + "".join("| " + " | ".join(r[c] for c in columns) + " |\n" for r in rows)
 
 
 if __name__ == "__main__":

@@ -199,22 +199,30 @@ def _per_issue(
     return out
 
 
+def _draw_weights(
+    scenario: Scenario, draws: Any, j: int, rule: str
+) -> tuple[FloatArray, FloatArray]:
+    """Positions and weights ``(n_draws, present actors)`` of issue ``j`` in the draws."""
+    present = scenario.has_position[:, j]
+    x = draws.positions[:, present, j]
+    s = draws.salience[:, present, j]
+    c = draws.capability[:, present, j]
+    weights = {
+        "capability-salience": c * s,
+        "capability": c,
+        "salience": s,
+        "equal": np.ones_like(x),
+    }[rule]
+    return x, weights
+
+
 def _statistic_batch(
     scenario: Scenario, draws: Any, params: Mapping[str, Any], *, statistic: Any
 ) -> FloatArray:
     """A batch entry point: the statistic per draw and issue, on the draws' arrays."""
     out = np.empty((draws.n, scenario.n_issues))
     for j in range(scenario.n_issues):
-        present = scenario.has_position[:, j]
-        x = draws.positions[:, present, j]
-        s = draws.salience[:, present, j]
-        c = draws.capability[:, present, j]
-        w = {
-            "capability-salience": c * s,
-            "capability": c,
-            "salience": s,
-            "equal": np.ones_like(x),
-        }[params["weights"]]
+        x, w = _draw_weights(scenario, draws, j, params["weights"])
         for d in range(draws.n):
             out[d, j] = statistic(x[d], w[d], tie_break=params["tie_break"])
     return out
@@ -223,16 +231,7 @@ def _statistic_batch(
 def _compromise_batch(scenario: Scenario, draws: Any, params: Mapping[str, Any]) -> FloatArray:
     out = np.empty((draws.n, scenario.n_issues))
     for j in range(scenario.n_issues):
-        present = scenario.has_position[:, j]
-        x = draws.positions[:, present, j]
-        s = draws.salience[:, present, j]
-        c = draws.capability[:, present, j]
-        w = {
-            "capability-salience": c * s,
-            "capability": c,
-            "salience": s,
-            "equal": np.ones_like(x),
-        }[params["weights"]]
+        x, w = _draw_weights(scenario, draws, j, params["weights"])
         top = w.max(axis=1, keepdims=True)
         wn = np.where(top > 0, w / np.where(top > 0, top, 1.0), 1.0)
         mean = (wn * x).sum(axis=1) / wn.sum(axis=1)

@@ -671,18 +671,24 @@ def issue_events(scenario: Scenario, issue_id: str) -> list[IssueEvent]:
     return out
 
 
+def _issue_actors(scenario: Scenario, issue_id: str) -> tuple[IntArray, list[IssueEvent]]:
+    """The actors taking a position on an issue, and its events indexed among them."""
+    present = np.flatnonzero(scenario.has_position[:, scenario.issue_index(issue_id)])
+    index_of = {int(a): k for k, a in enumerate(present)}
+    events = [
+        IssueEvent(e.round, index_of[e.actor], e.field, e.value)
+        for e in issue_events(scenario, issue_id)
+        if e.actor in index_of
+    ]
+    return present, events
+
+
 def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator) -> ModelResult:
     opts = EUMOptions.from_params(params)
     issues: dict[str, IssueForecast] = {}
     names = [a.name for a in scenario.actors]
     for j, issue in enumerate(scenario.issues):
-        present = np.flatnonzero(scenario.has_position[:, j])
-        index_of = {int(a): k for k, a in enumerate(present)}
-        events = [
-            IssueEvent(e.round, index_of[e.actor], e.field, e.value)
-            for e in issue_events(scenario, issue.id)
-            if e.actor in index_of
-        ]
+        present, events = _issue_actors(scenario, issue.id)
         traj = simulate(
             scenario.positions[present, j],
             scenario.capability[present, j],
@@ -727,13 +733,7 @@ def _batch(scenario: Scenario, draws: Any, params: Mapping[str, Any]) -> FloatAr
     opts = EUMOptions.from_params(params)
     out = np.empty((draws.n, scenario.n_issues))
     for j, issue in enumerate(scenario.issues):
-        present = np.flatnonzero(scenario.has_position[:, j])
-        index_of = {int(a): k for k, a in enumerate(present)}
-        events = [
-            IssueEvent(e.round, index_of[e.actor], e.field, e.value)
-            for e in issue_events(scenario, issue.id)
-            if e.actor in index_of
-        ]
+        present, events = _issue_actors(scenario, issue.id)
         traj = simulate(
             draws.positions[:, present, j],
             draws.capability[:, present, j],
