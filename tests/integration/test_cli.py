@@ -462,3 +462,35 @@ def test_compatibility_cli() -> None:
     assert words.returncode == 0, words.stderr
     assert "tacit coalitions" in words.stdout
     assert_clean_failure(cli("compatibility", "--pair", "us", "nobody"), 2)
+
+
+def test_game_cli() -> None:
+    result = cli(
+        "game",
+        "--actors",
+        "us",
+        "--actors",
+        "iran",
+        "--issue",
+        "iraq_order",
+        "--without",
+        "revolt",
+        "--draws",
+        "20",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [w["world"] for w in doc["worlds"]] == ["as given", "without revolt"]
+    for world in doc["worlds"]:
+        assert len(world["game"]["payoffs"]) == 9
+        for eq in world["pure_equilibria"]:
+            assert max(eq["regret"]) <= 1e-9
+        assert sum(s["share"] for s in world["survival"]) >= 1.0 - 1e-9
+    text = cli("game", "-a", "us", "-a", "iran", "-i", "escalation")
+    assert text.returncode == 0, text.stderr
+    assert "pure equilibria:" in text.stdout
+    assert_clean_failure(cli("game", "-a", "us", "-a", "nobody", "-i", "escalation"), 3)
+    assert_clean_failure(
+        cli("game", "-a", "us", "-a", "iran", "-i", "escalation", "--without", "ghost"), 2
+    )

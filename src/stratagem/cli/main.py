@@ -789,6 +789,138 @@ def schema() -> None:
     click.echo(json.dumps(scenario_schema(), indent=2))
 
 
+@cli.command()
+@click.argument("scenario", required=False)
+@click.option(
+    "--actors",
+    "-a",
+    "actors",
+    multiple=True,
+    required=True,
+    help="Players (repeat, two or more): actor ids.",
+)
+@click.option("--issue", "-i", "issue", required=True, help="The issue the stances are on.")
+@click.option(
+    "--strategies",
+    "-s",
+    "stances",
+    multiple=True,
+    type=click.Choice(["concede", "hold", "escalate"]),
+    help="Stances (repeatable; default all three).",
+)
+@click.option(
+    "--model",
+    "-m",
+    "model_name",
+    default="compromise",
+    show_default=True,
+    help="Model that turns stances into a forecast.",
+)
+@click.option(
+    "--without",
+    "without",
+    multiple=True,
+    help="Also solve the game without this actor (repeatable), e.g. --without revolt.",
+)
+@click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
+@click.option(
+    "--draws",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Draws of the uncertain inputs: how often each equilibrium survives.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@_handles_errors
+def game(
+    scenario: str | None,
+    actors: tuple[str, ...],
+    issue: str,
+    stances: tuple[str, ...],
+    model_name: str,
+    without: tuple[str, ...],
+    branch: str | None,
+    draws: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """The game of stances among ACTORS on ISSUE: payoff table and pure equilibria."""
+    from stratagem import catalog
+    from stratagem.games.normal import (
+        STANCES,
+        equilibrium_survival,
+        from_scenario,
+        pure_equilibria,
+        regret,
+    )
+
+    sc = catalog.load(scenario).with_branch(branch)
+    chosen = stances or STANCES
+    worlds = [("as given", sc)]
+    for actor in without:
+        if actor not in sc.actor_ids:
+            raise click.UsageError(f"--without: unknown actor {actor!r}")
+        worlds.append(
+            (
+                f"without {actor}",
+                sc.evolve(
+                    actors=tuple(a for a in sc.actors if a.id != actor),
+                    values={k: v for k, v in sc.values.items() if k[0] != actor},
+                    uncertainty={k: d for k, d in sc.uncertainty.items() if k[0] != actor},
+                    events=tuple(
+                        e for e in sc.events if all(ch.actor != actor for ch in e.changes)
+                    ),
+                    branches=(),
+                ),
+            )
+        )
+    results: list[dict[str, Any]] = []
+    for label, world in worlds:
+        g = from_scenario(world, actors, issue, model_name, chosen)
+        equilibria = []
+        for profile in pure_equilibria(g):
+            mixed = [[1.0 if k == s else 0.0 for k in range(len(chosen))] for s in profile]
+            equilibria.append(
+                {"profile": g.profile_label(profile), "regret": regret(g, mixed).tolist()}
+            )
+        entry: dict[str, Any] = {"world": label, "game": g.to_dict(), "pure_equilibria": equilibria}
+        if draws:
+            survival = equilibrium_survival(world, actors, issue, draws, seed, model_name, chosen)
+            entry["survival"] = [{"profile": list(k), "share": v} for k, v in survival.items()]
+        results.append(entry)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"actors": list(actors), "issue": issue, "model": model_name, "worlds": results},
+                indent=2,
+            )
+        )
+        return
+    for entry in results:
+        g_doc: dict[str, Any] = entry["game"]
+        click.echo(f"{g_doc['title']} — {entry['world']}")
+        for row in g_doc["payoffs"]:
+            click.echo(
+                f"  {' / '.join(row['profile']):30s} "
+                + "  ".join(f"{v:.4f}" for v in row["payoffs"])
+            )
+        found = entry["pure_equilibria"]
+        click.echo(
+            "  pure equilibria: "
+            + ("; ".join(" / ".join(e["profile"]) for e in found) if found else "none")
+        )
+        if "survival" in entry:
+            click.echo(
+                "  under input uncertainty ("
+                + str(draws)
+                + " draws): "
+                + "; ".join(
+                    f"{' / '.join(s['profile'])} {s['share']:.2f}" for s in entry["survival"]
+                )
+            )
+
+
 @cli.command(name="compatibility")
 @click.argument("scenario", required=False)
 @click.option("--pair", nargs=2, default=None, metavar="A B", help="Explain one pair of actors.")

@@ -1,0 +1,220 @@
+r"""Strategic (normal-form) games built from scenarios, and their pure equilibria.
+
+A game from a scenario: a few named actors each choose a stance on one issue — by default
+``concede`` (move a step toward the current forecast), ``hold`` (keep the position) or
+``escalate`` (move a step away from it); the chosen model forecasts the issue with those
+stances applied, and each actor's payoff is its utility for that forecast measured from its
+*own* position, :math:`u_i = s_i (1 - |x_i - \hat x| / \Delta)`. Pure equilibria and every
+profile's regret are computed here with arrays; mixed, n-player and quantal-response
+equilibria go through :mod:`stratagem.games.gambit` (the optional ``games`` extra).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from stratagem.errors import InvalidInputError, Problem
+from stratagem.scenario import Scenario
+
+__all__ = [
+    "STANCES",
+    "NormalForm",
+    "equilibrium_survival",
+    "from_scenario",
+    "pure_equilibria",
+    "regret",
+]
+
+FloatArray = npt.NDArray[np.float64]
+STANCES = ("concede", "hold", "escalate")
+
+
+@dataclass(frozen=True)
+class NormalForm:
+    """A finite game in strategic form.
+
+    Parameters
+    ----------
+    players : tuple of str
+        Player names.
+    strategies : tuple of tuple of str
+        Each player's strategy labels.
+    payoffs : ndarray, shape (*strategy counts, n_players)
+        Payoff of each player at each pure profile.
+    title : str
+        What the game is.
+    """
+
+    players: tuple[str, ...]
+    strategies: tuple[tuple[str, ...], ...]
+    payoffs: FloatArray
+    title: str = ""
+
+    def profile_label(self, profile: Sequence[int]) -> list[str]:
+        """Strategy labels of a pure profile."""
+        return [self.strategies[p][s] for p, s in enumerate(profile)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready payoff table."""
+        return {
+            "title": self.title,
+            "players": list(self.players),
+            "strategies": [list(s) for s in self.strategies],
+            "payoffs": [
+                {"profile": self.profile_label(profile), "payoffs": self.payoffs[profile].tolist()}
+                for profile in itertools.product(*(range(len(s)) for s in self.strategies))
+            ],
+        }
+
+
+def regret(game: NormalForm, mixed: Sequence[Sequence[float]]) -> FloatArray:
+    """Each player's regret at a mixed profile: best deviation payoff minus its payoff."""
+    n = len(game.players)
+    probs = [np.asarray(m, dtype=float) for m in mixed]
+    out = np.empty(n)
+    for p in range(n):
+        table = game.payoffs[..., p]
+        # contract every other player's mixture, highest axis first so indices stay valid;
+        # what is left is the payoff of each pure strategy of p
+        for q in reversed(range(n)):
+            if q != p:
+                table = np.tensordot(table, probs[q], axes=([q], [0]))
+        values = np.asarray(table, dtype=float).reshape(-1)
+        out[p] = float(values.max() - values @ probs[p])
+    return out
+
+
+def pure_equilibria(game: NormalForm, tolerance: float = 1e-12) -> list[tuple[int, ...]]:
+    """Every pure-strategy Nash equilibrium (profiles where nobody gains by deviating)."""
+    n = len(game.players)
+    stable = np.ones(game.payoffs.shape[:-1], dtype=bool)
+    for p in range(n):
+        own = game.payoffs[..., p]
+        best = own.max(axis=p, keepdims=True)
+        stable &= own >= best - tolerance
+    return [tuple(int(k) for k in idx) for idx in np.argwhere(stable)]
+
+
+def from_scenario(
+    scenario: Scenario,
+    actors: Sequence[str],
+    issue: str,
+    model: str = "compromise",
+    stances: Sequence[str] = STANCES,
+    step: float = 0.25,
+    params: dict[str, Any] | None = None,
+) -> NormalForm:
+    """The game in which ``actors`` choose their stance on ``issue`` before ``model`` forecasts.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (branch already applied).
+    actors : sequence of str
+        Actor ids (2 or more).
+    issue : str
+        The issue the stances are taken on.
+    model : str
+        The model that turns stances into a forecast.
+    stances : sequence of {"concede", "hold", "escalate"}
+        Each actor's strategies.
+    step : float
+        How far conceding or escalating moves a position, as a fraction of the scale.
+    params : dict, optional
+        Model parameters.
+    """
+    from stratagem.models import get
+
+    problems = [
+        Problem("actors", f"unknown actor {a!r}") for a in actors if a not in scenario.actor_ids
+    ]
+    if issue not in scenario.issue_ids:
+        problems.append(
+            Problem("issue", f"unknown issue {issue!r}; issues: {', '.join(scenario.issue_ids)}")
+        )
+    problems += [
+        Problem("strategies", f"unknown stance {s!r}; one of {', '.join(STANCES)}")
+        for s in stances
+        if s not in STANCES
+    ]
+    if len(actors) < 2:
+        problems.append(Problem("actors", "a game needs at least two actors"))
+    if problems:
+        raise InvalidInputError(problems)
+    spec = get(model)
+    j = scenario.issue_index(issue)
+    scale = scenario.issue(issue)
+    base = spec.run(scenario, params).issues[issue].forecast
+    own = {a: float(scenario.positions[scenario.actor_index(a), j]) for a in actors}
+    sal = {a: float(scenario.salience[scenario.actor_index(a), j]) for a in actors}
+
+    def stance_position(actor: str, stance: str) -> float:
+        x = own[actor]
+        direction = 1.0 if x >= base else -1.0
+        move = step * scale.range * {"concede": -1.0, "hold": 0.0, "escalate": 1.0}[stance]
+        return float(np.clip(x + direction * move, scale.min, scale.max))
+
+    shape = (*(len(stances) for _ in actors), len(actors))
+    payoffs = np.empty(shape)
+    for profile in itertools.product(range(len(stances)), repeat=len(actors)):
+        changes = {
+            (a, issue): stance_position(a, stances[k]) for a, k in zip(actors, profile, strict=True)
+        }
+        values = dict(scenario.values)
+        for key, x in changes.items():
+            values[key] = values[key].__class__(
+                x,
+                values[key].salience,
+                values[key].capability,
+                values[key].note,
+                values[key].source,
+            )
+        forecast = spec.run(scenario.evolve(values=values, uncertainty={}), params)
+        outcome = forecast.issues[issue].forecast
+        payoffs[profile] = [sal[a] * (1.0 - abs(own[a] - outcome) / scale.range) for a in actors]
+    names = {a.id: a.name for a in scenario.actors}
+    return NormalForm(
+        players=tuple(names[a] for a in actors),
+        strategies=tuple(tuple(stances) for _ in actors),
+        payoffs=payoffs,
+        title=f"{scenario.name}: stances on {issue} ({model})",
+    )
+
+
+def equilibrium_survival(
+    scenario: Scenario,
+    actors: Sequence[str],
+    issue: str,
+    draws: int,
+    seed: int,
+    model: str = "compromise",
+    stances: Sequence[str] = STANCES,
+    step: float = 0.25,
+) -> dict[tuple[str, ...], float]:
+    """How often each pure equilibrium appears when the inputs are drawn from their uncertainty.
+
+    Each draw perturbs the scenario's uncertain inputs (its distributions and default spread),
+    rebuilds the game and finds its pure equilibria. Returns the share of draws in which each
+    profile (as stance labels) is an equilibrium.
+    """
+    from stratagem.uncertainty.sampling import sample, uncertain_inputs
+
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    inputs = uncertain_inputs(scenario)
+    batch = sample(scenario, inputs, draws, rng)
+    counts: dict[tuple[str, ...], int] = {}
+    for d in range(draws):
+        one = scenario.with_inputs(batch.positions[d], batch.salience[d], batch.capability[d])
+        game = from_scenario(
+            one.evolve(events=(), branches=()), actors, issue, model, stances, step
+        )
+        for profile in pure_equilibria(game):
+            key = tuple(game.profile_label(profile))
+            counts[key] = counts.get(key, 0) + 1
+    return {k: v / draws for k, v in sorted(counts.items(), key=lambda kv: -kv[1])}

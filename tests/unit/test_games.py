@@ -1,0 +1,105 @@
+"""Golden games with known equilibria; every equilibrium's regret is at most 1e-9."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import stratagem
+from stratagem.games.extensive import backward_induction, crisis_game
+from stratagem.games.normal import NormalForm, from_scenario, pure_equilibria, regret
+
+
+def two_player(a: list[list[float]], b: list[list[float]], labels: tuple[str, ...]) -> NormalForm:
+    payoffs = np.stack([np.array(a, dtype=float), np.array(b, dtype=float)], axis=-1)
+    return NormalForm(("row", "column"), (labels, labels), payoffs)
+
+
+PRISONERS = two_player([[3, 0], [5, 1]], [[3, 5], [0, 1]], ("cooperate", "defect"))
+CHICKEN = two_player([[0, -1], [1, -10]], [[0, 1], [-1, -10]], ("swerve", "straight"))
+PENNIES = two_player([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], ("heads", "tails"))
+SEXES = two_player([[2, 0], [0, 1]], [[1, 0], [0, 2]], ("opera", "football"))
+
+
+@pytest.mark.parametrize(
+    ("game", "expected"),
+    [
+        (PRISONERS, [(1, 1)]),
+        (CHICKEN, [(0, 1), (1, 0)]),
+        (PENNIES, []),
+        (SEXES, [(0, 0), (1, 1)]),
+    ],
+    ids=["prisoners-dilemma", "chicken", "matching-pennies", "battle-of-the-sexes"],
+)
+def test_pure_equilibria(game: NormalForm, expected: list[tuple[int, ...]]) -> None:
+    found = pure_equilibria(game)
+    assert found == expected
+    for profile in found:
+        mixed = [np.eye(len(s))[k] for s, k in zip(game.strategies, profile, strict=True)]
+        assert regret(game, mixed).max() <= 1e-9
+
+
+def test_mixed_equilibrium_regret() -> None:
+    assert regret(PENNIES, [[0.5, 0.5], [0.5, 0.5]]).max() <= 1e-9
+    assert regret(SEXES, [[2 / 3, 1 / 3], [1 / 3, 2 / 3]]).max() <= 1e-9
+    assert regret(PENNIES, [[1, 0], [1, 0]]).max() == pytest.approx(2.0)
+
+
+def test_three_player_game() -> None:
+    # each player gets 1 if it matches the majority, a coordination game: all-A and all-B
+    payoffs = np.zeros((2, 2, 2, 3))
+    for profile in np.ndindex(2, 2, 2):
+        majority = int(sum(profile) >= 2)
+        payoffs[profile] = [1.0 if s == majority else 0.0 for s in profile]
+    game = NormalForm(("a", "b", "c"), (("A", "B"),) * 3, payoffs)
+    assert pure_equilibria(game) == [(0, 0, 0), (1, 1, 1)]
+    assert regret(game, [[1, 0], [1, 0], [1, 0]]).max() == 0.0
+
+
+def test_escalation_tree_backward_induction() -> None:
+    tree = crisis_game(
+        ("US", "Iran"),
+        {
+            "status quo": (0, 0),
+            "defender concedes": (2, -2),
+            "challenger backs down": (-1, 1),
+            "war": (-3, -3),
+        },
+    )
+    (spe,) = backward_induction(tree)
+    # war is worse than backing down, so the US backs down if resisted; Iran resists;
+    # anticipating this, the US stays
+    assert spe.outcome == "status quo"
+    assert spe.plan["US: after resistance"] == "back down"
+    assert spe.plan["Iran: after challenge"] == "resist"
+    assert spe.plan["US: start"] == "stay"
+
+
+def test_ties_keep_every_equilibrium() -> None:
+    tree = crisis_game(
+        ("A", "B"),
+        {
+            "status quo": (0, 0),
+            "defender concedes": (1, -1),
+            "challenger backs down": (-1, 1),
+            "war": (-1, -2),
+        },
+    )
+    plans = backward_induction(tree)
+    # A is indifferent between fighting and backing down: both continuations are kept
+    assert len(plans) == 2
+    by_choice = {p.plan["A: after resistance"]: p for p in plans}
+    assert by_choice["fight"].outcome == "defender concedes"
+    assert by_choice["back down"].outcome == "status quo"
+
+
+def test_game_from_the_default_case() -> None:
+    game = from_scenario(stratagem.load(), ["us", "iran"], "iraq_order")
+    assert game.payoffs.shape == (3, 3, 2)
+    equilibria = pure_equilibria(game)
+    assert equilibria
+    for profile in equilibria:
+        mixed = [np.eye(3)[k] for k in profile]
+        assert regret(game, mixed).max() <= 1e-9
+    with pytest.raises(stratagem.InvalidInputError, match="unknown actor"):
+        from_scenario(stratagem.load(), ["us", "nobody"], "iraq_order")
