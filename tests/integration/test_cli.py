@@ -491,6 +491,7 @@ def test_game_cli() -> None:
     assert text.returncode == 0, text.stderr
     assert "pure equilibria:" in text.stdout
     assert_clean_failure(cli("game", "-a", "us", "-a", "nobody", "-i", "escalation"), 3)
+    assert_clean_failure(cli("game", "-i", "escalation"), 2)
     assert_clean_failure(
         cli("game", "-a", "us", "-a", "iran", "-i", "escalation", "--without", "ghost"), 2
     )

@@ -796,10 +796,15 @@ def schema() -> None:
     "-a",
     "actors",
     multiple=True,
-    required=True,
     help="Players (repeat, two or more): actor ids.",
 )
-@click.option("--issue", "-i", "issue", required=True, help="The issue the stances are on.")
+@click.option("--issue", "-i", "issue", default=None, help="The issue the stances are on.")
+@click.option(
+    "--method",
+    default=None,
+    type=click.Choice(["enumpure", "enummixed", "lcp", "gnm", "ipa", "simpdiv", "logit"]),
+    help="Also solve with this Gambit method (needs the [games] extra).",
+)
 @click.option(
     "--strategies",
     "-s",
@@ -836,7 +841,8 @@ def schema() -> None:
 def game(
     scenario: str | None,
     actors: tuple[str, ...],
-    issue: str,
+    issue: str | None,
+    method: str | None,
     stances: tuple[str, ...],
     model_name: str,
     without: tuple[str, ...],
@@ -845,7 +851,12 @@ def game(
     seed: int,
     as_json: bool,
 ) -> None:
-    """The game of stances among ACTORS on ISSUE: payoff table and pure equilibria."""
+    """The game of stances among ACTORS on ISSUE, or a Gambit .nfg/.efg file: equilibria."""
+    if scenario is not None and scenario.endswith((".nfg", ".efg")):
+        _solve_gambit_file(scenario, method or "enumpure", as_json)
+        return
+    if len(actors) < 2 or issue is None:
+        raise click.UsageError("a game from a scenario needs --actors A --actors B and --issue")
     from stratagem import catalog
     from stratagem.games.normal import (
         STANCES,
@@ -885,6 +896,10 @@ def game(
                 {"profile": g.profile_label(profile), "regret": regret(g, mixed).tolist()}
             )
         entry: dict[str, Any] = {"world": label, "game": g.to_dict(), "pure_equilibria": equilibria}
+        if method is not None:
+            from stratagem.games.gambit import solve
+
+            entry["equilibria"] = [e.to_dict(g) for e in solve(g, method)]
         if draws:
             survival = equilibrium_survival(world, actors, issue, draws, seed, model_name, chosen)
             entry["survival"] = [{"profile": list(k), "share": v} for k, v in survival.items()]
@@ -905,11 +920,23 @@ def game(
                 f"  {' / '.join(row['profile']):30s} "
                 + "  ".join(f"{v:.4f}" for v in row["payoffs"])
             )
+        for eq in entry.get("equilibria", []):
+            mix = "; ".join(
+                ", ".join(f"{label} {p:.3f}" for label, p in probs.items() if p > 1e-9)
+                for probs in eq["strategies"]
+            )
+            click.echo(f"  {method}: {mix} (max regret {max(eq['regret']):.2e})")
         found = entry["pure_equilibria"]
         click.echo(
             "  pure equilibria: "
             + ("; ".join(" / ".join(e["profile"]) for e in found) if found else "none")
         )
+        for eq in entry.get("equilibria", []):
+            mix = "; ".join(
+                ", ".join(f"{label} {p:.3f}" for label, p in probs.items() if p > 1e-9)
+                for probs in eq["strategies"]
+            )
+            click.echo(f"  {method}: {mix} (max regret {max(eq['regret']):.2e})")
         if "survival" in entry:
             click.echo(
                 "  under input uncertainty ("
@@ -919,6 +946,39 @@ def game(
                     f"{' / '.join(s['profile'])} {s['share']:.2f}" for s in entry["survival"]
                 )
             )
+
+
+def _solve_gambit_file(path: str, method: str, as_json: bool) -> None:
+    from stratagem.games.extensive import backward_induction
+    from stratagem.games.gambit import read_game, solve
+    from stratagem.games.normal import NormalForm
+
+    loaded = read_game(path)
+    if isinstance(loaded, NormalForm):
+        found = [e.to_dict(loaded) for e in solve(loaded, method)]
+        doc: dict[str, Any] = {
+            "file": path,
+            "kind": "strategic",
+            "method": method,
+            "game": loaded.to_dict(),
+            "equilibria": found,
+        }
+    else:
+        found = [e.to_dict() for e in backward_induction(loaded)]
+        doc = {
+            "file": path,
+            "kind": "extensive",
+            "method": "backward induction",
+            "subgame_perfect_equilibria": found,
+        }
+    if as_json:
+        click.echo(json.dumps(doc, indent=2))
+        return
+    click.echo(f"{path}: {doc['kind']} game, {doc['method']}")
+    for eq in found:
+        click.echo(f"  {json.dumps(eq)}")
+    if not found:
+        click.echo("  no equilibrium in pure strategies")
 
 
 @cli.command(name="compatibility")

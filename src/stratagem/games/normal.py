@@ -26,6 +26,7 @@ __all__ = [
     "STANCES",
     "NormalForm",
     "equilibrium_survival",
+    "expected_payoffs",
     "from_scenario",
     "pure_equilibria",
     "regret",
@@ -88,6 +89,14 @@ def regret(game: NormalForm, mixed: Sequence[Sequence[float]]) -> FloatArray:
         values = np.asarray(table, dtype=float).reshape(-1)
         out[p] = float(values.max() - values @ probs[p])
     return out
+
+
+def expected_payoffs(game: NormalForm, mixed: Sequence[Sequence[float]]) -> FloatArray:
+    """Each player's expected payoff at a mixed profile."""
+    table = game.payoffs
+    for q in reversed(range(len(game.players))):
+        table = np.tensordot(table, np.asarray(mixed[q], dtype=float), axes=([q], [0]))
+    return np.asarray(table, dtype=float)
 
 
 def pure_equilibria(game: NormalForm, tolerance: float = 1e-12) -> list[tuple[int, ...]]:
