@@ -462,6 +462,9 @@ def test_compatibility_cli() -> None:
     assert words.returncode == 0, words.stderr
     assert "tacit coalitions" in words.stdout
     assert_clean_failure(cli("compatibility", "--pair", "us", "nobody"), 2)
+    stable = json.loads(cli("compatibility", "--draws", "10", "--json").stdout)["stability"]
+    assert stable["draws"] == 10
+    assert all(0 <= c["reappears"] <= 1 for c in stable["coalitions"])
 
 
 def test_game_cli() -> None:
@@ -491,7 +494,9 @@ def test_game_cli() -> None:
     assert text.returncode == 0, text.stderr
     assert "pure equilibria:" in text.stdout
     assert_clean_failure(cli("game", "-a", "us", "-a", "nobody", "-i", "escalation"), 3)
-    assert_clean_failure(cli("game", "-i", "escalation"), 2)
+    assert_clean_failure(cli("game"), 2)
+    top = json.loads(cli("game", "-i", "escalation", "--json").stdout)
+    assert top["actors"] == ["us", "iran"]  # the two with most capability × salience
     assert_clean_failure(
         cli("game", "-a", "us", "-a", "iran", "-i", "escalation", "--without", "ghost"), 2
     )

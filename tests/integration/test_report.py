@@ -121,6 +121,18 @@ def test_narrative_figures_match_the_results(
                 assert facts["from"] == issue["positions_by_round"][0][k]
                 assert facts["to"] == issue["positions_by_round"][-1][k]
                 checked += 1
+            elif "hold_hold" in facts:
+                from stratagem.games.normal import from_scenario, pure_equilibria
+
+                game = from_scenario(
+                    stratagem.load().evolve(events=(), branches=()),
+                    facts["players"],
+                    facts["issue"],
+                    facts["model"],
+                )
+                found = [" / ".join(game.profile_label(p)) for p in pure_equilibria(game)]
+                assert found == facts["equilibria"]
+                checked += 1
             elif "in_concert_on" in facts:
                 assert facts in results["compatibility"]["tacit"]
                 assert f"{facts['concert']:.2f}" in text

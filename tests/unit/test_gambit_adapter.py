@@ -148,3 +148,12 @@ def test_cli_method_and_files(tmp_path: Path) -> None:
     )
     assert solved.returncode == 0, solved.stderr
     assert len(json.loads(solved.stdout)["equilibria"]) == 3
+    written = tmp_path / "stances.nfg"
+    saved = subprocess.run(
+        [str(exe), "game", "-i", "escalation", "--save-game", str(written)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert saved.returncode == 0, saved.stderr
+    assert read_game(written).players[0].startswith("United States")

@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from stratagem.scenario import Scenario
 
-__all__ = ["WEIGHTS", "Compatibility", "compatibility", "explain_pair"]
+__all__ = ["WEIGHTS", "Compatibility", "coalition_stability", "compatibility", "explain_pair"]
 
 FloatArray = npt.NDArray[np.float64]
 WEIGHTS = {"spatial": 0.4, "relations": 0.3, "adversaries": 0.3}
@@ -290,3 +290,39 @@ def explain_pair(scenario: Scenario, a: str, b: str) -> list[str]:
             steps.append(f"{label} {value:.2f}")
         lines.append("  Through the events: " + "; ".join(steps) + ".")
     return lines
+
+
+def coalition_stability(
+    scenario: Scenario, draws: int, seed: int, threshold: float = 0.6
+) -> dict[str, Any]:
+    """How stable the coalitions are when the inputs are drawn from their uncertainty.
+
+    Returns, for every pair, the share of draws in which it falls in the same coalition, and
+    for each coalition of the point estimate the share of draws in which it reappears exactly.
+    """
+    from stratagem.uncertainty.sampling import sample, uncertain_inputs
+
+    base = compatibility(scenario).coalitions(threshold)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    batch = sample(scenario, uncertain_inputs(scenario), draws, rng)
+    ids = list(scenario.actor_ids)
+    together = np.zeros((len(ids), len(ids)))
+    reappears = [0] * len(base)
+    for d in range(draws):
+        one = scenario.with_inputs(batch.positions[d], batch.salience[d], batch.capability[d])
+        groups = compatibility(one.evolve(events=(), branches=())).coalitions(threshold)
+        for group in groups:
+            idx = [ids.index(a) for a in group]
+            together[np.ix_(idx, idx)] += 1
+        as_sets = {frozenset(g) for g in groups}
+        for k, group in enumerate(base):
+            reappears[k] += frozenset(group) in as_sets
+    return {
+        "draws": draws,
+        "seed": seed,
+        "coalitions": [
+            {"actors": g, "reappears": reappears[k] / draws} for k, g in enumerate(base)
+        ],
+        "together": (together / max(draws, 1)).tolist(),
+        "actors": ids,
+    }

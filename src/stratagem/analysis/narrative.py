@@ -24,6 +24,7 @@ __all__ = [
     "Section",
     "Sentence",
     "concert",
+    "games",
     "movements",
     "narrative",
     "outcomes",
@@ -305,6 +306,39 @@ def tacit(scenario: Scenario, result: Any, limit: int = 5) -> list[Sentence]:
     return out
 
 
+def games(scenario: Scenario, model: str = "compromise") -> list[Sentence]:
+    """Per issue, the stance game between the two weightiest actors: its pure equilibria."""
+    from stratagem.games.normal import from_scenario, pure_equilibria
+
+    out = []
+    names = _names(scenario)
+    for j, issue in enumerate(scenario.issues):
+        weight = scenario.capability[:, j] * scenario.salience[:, j]
+        top = sorted(range(scenario.n_actors), key=lambda k: (-weight[k], k))[:2]
+        if len(top) < 2 or not scenario.has_position[top, j].all():
+            continue
+        actors = [scenario.actors[k].id for k in top]
+        game = from_scenario(scenario.evolve(events=(), branches=()), actors, issue.id, model)
+        found = [" / ".join(game.profile_label(p)) for p in pure_equilibria(game)]
+        held = "hold / hold" in found
+        listed = "; ".join(found) if found else "none"
+        out.append(
+            Sentence(
+                f"On {issue.name}, if {names[actors[0]]} and {names[actors[1]]} each concede, hold "
+                f"or escalate before the {model} model settles it, the pure equilibria are: "
+                f"{listed}; both holding is {'' if held else 'not '}one.",
+                {
+                    "issue": issue.id,
+                    "players": actors,
+                    "model": model,
+                    "equilibria": found,
+                    "hold_hold": held,
+                },
+            )
+        )
+    return out
+
+
 def narrative(
     scenario: Scenario,
     forecasts: Sequence[Forecast],
@@ -323,6 +357,10 @@ def narrative(
     together = [s for f in dynamic for s in concert(scenario, f)]
     if together:
         sections.append(Section("Who ends up acting in concert", tuple(together)))
+    if scenario.n_actors >= 2 and scenario.n_actors <= 100:
+        played = games(scenario)
+        if played:
+            sections.append(Section("The game between the two weightiest actors", tuple(played)))
     if compatibility is not None:
         pairs = tacit(scenario, compatibility)
         if pairs:

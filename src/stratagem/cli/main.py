@@ -836,6 +836,13 @@ def schema() -> None:
     help="Draws of the uncertain inputs: how often each equilibrium survives.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@click.option(
+    "--save-game",
+    "save_game",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the game (as given) to a Gambit .nfg file (needs the [games] extra).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @_handles_errors
 def game(
@@ -849,14 +856,17 @@ def game(
     branch: str | None,
     draws: int,
     seed: int,
+    save_game: str | None,
     as_json: bool,
 ) -> None:
     """The game of stances among ACTORS on ISSUE, or a Gambit .nfg/.efg file: equilibria."""
     if scenario is not None and scenario.endswith((".nfg", ".efg")):
         _solve_gambit_file(scenario, method or "enumpure", as_json)
         return
-    if len(actors) < 2 or issue is None:
-        raise click.UsageError("a game from a scenario needs --actors A --actors B and --issue")
+    if issue is None:
+        raise click.UsageError(
+            "a game from a scenario needs --issue (and --actors, or the top two)"
+        )
     from stratagem import catalog
     from stratagem.games.normal import (
         STANCES,
@@ -867,6 +877,16 @@ def game(
     )
 
     sc = catalog.load(scenario).with_branch(branch)
+    if issue not in sc.issue_ids:
+        raise click.UsageError(f"--issue {issue!r}: issues are {', '.join(sc.issue_ids)}")
+    if not actors:  # default: the two actors with the most capability × salience on the issue
+        j = sc.issue_index(issue)
+        weight = sc.capability[:, j] * sc.salience[:, j]
+        actors = tuple(
+            sc.actors[k].id for k in sorted(range(sc.n_actors), key=lambda k: (-weight[k], k))[:2]
+        )
+    elif len(actors) < 2:
+        raise click.UsageError("a game needs at least two --actors")
     chosen = stances or STANCES
     worlds = [("as given", sc)]
     for actor in without:
@@ -904,6 +924,12 @@ def game(
             survival = equilibrium_survival(world, actors, issue, draws, seed, model_name, chosen)
             entry["survival"] = [{"profile": list(k), "share": v} for k, v in survival.items()]
         results.append(entry)
+        if save_game is not None and label == "as given":
+            from stratagem.games.gambit import to_gambit
+            from stratagem.io import atomic_write_text
+
+            atomic_write_text(save_game, to_gambit(g).to_nfg())
+            _echo_err(f"wrote {save_game}")
     if as_json:
         click.echo(
             json.dumps(
@@ -985,10 +1011,23 @@ def _solve_gambit_file(path: str, method: str, as_json: bool) -> None:
 @click.argument("scenario", required=False)
 @click.option("--pair", nargs=2, default=None, metavar="A B", help="Explain one pair of actors.")
 @click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
+@click.option(
+    "--draws",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Draws of the uncertain inputs: how stable the coalitions are.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @_handles_errors
 def compatibility_command(
-    scenario: str | None, pair: tuple[str, str] | None, branch: str | None, as_json: bool
+    scenario: str | None,
+    pair: tuple[str, str] | None,
+    branch: str | None,
+    draws: int,
+    seed: int,
+    as_json: bool,
 ) -> None:
     """Pairwise strategic compatibility, tacit coalitions, and a pair's evidence in words."""
     from stratagem import catalog
@@ -1002,8 +1041,15 @@ def compatibility_command(
                     f"--pair: unknown actor {actor!r}; actors: {', '.join(sc.actor_ids)}"
                 )
     result = compatibility(sc)
+    stability = None
+    if draws:
+        from stratagem.analysis.compatibility import coalition_stability
+
+        stability = coalition_stability(sc, draws, seed)
     if as_json:
         doc = result.to_dict()
+        if stability is not None:
+            doc["stability"] = stability
         if pair is not None:
             doc["pair"] = {
                 "actors": list(pair),
@@ -1015,6 +1061,13 @@ def compatibility_command(
     from stratagem.cli.render import print_compatibility
 
     print_compatibility(result)
+    if stability is not None:
+        click.echo(
+            f"coalition stability over {draws} draws: "
+            + "; ".join(
+                f"{', '.join(c['actors'])} {c['reappears']:.2f}" for c in stability["coalitions"]
+            )
+        )
     if pair is not None:
         for line in explain_pair(sc, *pair):
             click.echo(line)
