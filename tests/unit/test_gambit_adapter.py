@@ -157,3 +157,57 @@ def test_cli_method_and_files(tmp_path: Path) -> None:
     )
     assert saved.returncode == 0, saved.stderr
     assert read_game(written).players[0].startswith("United States")
+
+
+def test_efg_with_an_information_set(tmp_path: Path) -> None:
+    from stratagem.games.extensive import subgame_perfect
+
+    g = gbt.Game.new_tree(players=["Entrant", "Incumbent"], title="entry")
+    g.append_move(g.root, "Entrant", ["enter", "out"])
+    enter, out = g.root.children
+    g.append_move(enter, "Entrant", ["aggressive", "soft"])
+    aggressive, soft = enter.children
+    g.append_move(aggressive, "Incumbent", ["fight", "accommodate"])
+    g.append_infoset(soft, aggressive.infoset)
+    outcomes = {
+        "out": [2, 2],
+        "fight-a": [-1, -1],
+        "tough": [4, 0],
+        "war": [-2, 1.5],
+        "share": [3, 1],
+    }
+    a_fight, a_accommodate = aggressive.children
+    s_fight, s_accommodate = soft.children
+    nodes = {
+        "out": out,
+        "fight-a": a_fight,
+        "tough": a_accommodate,
+        "war": s_fight,
+        "share": s_accommodate,
+    }
+    for label, node in nodes.items():
+        node.label = label
+        g.set_outcome(node, g.add_outcome(label, outcomes[label]))
+    path = tmp_path / "entry.efg"
+    path.write_text(g.to_efg())
+    found = subgame_perfect(read_game(path))  # type: ignore[arg-type]
+    assert [(e.outcome, e.payoffs) for e in found] == [("tough", (4.0, 0.0))]
+
+
+def test_efg_write_and_read_back(tmp_path: Path) -> None:
+    from stratagem.games.extensive import crisis_game, subgame_perfect
+    from stratagem.games.gambit import tree_to_gambit
+
+    tree = crisis_game(
+        ("US", "Iran"),
+        {
+            "status quo": (0, 0),
+            "defender concedes": (2, -2),
+            "challenger backs down": (-1, 1),
+            "war": (-3, -3),
+        },
+    )
+    path = tmp_path / "crisis.efg"
+    path.write_text(tree_to_gambit(tree, ["US", "Iran"]).to_efg())
+    back = read_game(path)
+    assert [e.outcome for e in subgame_perfect(back)] == ["status quo"]  # type: ignore[arg-type]

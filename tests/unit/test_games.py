@@ -103,3 +103,38 @@ def test_game_from_the_default_case() -> None:
         assert regret(game, mixed).max() <= 1e-9
     with pytest.raises(stratagem.InvalidInputError, match="unknown actor"):
         from_scenario(stratagem.load(), ["us", "nobody"], "iraq_order")
+
+
+def test_subgame_perfection_with_imperfect_information() -> None:
+    from stratagem.games.extensive import End, Move, subgame_perfect
+
+    # Selten's horse-like entry game: the entrant stays out (2, 2) or enters; then both play
+    # a simultaneous game (the incumbent does not see the entrant's choice: one infoset)
+    fight = End("fight", (-1.0, -1.0))
+    share = End("share", (3.0, 1.0))
+
+    def incumbent(label: str, after_fight: End, after_share: End) -> Move:
+        return Move(
+            1, label, (("fight", after_fight), ("accommodate", after_share)), infoset="incumbent"
+        )
+
+    inner = Move(
+        0,
+        "entrant: posture",
+        (
+            ("aggressive", incumbent("inc after aggressive", fight, End("tough", (4.0, 0.0)))),
+            ("soft", incumbent("inc after soft", End("war", (-2.0, 1.5)), share)),
+        ),
+    )
+    root = Move(0, "entrant: enter?", (("enter", inner), ("out", End("out", (2.0, 2.0)))))
+    found = subgame_perfect(root)
+    # the simultaneous subgame has one pure equilibrium, (aggressive, accommodate) with (4, 0):
+    # against accommodation aggressive beats soft (4 > 3), and against aggressive the
+    # incumbent prefers accommodating (0 > -1); anticipating it, the entrant enters (4 > 2)
+    assert [(e.outcome, e.payoffs) for e in found] == [("tough", (4.0, 0.0))]
+    assert found[0].plan["entrant: enter?"] == "enter"
+    assert found[0].plan["entrant: posture"] == "aggressive"
+    assert found[0].plan["incumbent"] == "accommodate"
+    # without information sets the same tree is solved by plain backward induction
+    perfect = Move(0, "root", (("a", End("x", (1.0, 0.0))), ("b", End("y", (0.0, 1.0)))))
+    assert subgame_perfect(perfect)[0].outcome == "x"

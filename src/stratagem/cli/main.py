@@ -975,7 +975,7 @@ def game(
 
 
 def _solve_gambit_file(path: str, method: str, as_json: bool) -> None:
-    from stratagem.games.extensive import backward_induction
+    from stratagem.games.extensive import subgame_perfect
     from stratagem.games.gambit import read_game, solve
     from stratagem.games.normal import NormalForm
 
@@ -990,11 +990,11 @@ def _solve_gambit_file(path: str, method: str, as_json: bool) -> None:
             "equilibria": found,
         }
     else:
-        found = [e.to_dict() for e in backward_induction(loaded)]
+        found = [e.to_dict() for e in subgame_perfect(loaded)]
         doc = {
             "file": path,
             "kind": "extensive",
-            "method": "backward induction",
+            "method": "backward induction over subgames",
             "subgame_perfect_equilibria": found,
         }
     if as_json:

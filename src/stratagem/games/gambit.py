@@ -10,6 +10,7 @@ imports it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from stratagem.errors import InvalidInputError, Problem, StratagemError
 from stratagem.games.extensive import End, Move
 from stratagem.games.normal import NormalForm, expected_payoffs, regret
 
-__all__ = ["METHODS", "Equilibrium", "read_game", "solve", "to_gambit"]
+__all__ = ["METHODS", "Equilibrium", "read_game", "solve", "to_gambit", "tree_to_gambit"]
 
 METHODS = ("enumpure", "enummixed", "lcp", "gnm", "ipa", "simpdiv", "logit")
 TWO_PLAYER_ONLY = {"enummixed", "lcp"}
@@ -135,12 +136,12 @@ def solve(game: NormalForm, method: str = "enumpure", tolerance: float = 1e-9) -
 
 
 def read_game(path: str | Path) -> NormalForm | Move:
-    """Read a Gambit ``.nfg`` (strategic form) or ``.efg`` (perfect-information tree) file.
+    """Read a Gambit ``.nfg`` (strategic form) or ``.efg`` (game tree) file.
 
     Raises
     ------
     InvalidInputError
-        If the file cannot be read, or an extensive game has imperfect information.
+        If the file cannot be read, or the tree has chance moves.
     """
     gbt = _gbt()
     source = str(path)
@@ -174,19 +175,6 @@ def _tree(g: Any, source: str) -> Move:
             outcome = node.outcome
             payoffs = tuple(float(outcome[p]) if outcome is not None else 0.0 for p in players)
             return End(node.label or path or "end", payoffs)
-        if node.infoset is not None and len(node.infoset.members) > 1:
-            raise InvalidInputError(
-                [
-                    Problem(
-                        "file",
-                        "the game has imperfect information; "
-                        "backward induction needs a perfect-information "
-                        "tree",
-                        None,
-                        source,
-                    )
-                ]
-            )
         if node.player is None or node.player.is_chance:
             raise InvalidInputError(
                 [Problem("file", "chance moves are not supported", None, source)]
@@ -196,9 +184,45 @@ def _tree(g: Any, source: str) -> Move:
             (action.label, convert(child, f"{path}/{action.label}"))
             for action, child in zip(node.infoset.actions, node.children, strict=True)
         )
-        return Move(players.index(node.player), label, actions)
+        infoset = node.infoset
+        shared = (
+            f"{node.player.label}:{infoset.label or infoset.number}"
+            if len(infoset.members) > 1
+            else None
+        )
+        return Move(players.index(node.player), label, actions, shared)
 
     root = convert(g.root, "")
     if isinstance(root, End):
         raise InvalidInputError([Problem("file", "the game tree has no move", None, source)])
     return root
+
+
+def tree_to_gambit(root: Move, players: Sequence[str], title: str = "stratagem game") -> Any:
+    """A stratagem tree as a pygambit extensive game (write it with ``.to_efg()``)."""
+    gbt = _gbt()
+    g = gbt.Game.new_tree(players=list(players), title=title)
+    infosets: dict[str, Any] = {}
+
+    def build(node: Move | End, at: Any) -> None:
+        if isinstance(node, End):
+            at.label = node.label
+            label = node.label
+            k = 1
+            while any(o.label == label for o in g.outcomes):
+                k += 1
+                label = f"{node.label} ({k})"
+            g.set_outcome(at, g.add_outcome(label, list(node.payoffs)))
+            return
+        if node.infoset is not None and node.infoset in infosets:
+            g.append_infoset(at, infosets[node.infoset])
+        else:
+            g.append_move(at, players[node.player], [a for a, _ in node.actions])
+            if node.infoset is not None:
+                infosets[node.infoset] = at.infoset
+        at.label = node.label
+        for (_, child), child_at in zip(node.actions, at.children, strict=True):
+            build(child, child_at)
+
+    build(root, g.root)
+    return g
