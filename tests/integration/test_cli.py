@@ -490,6 +490,21 @@ def test_game_cli() -> None:
         for eq in world["pure_equilibria"]:
             assert max(eq["regret"]) <= 1e-9
         assert sum(s["share"] for s in world["survival"]) >= 1.0 - 1e-9
+    three = json.loads(
+        cli(
+            "game",
+            "iraq-2020",
+            "--actors",
+            "us",
+            "iran",
+            "militias",
+            "--issue",
+            "escalation",
+            "--json",
+        ).stdout
+    )
+    assert three["actors"] == ["us", "iran", "militias"]
+    assert len(three["worlds"][0]["game"]["payoffs"]) == 27
     text = cli("game", "-a", "us", "-a", "iran", "-i", "escalation")
     assert text.returncode == 0, text.stderr
     assert "pure equilibria:" in text.stdout

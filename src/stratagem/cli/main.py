@@ -284,6 +284,25 @@ def explain(
             click.echo(line)
 
 
+class _ManyValues(click.Option):
+    """An option that takes every following word up to the next option: ``--actors A B C``."""
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if option is None:
+                continue
+            take_one = option.process
+
+            def process(value: Any, state: Any, take_one: Any = take_one) -> None:
+                take_one(value, state)
+                while state.rargs and not state.rargs[0].startswith("-"):
+                    take_one(state.rargs.pop(0), state)
+
+            option.process = process
+
+
 def _parse_spread(pairs: Sequence[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for pair in pairs:
@@ -796,7 +815,9 @@ def schema() -> None:
     "-a",
     "actors",
     multiple=True,
-    help="Players (repeat, two or more): actor ids.",
+    cls=_ManyValues,
+    help="Players: --actors A B [C ...] (or repeated); default the two with the most "
+    "capability × salience on the issue.",
 )
 @click.option("--issue", "-i", "issue", default=None, help="The issue the stances are on.")
 @click.option(
