@@ -771,6 +771,30 @@ class Scenario:
             )
         return self.evolve(actors=tuple(actors), values=values, uncertainty={})
 
+    def without_actors(self, actor_ids: Iterable[str]) -> Scenario:
+        """The scenario without these actors.
+
+        Their values and uncertainty go, and so do the events and branch changes that
+        involve them (a branch left with nothing to do goes too).
+        """
+        gone = set(actor_ids)
+        events = tuple(e for e in self.events if not any(ch.actor in gone for ch in e.changes))
+        names = {e.name for e in events}
+        branches = []
+        for b in self.branches:
+            if any(ch.actor in gone for ch in b.changes):
+                continue
+            kept = tuple(d for d in b.drop_events if d in names)
+            if b.changes or kept:
+                branches.append(dataclasses.replace(b, drop_events=kept))
+        return self.evolve(
+            actors=tuple(a for a in self.actors if a.id not in gone),
+            values={k: v for k, v in self.values.items() if k[0] not in gone},
+            uncertainty={k: d for k, d in self.uncertainty.items() if k[0] not in gone},
+            events=events,
+            branches=tuple(branches),
+        )
+
     def with_branch(self, name: str | None) -> Scenario:
         """Return the scenario as the branch would have it (``None``: unchanged).
 

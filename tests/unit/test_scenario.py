@@ -204,3 +204,14 @@ def test_default_case_encodes_the_article() -> None:
     after_strike = sc.at_round(2)
     assert after_strike.actor("iran").capability == 60
     assert sc.with_branch("no-strike").at_round(9).actor("iran").capability == 70
+
+
+def test_without_actors_drops_what_involves_them() -> None:
+    sc = stratagem.load()
+    smaller = sc.without_actors(["iran"])
+    assert "iran" not in smaller.actor_ids
+    # the strike changes Iran's inputs: the event goes, and the branch that only dropped it
+    assert [e.name for e in smaller.events] == ["embassy-siege", "sadr-withdraws"]
+    assert [b.name for b in smaller.branches] == ["western-movement-rises"]
+    assert not any(k[0] == "iran" for k in smaller.uncertainty)
+    assert sc.without_actors(["western_movement"]).branches[0].name == "no-strike"

@@ -308,16 +308,15 @@ def tacit(scenario: Scenario, result: Any, limit: int = 5) -> list[Sentence]:
 
 def games(scenario: Scenario, model: str = "compromise") -> list[Sentence]:
     """Per issue, the stance game between the two weightiest actors: its pure equilibria."""
-    from stratagem.games.normal import from_scenario, pure_equilibria
+    from stratagem.games.normal import from_scenario, pure_equilibria, weightiest_actors
 
     out = []
     names = _names(scenario)
     for j, issue in enumerate(scenario.issues):
-        weight = scenario.capability[:, j] * scenario.salience[:, j]
-        top = sorted(range(scenario.n_actors), key=lambda k: (-weight[k], k))[:2]
+        actors = weightiest_actors(scenario, issue.id)
+        top = [scenario.actor_index(a) for a in actors]
         if len(top) < 2 or not scenario.has_position[top, j].all():
             continue
-        actors = [scenario.actors[k].id for k in top]
         game = from_scenario(scenario.evolve(events=(), branches=()), actors, issue.id, model)
         found = [" / ".join(game.profile_label(p)) for p in pure_equilibria(game)]
         held = "hold / hold" in found

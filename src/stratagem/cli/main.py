@@ -895,17 +895,14 @@ def game(
         from_scenario,
         pure_equilibria,
         regret,
+        weightiest_actors,
     )
 
     sc = catalog.load(scenario).with_branch(branch)
     if issue not in sc.issue_ids:
         raise click.UsageError(f"--issue {issue!r}: issues are {', '.join(sc.issue_ids)}")
-    if not actors:  # default: the two actors with the most capability × salience on the issue
-        j = sc.issue_index(issue)
-        weight = sc.capability[:, j] * sc.salience[:, j]
-        actors = tuple(
-            sc.actors[k].id for k in sorted(range(sc.n_actors), key=lambda k: (-weight[k], k))[:2]
-        )
+    if not actors:
+        actors = tuple(weightiest_actors(sc, issue))
     elif len(actors) < 2:
         raise click.UsageError("a game needs at least two --actors")
     chosen = stances or STANCES
@@ -913,20 +910,7 @@ def game(
     for actor in without:
         if actor not in sc.actor_ids:
             raise click.UsageError(f"--without: unknown actor {actor!r}")
-        worlds.append(
-            (
-                f"without {actor}",
-                sc.evolve(
-                    actors=tuple(a for a in sc.actors if a.id != actor),
-                    values={k: v for k, v in sc.values.items() if k[0] != actor},
-                    uncertainty={k: d for k, d in sc.uncertainty.items() if k[0] != actor},
-                    events=tuple(
-                        e for e in sc.events if all(ch.actor != actor for ch in e.changes)
-                    ),
-                    branches=(),
-                ),
-            )
-        )
+        worlds.append((f"without {actor}", sc.without_actors([actor])))
     results: list[dict[str, Any]] = []
     for label, world in worlds:
         g = from_scenario(world, actors, issue, model_name, chosen)

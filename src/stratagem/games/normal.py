@@ -30,6 +30,7 @@ __all__ = [
     "from_scenario",
     "pure_equilibria",
     "regret",
+    "weightiest_actors",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -108,6 +109,14 @@ def pure_equilibria(game: NormalForm, tolerance: float = 1e-12) -> list[tuple[in
         best = own.max(axis=p, keepdims=True)
         stable &= own >= best - tolerance
     return [tuple(int(k) for k in idx) for idx in np.argwhere(stable)]
+
+
+def weightiest_actors(scenario: Scenario, issue: str, count: int = 2) -> list[str]:
+    """The actors with the most capability × salience on an issue (ties: file order)."""
+    j = scenario.issue_index(issue)
+    weight = scenario.capability[:, j] * scenario.salience[:, j]
+    order = sorted(range(scenario.n_actors), key=lambda k: (-weight[k], k))
+    return [scenario.actors[k].id for k in order[:count]]
 
 
 def from_scenario(

@@ -246,23 +246,8 @@ def create_app(initial: Scenario | None = None) -> App:
             if not gone:
                 message.set("actors: select the rows to delete first")
                 return
-            events = tuple(e for e in sc.events if not any(ch.actor in gone for ch in e.changes))
-            names = {e.name for e in events}
-            branches = []
-            for b in sc.branches:
-                if any(ch.actor in gone for ch in b.changes):
-                    continue
-                kept_drops = tuple(d for d in b.drop_events if d in names)
-                if b.changes or kept_drops:
-                    branches.append(dataclasses.replace(b, drop_events=kept_drops))
             try:
-                kept = sc.evolve(
-                    actors=tuple(a for a in sc.actors if a.id not in gone),
-                    values={k: v for k, v in sc.values.items() if k[0] not in gone},
-                    uncertainty={k: d for k, d in sc.uncertainty.items() if k[0] not in gone},
-                    events=events,
-                    branches=tuple(branches),
-                )
+                kept = sc.without_actors(gone)
             except InvalidInputError as err:
                 message.set(_messages(err))
                 return
