@@ -14,7 +14,11 @@ from typing import Any
 
 from stratagem._version import __version__
 
-__all__ = ["Forecast", "IssueForecast"]
+__all__ = ["SUMMARY_KEYS", "Forecast", "IssueForecast"]
+
+SUMMARY_KEYS = ("turns", "fractional_change", "prob_by_turn")
+"""Run-level facts a model may record in its details that ``--json`` gives at the top level
+of the forecast (the spatial model's turn count, KTAB's fractional changes and "prob" table)."""
 
 
 def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -107,7 +111,13 @@ class Forecast:
         return {k: v.forecast for k, v in self.issues.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dictionary (the ``--json`` layout)."""
+        """A JSON-serialisable dictionary (the ``--json`` layout).
+
+        Details named in :data:`SUMMARY_KEYS` are given at the top level, the rest under
+        ``details``.
+        """
+        summary = {k: _plain(v) for k, v in self.details.items() if k in SUMMARY_KEYS}
+        rest = {k: v for k, v in self.details.items() if k not in SUMMARY_KEYS}
         return {
             "model": self.model,
             "scenario": self.scenario,
@@ -119,7 +129,8 @@ class Forecast:
             "issues": {
                 k: {"forecast": v.forecast, **_plain(v.details)} for k, v in self.issues.items()
             },
-            **({"details": _plain(self.details)} if self.details else {}),
+            **summary,
+            **({"details": _plain(rest)} if rest else {}),
         }
 
 

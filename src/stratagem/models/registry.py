@@ -162,6 +162,9 @@ class ModelSpec:
     presets : mapping of preset name to parameter values
         Named parameter sets, chosen with the ``preset`` parameter (which the model
         must declare); values given explicitly override the preset's.
+    data_keys : tuple of str
+        Keys of the scenario's ``model_params`` for this model that are data the model
+        reads itself (KTAB's ideal-adjustment pairs), not parameters.
     """
 
     name: str
@@ -177,6 +180,12 @@ class ModelSpec:
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     explain: Callable[[Forecast, str, int], list[str]] | None = None
     batch: Callable[[Scenario, Any, Mapping[str, Any]], Any] | None = None
+    data_keys: tuple[str, ...] = ()
+
+    def scenario_params(self, scenario: Scenario) -> dict[str, Any]:
+        """The parameter values the scenario file sets for this model (data keys left out)."""
+        given = scenario.model_params.get(self.name, {})
+        return {k: v for k, v in given.items() if k not in self.data_keys}
 
     def param(self, name: str) -> Param:
         """The declared parameter with this name."""
@@ -232,7 +241,7 @@ class ModelSpec:
         UnknownParameterError
             If a parameter is not declared or its value is invalid.
         """
-        merged = {**scenario.model_params.get(self.name, {}), **(params or {})}
+        merged = {**self.scenario_params(scenario), **(params or {})}
         resolved = self.resolve(merged)
         reason = self.unavailable(scenario)
         if reason is not None:

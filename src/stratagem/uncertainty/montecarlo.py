@@ -353,7 +353,7 @@ def simulate(
         If the model fails on a draw (its index and seed are in the message).
     """
     spec = get(model)
-    resolved = spec.resolve({**scenario.model_params.get(model, {}), **(params or {})})
+    resolved = spec.resolve({**spec.scenario_params(scenario), **(params or {})})
     reason = spec.unavailable(scenario)
     if reason is not None:
         from stratagem.errors import InvalidInputError, Problem

@@ -197,7 +197,7 @@ def sensitivity(
             "sensitivity analysis needs the optional extra: pip install 'stratagem[sensitivity]'"
         ) from exc
     spec = get(model)
-    resolved = spec.resolve({**scenario.model_params.get(model, {}), **(params or {})})
+    resolved = spec.resolve({**spec.scenario_params(scenario), **(params or {})})
     base_scenario = scenario
     if branch is not None:
         base_scenario, _ = apply_branch(scenario, branch, _point_draws(scenario))
@@ -278,7 +278,7 @@ def tornado(
     Needs no optional extra (``2D`` model runs for ``D`` inputs); sorted by swing width.
     """
     spec = get(model)
-    resolved = spec.resolve({**scenario.model_params.get(model, {}), **(params or {})})
+    resolved = spec.resolve({**spec.scenario_params(scenario), **(params or {})})
     spreads = dict(spread or {})
     if not scenario.uncertainty and not scenario.spread and not spreads:
         spreads = default_spread(scenario)
