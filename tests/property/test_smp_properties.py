@@ -98,6 +98,16 @@ def test_vectorised_challenges_equal_the_loop(n: int, seed: int, rule: str, comm
         p_loop, gain_loop = loop_challenge(utils, caps, sal_sum, h, k, i, j, rule, commit)
         assert np.isclose(p[m], p_loop, rtol=1e-12, atol=1e-12)
         assert np.isclose(gain[m], gain_loop, rtol=1e-12, atol=1e-12)
+    # the blocked fast path for each actor's own challenges (h = k = i) agrees too
+    gains, probs = smp._own_challenges(utils, sal_sum * caps, sal_sum, opts)
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                assert gains[i, j] == -np.inf
+                continue
+            p_loop, gain_loop = loop_challenge(utils, caps, sal_sum, i, i, i, j, rule, commit)
+            assert np.isclose(probs[i, j], p_loop, rtol=1e-12, atol=1e-12)
+            assert np.isclose(gains[i, j], gain_loop, rtol=1e-12, atol=1e-12)
 
 
 unit = st.floats(0.0, 1.0, allow_nan=False)

@@ -350,3 +350,26 @@ def test_cli_refuses_an_unknown_option_value(shared_data: Path, tmp_path: Path) 
     assert done.returncode == 2  # a usage error
     assert "VotingRule" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("shape", "axis"), [((7,), 0), ((40, 30), 1), ((5, 40, 3), 1), ((9, 4, 33), 2)]
+)
+def test_sums_run_in_order_like_ktabs_loops(shape: tuple[int, ...], axis: int) -> None:
+    a = np.random.default_rng(5).normal(size=shape) * 10.0 ** np.arange(shape[-1]) % 7
+    start = (
+        np.random.default_rng(6).normal(size=np.delete(np.array(shape), axis))
+        if len(shape) > 1
+        else 0.5
+    )
+    moved = np.moveaxis(a, axis, 0)
+    expected = np.array(start, dtype=float, copy=True)
+    for slab in moved:
+        expected = expected + slab  # one element at a time, as a C loop adds
+    assert np.array_equal(smp._seqsum(a, axis=axis, start=start), expected)
+
+
+def test_blocked_challenges_give_the_same_run(pol_comp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    whole = SPEC.run(pol_comp, {"max_turns": 6})
+    monkeypatch.setattr(smp, "CHUNK_ELEMENTS", 200)  # one initiator per block
+    assert SPEC.run(pol_comp, {"max_turns": 6}).details == whole.details

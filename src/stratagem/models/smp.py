@@ -247,6 +247,23 @@ class SMPOptions:
 # --------------------------------------------------------------------------- elections
 
 
+def _seqsum(a: FloatArray, axis: int = -1, start: FloatArray | float | None = None) -> FloatArray:
+    """Sum along ``axis`` strictly in order, from ``start`` (as KTAB's loops add).
+
+    numpy's ``sum`` adds a contiguous axis in pairs, so the last bits differ from a running
+    sum, and a target or bargain chosen on a near-tie can differ with them. Reducing over the
+    leading axis of a C-contiguous array adds whole slabs one after another, which is a
+    running sum for every element; a one-dimensional sum goes through ``cumsum``.
+    """
+    moved = np.moveaxis(np.asarray(a, dtype=float), axis, 0)
+    if start is not None:
+        head = np.broadcast_to(np.asarray(start, dtype=float), moved.shape[1:])[None]
+        moved = np.concatenate([head, moved], axis=0)
+    if moved.ndim == 1:
+        return np.asarray(np.cumsum(moved)[-1] if moved.size else 0.0)
+    return np.asarray(np.add.reduce(np.ascontiguousarray(moved), axis=0))
+
+
 def vote(rule: str, weight: FloatArray | float, du: FloatArray) -> FloatArray:
     """Votes of weight ``weight`` for a utility difference ``du`` (``Model::vote``)."""
     du = np.asarray(du, dtype=float)
@@ -296,10 +313,11 @@ def _coalitions(utils: FloatArray, weights: FloatArray, rule: str) -> FloatArray
     """
     n_opt = utils.shape[1]
     votes = vote(rule, weights[:, None, None], utils[:, :, None] - utils[:, None, :])
-    pro = np.maximum(votes, 0.0).sum(axis=0)
-    con = np.maximum(-votes, 0.0).sum(axis=0)
+    pro = _seqsum(np.maximum(votes, 0.0), axis=0, start=np.full(votes.shape[1:], MIN_COALITION))
+    con = _seqsum(np.maximum(-votes, 0.0), axis=0, start=np.full(votes.shape[1:], MIN_COALITION))
     lower = np.tri(n_opt, k=-1, dtype=bool)
-    strength = np.where(lower, pro, 0.0) + np.where(lower, con, 0.0).T + MIN_COALITION
+    strength = np.where(lower, pro, 0.0) + np.where(lower, con, 0.0).T
+    strength[~(lower | lower.T)] = MIN_COALITION
     return np.asarray(strength)
 
 
@@ -310,22 +328,22 @@ def _pce(model: str, victory: str, strength: FloatArray) -> FloatArray:
     np.fill_diagonal(prob, 0.5)
     if model == "Conditional":
         p = np.prod(prob, axis=1)
-        total = p.sum()
+        total = float(_seqsum(p))
         if not total > 0:  # every product underflowed: work in logs
             logp = np.log(prob).sum(axis=1)
             p = np.exp(logp - logp.max())
-            total = p.sum()
+            total = float(_seqsum(p))
         return np.asarray(p / total)
     if model == "MarkovUniform":
-        return _markov(lambda p: (prob * (p[:, None] + p[None, :])).sum(axis=1) / n, n, 1e-6)
+        return _markov(lambda p: _seqsum(prob * (p[:, None] + p[None, :]), axis=1) / n, n, 1e-6)
     if model == "MarkovIncentive":
         incentive = strength * prob
         incentive[np.diag_indices(n)] += 1e-10
-        challenge = incentive / incentive.sum(axis=0, keepdims=True)
+        challenge = incentive / _seqsum(incentive, axis=0)[None, :]
 
         def step(p: FloatArray) -> FloatArray:
             ct = p[:, None] * challenge.T
-            return np.asarray((prob * (ct + ct.T)).sum(axis=1))
+            return _seqsum(prob * (ct + ct.T), axis=1)
 
         return _markov(step, n, 1e-8)
     raise ValueError(f"unknown PCE model {model!r}")
@@ -365,8 +383,8 @@ def scalar_pce(
 def _distance(ideals: FloatArray, positions: FloatArray, sal: FloatArray) -> FloatArray:
     """``d[i, j]``: salience-weighted distance from i's ideal to j's position (``bvDiff``)."""
     diff = (ideals[:, None, :] - positions[None, :, :]) * sal[:, None, :]
-    ss = (sal * sal).sum(axis=1)
-    num = (diff * diff).sum(axis=2)
+    ss = _seqsum(sal * sal, axis=1)
+    num = _seqsum(diff * diff, axis=2)
     # an actor with no salience anywhere is indifferent (KTAB refuses such actors)
     safe = np.where(ss > 0, ss, 1.0)
     return np.asarray(np.where(ss[:, None] > 0, np.sqrt(num / safe[:, None]), 0.0))
@@ -407,7 +425,8 @@ def _unique(positions: FloatArray, scan: str) -> tuple[list[int], FloatArray]:
     depend on the order of the scan: ``actor-order`` as KTAB, or ``sorted`` by position.
     """
     n = positions.shape[0]
-    gaps = np.linalg.norm(positions[:, None, :] - positions[None, :, :], axis=2)
+    step = positions[:, None, :] - positions[None, :, :]
+    gaps = np.sqrt(_seqsum(step * step, axis=2))
     same = gaps < POSITION_TOLERANCE
     order = range(n) if scan != "sorted" else [int(k) for k in np.lexsort(positions.T[::-1])]
     uniq: list[int] = []
@@ -492,9 +511,34 @@ def _challenge(
     uni = utils[h[:, None], everyone, i[:, None]]  # (m, n): third party n's utility for i
     unj = utils[h[:, None], everyone, j[:, None]]
     unn = np.diagonal(utils, axis1=1, axis2=2)[h]  # (m, n): n's utility for its own position
-    vn = vote(rule, weight[None, :], uni - unj)
-    cni = for_i[:, None] + np.maximum(vn, 0.0)
-    cnj = for_j[:, None] + np.maximum(-vn, 0.0)
+    v3 = _third_party_votes(uni, unj, unn, for_i[:, None], for_j[:, None], weight[None, :], opts)
+    third = np.ones((len(h), n), dtype=bool)
+    third[rows, i] = False
+    third[rows, j] = False
+    v3 = np.where(third, v3, 0.0)
+    chij = _seqsum(np.maximum(v3, 0.0), axis=1, start=for_i)
+    chji = _seqsum(np.maximum(-v3, 0.0), axis=1, start=for_j)
+    p = chij / (chij + chji)
+    sj = sal_sum[j]
+    win, lose = uki + uki, ukj + ukj
+    gain = (1 - sj) * win + sj * (p * win + (1 - p) * lose) - (uki + ukj)
+    return p, gain
+
+
+def _third_party_votes(
+    uni: FloatArray,
+    unj: FloatArray,
+    unn: FloatArray,
+    for_i: FloatArray,
+    for_j: FloatArray,
+    weight: FloatArray,
+    opts: SMPOptions,
+) -> FloatArray:
+    """Third parties' votes in the little contests (``vProbLittle``, ``thirdPartyVoteSU``)."""
+    rule = opts.voting
+    vn = vote(rule, weight, uni - unj)
+    cni = for_i + np.maximum(vn, 0.0)
+    cnj = for_j + np.maximum(-vn, 0.0)
     pin = cni / (cni + cnj)
     pjn = 1.0 - pin
     if opts.third_party == "FullCommit":
@@ -503,18 +547,65 @@ def _challenge(
         ik_j, j_ik, i_jk, jk_i = uni + uni + unn, 3 * unj, 3 * uni, unj + unj + unn
     else:
         ik_j, j_ik, i_jk, jk_i = uni + uni + unn, unj + unj + unn, uni + uni + unn, unj + unj + unn
-    v3 = vote(rule, weight[None, :], (pin * ik_j + pjn * j_ik) - (pin * i_jk + pjn * jk_i))
-    third = np.ones((len(h), n), dtype=bool)
-    third[rows, i] = False
-    third[rows, j] = False
-    v3 = np.where(third, v3, 0.0)
-    chij = for_i + np.maximum(v3, 0.0).sum(axis=1)
-    chji = for_j + np.maximum(-v3, 0.0).sum(axis=1)
-    p = chij / (chij + chji)
-    sj = sal_sum[j]
-    win, lose = uki + uki, ukj + ukj
-    gain = (1 - sj) * win + sj * (p * win + (1 - p) * lose) - (uki + ukj)
-    return p, gain
+    return vote(rule, weight, (pin * ik_j + pjn * j_ik) - (pin * i_jk + pjn * jk_i))
+
+
+CHUNK_ELEMENTS = 1 << 20
+"""Elements of the largest temporary array in the challenge evaluation (8 MB each): bounds
+memory at any number of actors without slowing the small cases."""
+
+
+def _own_challenges(
+    utils: FloatArray, weight: FloatArray, sal_sum: FloatArray, opts: SMPOptions
+) -> tuple[FloatArray, FloatArray]:
+    """Every actor's own estimate of every challenge it could make (``bestChallengeUtils``).
+
+    ``probEduChlg(i, i, i, j)`` for all i != j, in blocks of initiators: returns ``(gain,
+    prob)`` as ``(n, n)`` matrices, the gain ``-inf`` on the diagonal.
+    """
+    n = utils.shape[0]
+    gains = np.full((n, n), -np.inf)
+    probs = np.zeros((n, n))
+    if n < 2:
+        return gains, probs
+    rule = opts.voting
+    block = max(1, CHUNK_ELEMENTS // (n * n))
+    cols = np.arange(n)
+    for start in range(0, n, block):
+        i = np.arange(start, min(n, start + block))
+        b = len(i)
+        u = utils[i]  # (b, n, n): initiator i's estimates
+        rows = np.arange(b)
+        uii = u[rows, i, i][:, None]  # (b, 1)
+        uij = u[rows, i, :]  # (b, j): i's utility for j's position
+        uji = u[rows, :, i]  # (b, j): j's utility for i's position
+        ujj = np.diagonal(u, axis1=1, axis2=2)  # (b, j)
+        ci = vote(rule, weight[i][:, None], uii - uij)
+        cj = vote(rule, weight[None, :], uji - ujj)
+        for_i = MIN_CHALLENGE_COALITION + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
+        for_j = MIN_CHALLENGE_COALITION + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
+        # third parties n along the last axis: (b, j, n)
+        v3 = _third_party_votes(
+            uji[:, None, :],
+            u.transpose(0, 2, 1),
+            ujj[:, None, :],
+            for_i[:, :, None],
+            for_j[:, :, None],
+            weight[None, None, :],
+            opts,
+        )
+        v3[rows, :, i] = 0.0  # the principals are not third parties
+        v3[:, cols, cols] = 0.0
+        chij = _seqsum(np.maximum(v3, 0.0), axis=2, start=for_i)
+        chji = _seqsum(np.maximum(-v3, 0.0), axis=2, start=for_j)
+        p = chij / (chij + chji)
+        sj = sal_sum[None, :]
+        win, lose = uii + uii, uij + uij
+        gain = (1 - sj) * win + sj * (p * win + (1 - p) * lose) - (uii + uij)
+        gain[rows, i] = -np.inf
+        gains[i] = gain
+        probs[i] = p
+    return gains, probs
 
 
 def _interpolate(
@@ -594,7 +685,7 @@ def run_smp(
     n = x.shape[0]
     acc = np.eye(n) if accommodation is None else np.asarray(accommodation, dtype=float)
     identity = bool(np.allclose(acc, np.eye(n), atol=1e-10, rtol=0))
-    sal_sum = sal.sum(axis=1)
+    sal_sum = _seqsum(sal, axis=1)
     weight = sal_sum * caps
     ideals = x.copy()
     rng = rng if rng is not None else np.random.default_rng(0)
@@ -619,7 +710,8 @@ def run_smp(
         else:
             share = np.minimum(acc.sum(axis=1), 1.0)
             ideals = acc @ x_new + (1.0 - share)[:, None] * ideals
-        moved = float(np.linalg.norm(x_new - x, axis=1).sum())
+        delta = x_new - x
+        moved = float(_seqsum(np.sqrt(_seqsum(delta * delta, axis=1))))
         if turn == 1:
             first_move = moved + 1e-4
         fractions.append(moved / first_move)
@@ -664,16 +756,7 @@ def _step(
     """One turn of ``SMPState::doBCN``: challenges, bargains, elections over bargains."""
     n = x.shape[0]
     utils = state.utils
-    if n > 1:
-        ii, jj = np.nonzero(~np.eye(n, dtype=bool))
-        p_all, gain_all = _challenge(utils, weight, sal_sum, ii, ii, ii, jj, opts)
-        gains = np.full((n, n), -np.inf)
-        probs = np.zeros((n, n))
-        gains[ii, jj] = gain_all
-        probs[ii, jj] = p_all
-    else:
-        gains = np.full((1, 1), -np.inf)
-        probs = np.zeros((1, 1))
+    gains, probs = _own_challenges(utils, weight, sal_sum, opts)
     # a bargain: (initiator, receiver, initiator's position, receiver's position)
     bargains: list[tuple[int, int, FloatArray, FloatArray]] = []
     queues: list[list[int]] = [[] for _ in range(n)]  # -1 is the actor's status quo
@@ -722,8 +805,7 @@ def _step(
         records.append(record)
 
     own = utils[idx, idx, :]  # (actor, position): each actor's utility, its own estimate
-    own_sum = own.sum(axis=1)
-    status_quo = own_sum / n
+    status_quo = _seqsum(own, axis=1) / n
     if bargains:
         init = np.array([b[0] for b in bargains])
         rcvr = np.array([b[1] for b in bargains])
@@ -732,8 +814,12 @@ def _step(
         # posUtil: distance from each actor's *position* (not ideal) with its own risk
         u_init = _utility(_distance(x, pos_init, sal), state.risk[:, None])
         u_rcvr = _utility(_distance(x, pos_rcvr, sal), state.risk[:, None])
-        rest = own_sum[:, None] - own[:, init] - own[:, rcvr]
-        bargain_util = (u_init + u_rcvr + rest) / n  # (actor, bargain)
+        # the others keep their positions: (actor, bargain, position), the pair's masked out
+        kept = np.ones((len(bargains), n), dtype=bool)
+        kept[np.arange(len(bargains)), init] = False
+        kept[np.arange(len(bargains)), rcvr] = False
+        rest = np.where(kept[None, :, :], own[:, None, :], 0.0)
+        bargain_util = _seqsum(rest, axis=2, start=u_init + u_rcvr) / n  # (actor, bargain)
     x_new = x.copy()
     chosen: list[dict[str, Any]] = []
     for k in range(n):
