@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import stratagem
-from stratagem.report.figures import trajectory_figure
+import stratagem.io
+from stratagem.report.figures import paths_figure, trajectory_figure
 
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
+KTAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "ktab"
 
 
 def main() -> None:
@@ -22,6 +24,16 @@ def main() -> None:
     for issue in iraq.issue_ids:
         trajectory_figure(iraq, forecast, issue).savefig(
             IMG / f"eum-iraq-{issue}.png", bbox_inches="tight"
+        )
+
+    if (KTAB / "SOE-Pol-Comp.csv").exists():
+        china = stratagem.io.read(KTAB / "SOE-Pol-Comp.csv")
+        forecast = stratagem.run(china, "smp")
+        paths_figure(china, forecast, "Policy-Position", "Competitive-Position").savefig(
+            IMG / "smp-soe-pol-comp-paths.png", bbox_inches="tight"
+        )
+        trajectory_figure(china, forecast, "Policy-Position").savefig(
+            IMG / "smp-soe-pol-comp-policy.png", bbox_inches="tight"
         )
 
 

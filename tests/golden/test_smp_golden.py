@@ -118,8 +118,8 @@ def test_soe_policy_forecast_as_described(shared_data: Path) -> None:
     capability × salience weighted mean moves 35.0 → 32.8."""
     scenario = io.read(shared_data / "ktab" / "SOE-Policy.csv")
     details = models.get("smp").run(scenario).issues["Policy-Position"].details
-    first = np.array(details["positions_by_turn"][0])
-    final = np.array(details["positions_by_turn"][-1])
+    first = np.array(details["positions_by_round"][0])
+    final = np.array(details["positions_by_round"][-1])
     holders = {n for n, x in zip(details["actors"], final, strict=True) if x < 20}
     assert holders == {"COG", "WY", "SPC"}  # CNPC old guard, CNOOC (Wang Yilin), Sinopec
     assert all(15.75 <= x <= 17.55 for x in final[final < 20])

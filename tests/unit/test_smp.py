@@ -176,7 +176,7 @@ def test_every_option_runs(pol_comp, name: str, value: str) -> None:  # type: ig
     assert forecast.params[name] == value
     assert 1 <= forecast.details["turns"] <= 6
     for issue in pol_comp.issues:
-        by_turn = np.array(forecast.issues[issue.id].details["positions_by_turn"])
+        by_turn = np.array(forecast.issues[issue.id].details["positions_by_round"])
         # bargains interpolate, so nobody leaves the initial range (4-decimal rounding aside)
         assert by_turn.min() >= by_turn[0].min() - 1e-2
         assert by_turn.max() <= by_turn[0].max() + 1e-2
@@ -195,8 +195,8 @@ def test_receiver_slips_matter_only_for_receiver_bargains(pol_comp) -> None:  # 
     fixed = {"ktab_receiver_slips": False, "max_turns": 5}
     assert SPEC.run(pol_comp, fixed).positions() == SPEC.run(pol_comp, {"max_turns": 5}).positions()
     both = {"BargnModel": "InitRcvrInterp", "max_turns": 5}
-    a = SPEC.run(pol_comp, both).issues["Policy-Position"].details["positions_by_turn"]
-    b = SPEC.run(pol_comp, {**both, **fixed}).issues["Policy-Position"].details["positions_by_turn"]
+    a = SPEC.run(pol_comp, both).details["bargains_by_turn"]
+    b = SPEC.run(pol_comp, {**both, **fixed}).details["bargains_by_turn"]
     assert a != b
 
 
@@ -224,9 +224,9 @@ def test_stopping_rule(pol_comp) -> None:  # type: ignore[no-untyped-def]
 def test_forecast_is_the_probability_weighted_position(pol_comp) -> None:  # type: ignore[no-untyped-def]
     f = SPEC.run(pol_comp)
     d = f.issues["Policy-Position"].details
-    assert f.issues["Policy-Position"].forecast == d["prob_weighted_by_turn"][-1]
+    assert f.issues["Policy-Position"].forecast == d["prob_weighted_by_round"][-1]
     caps = np.array([a.capability for a in pol_comp.actors])
-    final = np.array(d["positions_by_turn"][-1])
+    final = np.array(d["positions_by_round"][-1])
     assert d["capability_weighted"] == pytest.approx(caps @ final / caps.sum())
     # a weighted mean of positions lies between them
     assert final.min() <= f.issues["Policy-Position"].forecast <= final.max()

@@ -903,11 +903,11 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
         issues[issue.id] = IssueForecast(
             prob_weighted[-1],
             {
-                "prob_weighted_by_turn": prob_weighted,
-                "capability_weighted_by_turn": cap_weighted,
+                "prob_weighted_by_round": prob_weighted,
+                "capability_weighted_by_round": cap_weighted,
                 "capability_weighted": cap_weighted[-1],
                 "actors": names,
-                "positions_by_turn": [p.tolist() for p in by_turn],
+                "positions_by_round": [p.tolist() for p in by_turn],
             },
         )
     details: dict[str, Any] = {
@@ -969,8 +969,8 @@ def explain(forecast: Forecast, issue_id: str, round_: int) -> list[str]:
     names = list(forecast.issues[issue_id].details["actors"])
     d = list(forecast.issues).index(issue_id)
     record = forecast.details["bargains_by_turn"][round_ - 1]
-    by_turn = forecast.issues[issue_id].details["positions_by_turn"]
-    weighted = forecast.issues[issue_id].details["prob_weighted_by_turn"]
+    by_turn = forecast.issues[issue_id].details["positions_by_round"]
+    weighted = forecast.issues[issue_id].details["prob_weighted_by_round"]
     header = (
         f"{issue_id}, turn {round_}: probability-weighted position "
         f"{weighted[round_ - 1]:.4g} → {weighted[round_]:.4g}; "

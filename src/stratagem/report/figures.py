@@ -27,6 +27,7 @@ __all__ = [
     "distribution_figure",
     "models_figure",
     "outcomes_figure",
+    "paths_figure",
     "scenario_figure",
     "tornado_figure",
     "trajectory_figure",
@@ -83,6 +84,22 @@ def trajectory_figure(scenario: Scenario, forecast: Forecast, issue_id: str) -> 
             )
         if "median_by_round" in details:
             ax.plot(rounds, details["median_by_round"], color="black", lw=2.6, label="median voter")
+        if "prob_weighted_by_round" in details:  # the spatial model's two summaries
+            ax.plot(
+                rounds,
+                details["prob_weighted_by_round"],
+                color="black",
+                lw=2.6,
+                label="probability-weighted",
+            )
+            ax.plot(
+                rounds,
+                details["capability_weighted_by_round"],
+                color="black",
+                lw=1.6,
+                ls="--",
+                label="capability-weighted",
+            )
         if "mean_by_round" in details:
             ax.plot(
                 rounds,
@@ -111,6 +128,56 @@ def trajectory_figure(scenario: Scenario, forecast: Forecast, issue_id: str) -> 
         ax.set_ylabel(issue.name)
         ax.set_title(f"{forecast.model}: {issue.name} ({scenario.name})", loc="left")
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
+        fig.tight_layout()
+    return fig
+
+
+def paths_figure(scenario: Scenario, forecast: Forecast, x_issue: str, y_issue: str) -> Figure:
+    """Each actor's path through the plane of two issues, round by round.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario the forecast was made on.
+    forecast : Forecast
+        A forecast whose issue details hold ``positions_by_round`` for both issues (the
+        spatial model moves actors on every issue at once).
+    x_issue, y_issue : str
+        The issues on the horizontal and vertical axes.
+    """
+    xs = np.asarray(forecast.issues[x_issue].details["positions_by_round"], dtype=float)
+    ys = np.asarray(forecast.issues[y_issue].details["positions_by_round"], dtype=float)
+    names = list(forecast.issues[x_issue].details["actors"])
+    colours = actor_colours(scenario.actor_ids)
+    by_name = {a.name: a.id for a in scenario.actors}
+    ix, iy = scenario.issue(x_issue), scenario.issue(y_issue)
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, ax = plt.subplots(figsize=(6.4, 5.6))
+        for k, name in enumerate(names):
+            colour = colours[by_name.get(name, name)]
+            ax.plot(xs[:, k], ys[:, k], color=colour, lw=1.1, alpha=0.8, marker="o", ms=2)
+            ax.plot(xs[0, k], ys[0, k], color=colour, marker="s", ms=5)
+            ax.annotate(
+                name,
+                (xs[0, k], ys[0, k]),
+                fontsize=7,
+                xytext=(3, 3),
+                textcoords="offset points",
+                color=colour,
+            )
+            ax.plot(xs[-1, k], ys[-1, k], color=colour, marker="*", ms=9)
+        forecast_xy = (forecast.issues[x_issue].forecast, forecast.issues[y_issue].forecast)
+        ax.plot(*forecast_xy, color="black", marker="X", ms=11, ls="none", label="forecast")
+        ax.set_xlim(ix.min - 0.03 * ix.range, ix.max + 0.03 * ix.range)
+        ax.set_ylim(iy.min - 0.03 * iy.range, iy.max + 0.03 * iy.range)
+        ax.set_xlabel(ix.name)
+        ax.set_ylabel(iy.name)
+        rounds = xs.shape[0] - 1
+        ax.set_title(
+            f"{forecast.model}: paths over {rounds} rounds (square: start, star: end)",
+            loc="left",
+        )
+        ax.legend(loc="best", fontsize=8)
         fig.tight_layout()
     return fig
 
