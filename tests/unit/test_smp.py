@@ -373,3 +373,13 @@ def test_blocked_challenges_give_the_same_run(pol_comp, monkeypatch) -> None:  #
     whole = SPEC.run(pol_comp, {"max_turns": 6})
     monkeypatch.setattr(smp, "CHUNK_ELEMENTS", 200)  # one initiator per block
     assert SPEC.run(pol_comp, {"max_turns": 6}).details == whole.details
+
+
+def test_paths_figure_draws_every_actor(pol_comp) -> None:  # type: ignore[no-untyped-def]
+    from stratagem.report.figures import paths_figure
+
+    forecast = SPEC.run(pol_comp, {"max_turns": 4})
+    fig = paths_figure(pol_comp, forecast, "Policy-Position", "Competitive-Position")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == pol_comp.issue("Policy-Position").name
+    assert len(ax.lines) == 3 * pol_comp.n_actors + 1  # path, start, end per actor; forecast
