@@ -90,3 +90,26 @@ def test_explain_lists_exchanges() -> None:
     lines = spec.explain(f, "Extra", 1)
     assert lines[0].startswith("Extra, round 1: compromise")
     assert any("each gains" in line for line in lines)
+
+
+@pytest.mark.parametrize("name", ["sample_data.txt", "copenhagen.csv", "cop21.csv"])
+def test_compiled_engine_equals_the_python_one(shared_data, name: str) -> None:  # type: ignore[no-untyped-def]
+    sc = io.read(shared_data / "decide" / name)
+    compiled = stratagem.run(sc, "exchange", params={"rounds": 10}, seed=1)
+    python = stratagem.run(sc, "exchange", params={"rounds": 10, "engine": "python"}, seed=1)
+    assert compiled.params["engine"] == "compiled"
+    assert compiled.details == python.details
+    assert compiled.issues == python.issues
+
+
+@SETTINGS
+@given(sc=scenarios(min_actors=2, max_actors=10, max_issues=4, missing=True))
+def test_compiled_engine_equals_the_python_one_on_generated_cases(sc: Scenario) -> None:
+    if sc.n_issues < 2:
+        return
+    for cap in ("exact", "decide"):
+        params = {"rounds": 3, "nbs_cap": cap}
+        compiled = stratagem.run(sc, "exchange", params=params, seed=0)
+        python = stratagem.run(sc, "exchange", params={**params, "engine": "python"}, seed=0)
+        assert compiled.details == python.details
+        assert compiled.positions() == python.positions()

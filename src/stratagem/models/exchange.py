@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,6 +115,14 @@ PARAMS: tuple[Param, ...] = (
         "Exchanges with equal gain: execute the first found ('first'), or "
         "pick between the two at random ('random', seeded; decide does this unseeded).",
         choices=("first", "random"),
+    ),
+    Param(
+        "engine",
+        "compiled",
+        "How a round is executed: 'compiled' (numba; used for the equal-gain model with "
+        "ties=first, the Python code otherwise) or 'python' (the reference implementation; "
+        "both give identical runs).",
+        choices=("compiled", "python"),
     ),
 )
 
@@ -383,28 +392,47 @@ class _Round:
             self.calculate(ex)
 
 
-def _candidates(rnd: _Round, x: np.ndarray, p: int, q: int) -> list[_Exchange]:
-    """The exchanges on issues (p, q), computed for all actor pairs at once.
+def _actor_pairs(
+    rnd: _Round, x: np.ndarray, pp: np.ndarray, qq: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every (issue pair, actor a, actor b) that can exchange, in decide's order.
+
+    Per issue pair (in the given order): actors left of the NBS on both issues with those
+    right on both ("ad"), then left on p and right on q with the reverse ("bc"), each by
+    actor. Returns the pair's index, its issues p and q, a, b and the kind.
+    """
+    n = x.shape[0]
+    left = x < rnd.nbs[None, :] - EPS
+    group = left[:, pp].astype(np.int64) | (left[:, qq].astype(np.int64) << 1)  # (n, P)
+    both = rnd.present[:, pp] & rnd.present[:, qq]
+    found: list[tuple[np.ndarray, ...]] = []
+    block = max(1, (1 << 24) // max(1, n * n))
+    for start in range(0, len(pp), block):
+        cols = slice(start, start + block)
+        for kind, (lo, hi) in enumerate(((0, 3), (1, 2))):
+            side_a = ((group[:, cols] == lo) & both[:, cols]).T
+            side_b = ((group[:, cols] == hi) & both[:, cols]).T
+            pair, a, b = np.nonzero(side_a[:, :, None] & side_b[:, None, :])
+            found.append((pair + start, a, b, np.full(len(a), kind)))
+    pair, a, b, kinds = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    order = np.lexsort((kinds, pair))  # stable: by actor within each pair and kind
+    pair, a, b, kinds = pair[order], a[order], b[order], kinds[order]
+    return pair, a, b, kinds, np.asarray(pp)[pair]
+
+
+def _candidate_arrays(
+    rnd: _Round, x: np.ndarray, pp: np.ndarray, qq: np.ndarray
+) -> dict[str, np.ndarray] | None:
+    """The valid exchanges on the issue pairs ``(pp[k], qq[k])``, all actor pairs at once.
 
     The arithmetic is :meth:`_Round.calculate` (before any execution, so without partners'
-    updates) over arrays; only exchanges that come out valid become objects, since an
-    invalid exchange is never executed or recalculated.
+    updates) over arrays. Side i supplies ``q`` and demands ``p``; side j the reverse. Only
+    valid exchanges are kept, since an invalid exchange is never executed or recalculated.
     """
-    both = np.flatnonzero(rnd.present[:, p] & rnd.present[:, q])
-    if both.size < 2:
-        return []
-    left = x[both] < rnd.nbs[None, :] - EPS
-    group = left[:, p].astype(int) | (left[:, q].astype(int) << 1)
-    pairs = [
-        (a, b, kind)
-        for lo, hi, kind in ((0, 3, "ad"), (1, 2, "bc"))
-        for a in both[group == lo]
-        for b in both[group == hi]
-    ]
-    if not pairs:
-        return []
-    a = np.array([t[0] for t in pairs])
-    b = np.array([t[1] for t in pairs])
+    pair, a, b, kinds, p = _actor_pairs(rnd, x, pp, qq)
+    if not len(a):
+        return None
+    q = np.asarray(qq)[pair]
     sal = np.asarray(rnd.s)
     cap = np.asarray(rnd.c)
     w = sal * cap
@@ -491,31 +519,34 @@ def _candidates(rnd: _Round, x: np.ndarray, p: int, q: int) -> list[_Exchange]:
                 i_move = np.where(crossing, new_other, i_move)
             gain = np.where(crossing, new_gain, gain)
         valid &= ok(xi_q, i_move) & ok(xj_p, j_move)
+    keep = np.flatnonzero(valid)
+    return {
+        "ia": ia[keep],
+        "ja": ja[keep],
+        "xi": xi_q[keep],
+        "xj": xj_p[keep],
+        "mi": i_move[keep],
+        "mj": j_move[keep],
+        "gain": gain[keep],
+        "kind": np.array(["ad", "bc"])[kinds[keep]],
+        "p": p[keep],
+        "q": q[keep],
+    }
+
+
+def _candidates(rnd: _Round, x: np.ndarray, p: int, q: int) -> list[_Exchange]:
+    """The valid exchanges on issues (p, q) as objects (the Python engine)."""
+    arrays = _candidate_arrays(rnd, x, np.array([p]), np.array([q]))
+    if arrays is None:
+        return []
     out = []
-    for k in np.flatnonzero(valid):
-        i = _Side(
-            int(ia[k]),
-            supply=q,
-            demand=p,
-            x=float(xi_q[k]),
-            start=float(xi_q[k]),
-            moves=[float(i_move[k])],
-            move=float(i_move[k]),
-            y=float(xi_q[k] + i_move[k]),
-            eu=float(gain[k]),
-        )
-        j = _Side(
-            int(ja[k]),
-            supply=p,
-            demand=q,
-            x=float(xj_p[k]),
-            start=float(xj_p[k]),
-            moves=[float(j_move[k])],
-            move=float(j_move[k]),
-            y=float(xj_p[k] + j_move[k]),
-            eu=float(gain[k]),
-        )
-        out.append(_Exchange(i, j, pairs[k][2], gain=float(gain[k])))
+    for k in range(len(arrays["ia"])):
+        xi, xj = float(arrays["xi"][k]), float(arrays["xj"][k])
+        mi, mj = float(arrays["mi"][k]), float(arrays["mj"][k])
+        gain = float(arrays["gain"][k])
+        i = _Side(int(arrays["ia"][k]), q, p, xi, xi, moves=[mi], move=mi, y=xi + mi, eu=gain)
+        j = _Side(int(arrays["ja"][k]), p, q, xj, xj, moves=[mj], move=mj, y=xj + mj, eu=gain)
+        out.append(_Exchange(i, j, str(arrays["kind"][k]), gain=gain))
     return out
 
 
@@ -544,6 +575,19 @@ def _build(
             rnd.calculate(ex)
             exchanges.append(ex)
     return exchanges
+
+
+def quantise(gain: float) -> float:
+    """Round a gain to 12 significant digits.
+
+    Gains equal but for the order of their sums then tie; the compiled engine computes the
+    same (``_exchange_kernel.quantise``).
+    """
+    if gain == 0.0 or not math.isfinite(gain):
+        return gain
+    exponent = math.floor(math.log10(abs(gain)))
+    scale = 10.0 ** (11 - exponent)
+    return float(np.rint(gain * scale)) / scale
 
 
 def _execute(rnd: _Round, exchanges: list[_Exchange]) -> list[_Exchange]:
@@ -580,7 +624,7 @@ def _execute(rnd: _Round, exchanges: list[_Exchange]) -> list[_Exchange]:
         rank[k] = position
 
     def key(k: int) -> tuple[float, int, int, int]:
-        return (-float(f"{exchanges[k].gain:.12g}"), rank[k], version[k], k)
+        return (-quantise(exchanges[k].gain), rank[k], version[k], k)
 
     heap = [key(k) for k, ex in enumerate(exchanges) if ex.valid]
     heapq.heapify(heap)
@@ -628,6 +672,191 @@ def _execute(rnd: _Round, exchanges: list[_Exchange]) -> list[_Exchange]:
     return realized
 
 
+@dataclass
+class _Executed:
+    """The exchanges a round executed, in order, as arrays (both engines produce this).
+
+    ``ia``/``ja``: the actors; ``q``/``p``: the issues they supply (i supplies q, j
+    supplies p); ``xi``/``xj`` their positions there when executed, ``yi``/``yj`` after;
+    ``start_i``/``start_j`` at the start of the round; ``gain`` and each side's ``eu``;
+    ``nbs``: the NBS of q before and after, then of p before and after.
+    """
+
+    ia: np.ndarray
+    ja: np.ndarray
+    q: np.ndarray
+    p: np.ndarray
+    xi: np.ndarray
+    xj: np.ndarray
+    yi: np.ndarray
+    yj: np.ndarray
+    start_i: np.ndarray
+    start_j: np.ndarray
+    gain: np.ndarray
+    eu_i: np.ndarray
+    eu_j: np.ndarray
+    nbs: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ia)
+
+    @classmethod
+    def from_table(cls, table: np.ndarray) -> _Executed:
+        """From rows of the fields in declaration order (the four NBS values last)."""
+        ints = table[:, :4].astype(np.int64)
+        f = table[:, 4:13].T
+        return cls(
+            ints[:, 0],
+            ints[:, 1],
+            ints[:, 2],
+            ints[:, 3],
+            f[0],
+            f[1],
+            f[2],
+            f[3],
+            f[4],
+            f[5],
+            f[6],
+            f[7],
+            f[8],
+            table[:, 13:17],
+        )
+
+
+def _python_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _Executed:
+    realized = _execute(rnd, _build(rnd, x, issues, n))
+    rows = [
+        (
+            ex.i.actor,
+            ex.j.actor,
+            ex.i.supply,
+            ex.j.supply,
+            ex.i.x,
+            ex.j.x,
+            ex.i.y,
+            ex.j.y,
+            ex.i.start,
+            ex.j.start,
+            ex.gain,
+            ex.i.eu,
+            ex.j.eu,
+            rnd.adjusted_nbs(ex, ex.i, ex.i.x),
+            rnd.adjusted_nbs(ex, ex.i, ex.i.y),
+            rnd.adjusted_nbs(ex, ex.j, ex.j.x),
+            rnd.adjusted_nbs(ex, ex.j, ex.j.y),
+        )
+        for ex in realized
+    ]
+    return _Executed.from_table(np.array(rows, dtype=float).reshape(len(rows), 17))
+
+
+def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _Executed:
+    from stratagem.models import _exchange_kernel as kernel  # numba: imported when used
+
+    combos = list(itertools.combinations(issues, 2))
+    cand = (
+        _candidate_arrays(
+            rnd, x, np.array([c[0] for c in combos]), np.array([c[1] for c in combos])
+        )
+        if combos
+        else None
+    )
+    if cand is None or not len(cand["ia"]):
+        return _Executed.from_table(np.zeros((0, 17)))
+    ia, ja = cand["ia"].astype(np.int64), cand["ja"].astype(np.int64)
+    p_arr, q_arr = cand["p"].astype(np.int64), cand["q"].astype(np.int64)
+    act = np.stack([ia, ja], axis=1)
+    sup = np.stack([q_arr, p_arr], axis=1)
+    dem = np.stack([p_arr, q_arr], axis=1)
+    xcur = np.stack([cand["xi"], cand["xj"]], axis=1).astype(float)
+    move = np.stack([cand["mi"], cand["mj"]], axis=1).astype(float)
+    gain = cand["gain"].astype(float)
+    # equal gains: the order of the exchanges' data (issues, positions, then the actors'
+    # whole rows of positions, saliences and capabilities), as the Python engine's sort
+    x0 = np.asarray(rnd.x, dtype=float)
+    sal = np.asarray(rnd.s, dtype=float)
+    cap = np.asarray(rnd.c, dtype=float)
+    fingerprint = np.concatenate([x0, sal, cap], axis=1)
+    order = np.lexsort(fingerprint.T[::-1])
+    actor_rank = np.empty(n, dtype=np.int64)
+    same = np.r_[False, (np.diff(fingerprint[order], axis=0) == 0).all(axis=1)]
+    actor_rank[order] = np.cumsum(~same) - 1
+    keys = (actor_rank[ja], actor_rank[ia], xcur[:, 1], xcur[:, 0], p_arr, q_arr)
+    ranked = np.lexsort(keys)
+    rank = np.empty(len(gain), dtype=np.int64)
+    rank[ranked] = np.arange(len(gain))
+    realized, nbs, y = kernel.execute_round(
+        act,
+        sup,
+        dem,
+        xcur,
+        move,
+        gain,
+        rank,
+        x0,
+        sal,
+        cap,
+        np.asarray(rnd.w, dtype=float),
+        np.asarray(rnd.denominator, dtype=float),
+        np.asarray(rnd.sums, dtype=float),
+        n,
+        x0.shape[1],
+        rnd.opts["nbs_cap"] == "decide",
+    )
+    r = realized
+    return _Executed(
+        ia[r],
+        ja[r],
+        q_arr[r],
+        p_arr[r],
+        xcur[r, 0],
+        xcur[r, 1],
+        y[r, 0],
+        y[r, 1],
+        x0[ia[r], q_arr[r]],
+        x0[ja[r], p_arr[r]],
+        gain[r],
+        gain[r],
+        gain[r],
+        nbs,
+    )
+
+
+def _externalities(
+    done: _Executed, x: np.ndarray, s: np.ndarray, present: np.ndarray
+) -> dict[int, float]:
+    """Externalities: per actor outside an exchange, its expected-utility changes summed.
+
+    The actors come in the order they were first affected by the round's exchanges.
+    """
+    n = x.shape[0]
+    if not len(done):
+        return {}
+    total = np.zeros(n)
+    first = np.full(n, len(done))
+    block = max(1, (1 << 20) // max(n, 1))
+    for start in range(0, len(done), block):
+        r = np.arange(start, min(len(done), start + block))
+        q, p = done.q[r], done.p[r]
+        eligible = present[:, q].T & present[:, p].T
+        eligible[np.arange(len(r)), done.ia[r]] = False
+        eligible[np.arange(len(r)), done.ja[r]] = False
+        xq, xp = x[:, q].T, x[:, p].T
+        nb = done.nbs[r]
+        term_i = (np.abs(nb[:, 0:1] - xq) - np.abs(nb[:, 1:2] - xq)) * s[:, q].T
+        term_j = (np.abs(nb[:, 2:3] - xp) - np.abs(nb[:, 3:4] - xp)) * s[:, p].T
+        gains = np.where(eligible, term_i + term_j, 0.0)
+        # running sums in execution order, as the scalar loop adds them
+        stacked = np.ascontiguousarray(np.concatenate([total[None, :], gains], axis=0))
+        total = np.add.reduce(stacked, axis=0)
+        hit = eligible.any(axis=0)
+        first_here = start + np.argmax(eligible, axis=0)
+        first = np.where(hit & (first == len(done)), first_here, first)
+    affected = np.flatnonzero(first < len(done))
+    affected = affected[np.lexsort((affected, first[affected]))]
+    return {int(a): float(total[a]) for a in affected}
+
+
 def run_exchange(
     scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
 ) -> dict[str, Any]:
@@ -639,6 +868,11 @@ def run_exchange(
     s, c = scenario.salience, scenario.capability
     n, m = x.shape
     issues = list(range(m))
+    compiled = (
+        params.get("engine", "compiled") == "compiled"
+        and float(params["p"]) == 0
+        and params["ties"] == "first"
+    )
     history_pref, history_vote = [], []
     pref_positions, vote_positions = [], []
     executed: list[dict[str, Any]] = []
@@ -649,39 +883,26 @@ def run_exchange(
         rnd = _Round(x.copy(), s, c, present, params, rng)
         history_pref.append(rnd.nbs.copy())
         pref_positions.append(x.copy())
-        exchanges = _build(rnd, x, issues, n)
-        realized = _execute(rnd, exchanges)
+        done = (_compiled_round if compiled else _python_round)(rnd, x, issues, n)
         voting = x.copy()
-        for ex in realized:
-            voting[ex.i.actor, ex.i.supply] = ex.i.y
-            voting[ex.j.actor, ex.j.supply] = ex.j.y
+        for k in range(len(done)):
+            voting[done.ia[k], done.q[k]] = done.yi[k]
+            voting[done.ja[k], done.p[k]] = done.yj[k]
         vote_round = _Round(voting, s, c, present, params, rng)
         history_vote.append(vote_round.nbs.copy())
         vote_positions.append(voting.copy())
-        round_ext: dict[int, float] = defaultdict(float)
-        for ex in realized:
-            executed.append(_exchange_record(scenario, rnd_no, ex, lo, span))
-            for a in range(n):
-                if a in (ex.i.actor, ex.j.actor):
-                    continue
-                if not (present[a, ex.i.supply] and present[a, ex.j.supply]):
-                    continue
-                gain = 0.0
-                for side in (ex.i, ex.j):
-                    d = side.supply
-                    before = rnd.adjusted_nbs(ex, side, side.x)
-                    after = rnd.adjusted_nbs(ex, side, side.y)
-                    gain += (abs(before - x[a, d]) - abs(after - x[a, d])) * s[a, d]
-                round_ext[a] += gain
+        executed.extend(_exchange_records(scenario, rnd_no, done, lo, span))
+        round_ext = _externalities(done, x, s, present)
         externalities.append({scenario.actors[a].name: v for a, v in round_ext.items()})
         new_x = x.copy()
         sw, fw = float(params["salience_weight"]), float(params["fixed_weight"])
-        for ex in realized:
-            for side in (ex.i, ex.j):
-                sal = s[side.actor, side.supply]
-                new_x[side.actor, side.supply] = side.start + ((1 - sal) * sw + fw) * (
-                    side.y - side.start
-                )
+        for k in range(len(done)):
+            for actor, issue, start, y in (
+                (done.ia[k], done.q[k], done.start_i[k], done.yi[k]),
+                (done.ja[k], done.p[k], done.start_j[k], done.yj[k]),
+            ):
+                sal = s[actor, issue]
+                new_x[actor, issue] = start + ((1 - sal) * sw + fw) * (y - start)
         rounds_run = rnd_no + 1
         moved = np.abs(_Round(new_x, s, c, present, params, rng).nbs - rnd.nbs).max() if m else 0.0
         x = new_x
@@ -707,21 +928,30 @@ def run_exchange(
     }
 
 
-def _exchange_record(
-    scenario: Scenario, rnd_no: int, ex: _Exchange, lo: np.ndarray, span: np.ndarray
-) -> dict[str, Any]:
-    def side(s: _Side) -> dict[str, Any]:
-        d = s.supply
+def _exchange_records(
+    scenario: Scenario, rnd_no: int, done: _Executed, lo: np.ndarray, span: np.ndarray
+) -> list[dict[str, Any]]:
+    def side(
+        actor: int, supply: int, demand: int, frm: float, to: float, eu: float
+    ) -> dict[str, Any]:
         return {
-            "actor": scenario.actors[s.actor].name,
-            "supply": scenario.issues[d].id,
-            "demand": scenario.issues[s.demand].id,
-            "from": float(s.x * span[d] / 100 + lo[d]),
-            "to": float(s.y * span[d] / 100 + lo[d]),
-            "gain": float(s.eu),
+            "actor": scenario.actors[actor].name,
+            "supply": scenario.issues[supply].id,
+            "demand": scenario.issues[demand].id,
+            "from": float(frm * span[supply] / 100 + lo[supply]),
+            "to": float(to * span[supply] / 100 + lo[supply]),
+            "gain": float(eu),
         }
 
-    return {"round": rnd_no + 1, "gain": float(ex.gain), "i": side(ex.i), "j": side(ex.j)}
+    return [
+        {
+            "round": rnd_no + 1,
+            "gain": float(done.gain[k]),
+            "i": side(done.ia[k], done.q[k], done.p[k], done.xi[k], done.yi[k], done.eu_i[k]),
+            "j": side(done.ja[k], done.p[k], done.q[k], done.xj[k], done.yj[k], done.eu_j[k]),
+        }
+        for k in range(len(done))
+    ]
 
 
 def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator) -> ModelResult:
