@@ -785,7 +785,16 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
     ranked = np.lexsort(keys)
     rank = np.empty(len(gain), dtype=np.int64)
     rank[ranked] = np.arange(len(gain))
-    realized, nbs, y = kernel.execute_round(
+    # the engine's numbering of the exchanges is free (ties go by rank): number them by
+    # initiator and supply issue, so that the exchanges an execution touches lie together
+    layout = np.lexsort((q_arr, ia))
+    ia, ja, p_arr, q_arr, gain, rank = (v[layout] for v in (ia, ja, p_arr, q_arr, gain, rank))
+    act, sup, dem, xcur, move = (
+        np.ascontiguousarray(v[layout]) for v in (act, sup, dem, xcur, move)
+    )
+    model = np.stack([x0, sal, cap, np.asarray(rnd.w, dtype=float)])
+    sums = np.stack([np.asarray(rnd.denominator, dtype=float), np.asarray(rnd.sums, dtype=float)])
+    realized, nbs, xcur, y, gain = kernel.execute_round(
         act,
         sup,
         dem,
@@ -793,12 +802,8 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
         move,
         gain,
         rank,
-        x0,
-        sal,
-        cap,
-        np.asarray(rnd.w, dtype=float),
-        np.asarray(rnd.denominator, dtype=float),
-        np.asarray(rnd.sums, dtype=float),
+        model,
+        sums,
         n,
         x0.shape[1],
         rnd.opts["nbs_cap"] == "decide",
