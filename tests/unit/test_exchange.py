@@ -113,3 +113,18 @@ def test_compiled_engine_equals_the_python_one_on_generated_cases(sc: Scenario) 
         python = stratagem.run(sc, "exchange", params={**params, "engine": "python"}, seed=0)
         assert compiled.details == python.details
         assert compiled.positions() == python.positions()
+
+
+def test_compiled_engine_handles_a_zero_capability() -> None:
+    """An actor with no capability cannot move the NBS: its exchanges are invalid, not errors."""
+    sc = Scenario.from_table(
+        "zero",
+        ["a", "b", "c", "d"],
+        ["p", "q"],
+        np.array([[10.0, 90.0], [90.0, 10.0], [20.0, 80.0], [70.0, 30.0]]),
+        np.full((4, 2), 0.5),
+        np.array([1.0, 0.0, 1.0, 1.0]),
+    )
+    compiled = stratagem.run(sc, "exchange", params={"rounds": 2}, seed=0)
+    for record in compiled.details["exchanges"]:
+        assert "b" not in (record["i"]["actor"], record["j"]["actor"])

@@ -4,7 +4,7 @@ The same arithmetic as :class:`stratagem.models.exchange._Round` (``calculate``,
 ``check_nbs``, ``recalculate``) and :func:`stratagem.models.exchange._execute`, on packed
 records: exchange ``k`` has two sides, 0 (``i``: supplies issue ``q``, demands ``p``) and
 1 (``j``: supplies ``p``, demands ``q``). Its floating-point fields are one row of ``rec_f``,
-its integers one row of ``rec_i`` and its flags one row of ``rec_b`` (column offsets below), so
+its integers and flags one row of ``rec_i`` (column offsets below), so
 that recalculating it reads a few cache lines, and the helpers take a handful of arrays.
 
 A side's list of moves is kept as the running sum, minimum, maximum and count of its
@@ -30,12 +30,9 @@ not repay starting the threads)."""
 # rec_f (float64) columns; a side's field is at column + side
 XCUR, MOVE, Y, GAIN, KEY, CSUM, CMIN, CMAX, OTHERS = 0, 2, 4, 6, 7, 8, 10, 12, 14
 N_FLOAT = 16
-# rec_i (int64) columns
-ACT, SUP, DEM, CCOUNT, HEAD, TAIL, RANK, WHERE = 0, 2, 4, 6, 8, 10, 12, 13
-N_INT = 14
-# rec_b (bool) columns
-VALID, ALIVE, OTHERS_OK = 0, 1, 2
-N_FLAG = 4
+# rec_i (int32, 64 bytes: one cache line) columns, flags included
+ACT, SUP, DEM, CCOUNT, HEAD, TAIL, VALID, ALIVE, OTHERS_OK = 0, 2, 4, 6, 8, 10, 12, 13, 14
+N_INT = 16
 # model: (4, actors, issues) = x0 (round-start positions), s, c, w (= c·s where present)
 X0, SAL, CAP, W = 0, 1, 2, 3
 # issue_data: (2, issues) = NBS denominator, sum of w·x
@@ -53,9 +50,9 @@ def quantise(gain: float) -> float:
 
 
 @njit(cache=True)
-def _others(k, sd, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en):
+def _others(k, sd, rec_f, rec_i, model, issue_data, ea, ev, en):
     """Sum of c·s·x on side sd's supply issue over the other actors, updates applied."""
-    if rec_b[k, OTHERS_OK + sd]:
+    if rec_i[k, OTHERS_OK + sd]:
         return rec_f[k, OTHERS + sd]
     d = rec_i[k, SUP + sd]
     a = rec_i[k, ACT + sd]
@@ -67,16 +64,16 @@ def _others(k, sd, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en):
             total += model[W, b, d] * (ev[e] - model[X0, b, d])
         e = en[e]
     rec_f[k, OTHERS + sd] = total
-    rec_b[k, OTHERS_OK + sd] = True
+    rec_i[k, OTHERS_OK + sd] = 1
     return total
 
 
 @njit(cache=True)
-def _adjusted_nbs(k, sd, position, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en):
+def _adjusted_nbs(k, sd, position, rec_f, rec_i, model, issue_data, ea, ev, en):
     d = rec_i[k, SUP + sd]
     if issue_data[DEN, d] <= 0:
         return 0.0
-    others = _others(k, sd, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en)
+    others = _others(k, sd, rec_f, rec_i, model, issue_data, ea, ev, en)
     return (others + model[W, rec_i[k, ACT + sd], d] * position) / issue_data[DEN, d]
 
 
@@ -97,32 +94,28 @@ def _move_valid(k, sd, mv, rec_f, rec_i):
 
 
 @njit(cache=True)
-def _check_nbs(k, sd, od, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en, cap_decide):
+def _check_nbs(k, sd, od, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide):
     """Cap the exchange when the NBS of side sd's supply issue would cross od's demand."""
     a_s, d_s = rec_i[k, ACT + sd], rec_i[k, SUP + sd]
     a_o, d_o = rec_i[k, ACT + od], rec_i[k, SUP + od]
-    nbs_0 = _adjusted_nbs(
-        k, sd, rec_f[k, XCUR + sd], rec_f, rec_i, rec_b, model, issue_data, ea, ev, en
-    )
-    nbs_1 = _adjusted_nbs(
-        k, sd, rec_f[k, Y + sd], rec_f, rec_i, rec_b, model, issue_data, ea, ev, en
-    )
+    nbs_0 = _adjusted_nbs(k, sd, rec_f[k, XCUR + sd], rec_f, rec_i, model, issue_data, ea, ev, en)
+    nbs_1 = _adjusted_nbs(k, sd, rec_f[k, Y + sd], rec_f, rec_i, model, issue_data, ea, ev, en)
     target = model[X0, a_o, d_s]
     if (target - nbs_0 >= -EPS and target - nbs_1 >= -EPS) or (
         target - nbs_0 <= EPS and target - nbs_1 <= EPS
     ):
         return
-    s = model[SAL]
-    c = model[CAP]
-    den = issue_data[DEN]
-    others = _others(k, sd, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en)
-    position = (target * den[d_s] - others) / model[W, a_s, d_s]
+    others = _others(k, sd, rec_f, rec_i, model, issue_data, ea, ev, en)
+    position = (target * issue_data[DEN, d_s] - others) / model[W, a_s, d_s]
     delta = abs(position) if cap_decide else abs(position - rec_f[k, XCUR + sd])
-    ratio_side = delta * s[a_s, d_s] * c[a_s, d_s] / den[d_s]
-    ratio_other = ((s[a_s, d_s] + s[a_o, d_s]) / (s[a_s, rec_i[k, DEM + sd]] + s[a_o, d_o])) * (
-        ratio_side
+    ratio_side = delta * model[SAL, a_s, d_s] * model[CAP, a_s, d_s] / issue_data[DEN, d_s]
+    ratio_other = (
+        (model[SAL, a_s, d_s] + model[SAL, a_o, d_s])
+        / (model[SAL, a_s, rec_i[k, DEM + sd]] + model[SAL, a_o, d_o])
+    ) * (ratio_side)
+    other_move = abs(
+        ratio_other * issue_data[DEN, d_o] / (model[CAP, a_o, d_o] * model[SAL, a_o, d_o])
     )
-    other_move = abs(ratio_other * den[d_o] / (c[a_o, d_o] * s[a_o, d_o]))
     side_move = delta
     if rec_f[k, XCUR + od] > model[X0, a_s, d_o]:
         other_move = -other_move
@@ -132,46 +125,46 @@ def _check_nbs(k, sd, od, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en, ca
     rec_f[k, MOVE + sd] = side_move
     rec_f[k, Y + od] = rec_f[k, XCUR + od] + other_move
     rec_f[k, Y + sd] = rec_f[k, XCUR + sd] + side_move
-    rec_f[k, GAIN] = abs(ratio_other * s[a_o, d_o] - ratio_side * s[a_o, rec_i[k, DEM + od]])
+    rec_f[k, GAIN] = abs(
+        ratio_other * model[SAL, a_o, d_o] - ratio_side * model[SAL, a_o, rec_i[k, DEM + od]]
+    )
 
 
 @njit(cache=True)
-def _calculate(k, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en, cap_decide):
+def _calculate(k, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide):
     """Equal-gain moves of exchange k from its sides' current positions (``calculate``)."""
-    s = model[SAL]
-    c = model[CAP]
-    x0 = model[X0]
-    den = issue_data[DEN]
     ai, aj = rec_i[k, ACT], rec_i[k, ACT + 1]
     q, p = rec_i[k, SUP], rec_i[k, SUP + 1]
     xi, xj = rec_f[k, XCUR], rec_f[k, XCUR + 1]
-    dp = abs(x0[ai, p] - xj) * s[aj, p] * c[aj, p] / den[p]
-    dq = ((s[aj, p] + s[ai, p]) / (s[aj, q] + s[ai, q])) * dp
-    mi = dq * den[q] / (c[ai, q] * s[ai, q])
-    mj = abs(x0[ai, p] - xj)
-    if abs(mi) > abs(x0[aj, q] - xi):  # i would overshoot: swap
-        dq = abs(x0[aj, q] - xi) * s[ai, q] * c[ai, q] / den[q]
-        dp = ((s[ai, q] + s[aj, q]) / (s[ai, p] + s[aj, p])) * dq
-        mi = abs(x0[aj, q] - xi)
-        mj = dp * den[p] / (c[aj, p] * s[aj, p])
-    if xi > x0[aj, q]:
+    dp = abs(model[X0, ai, p] - xj) * model[SAL, aj, p] * model[CAP, aj, p] / issue_data[DEN, p]
+    dq = ((model[SAL, aj, p] + model[SAL, ai, p]) / (model[SAL, aj, q] + model[SAL, ai, q])) * dp
+    mi = dq * issue_data[DEN, q] / (model[CAP, ai, q] * model[SAL, ai, q])
+    mj = abs(model[X0, ai, p] - xj)
+    if abs(mi) > abs(model[X0, aj, q] - xi):  # i would overshoot: swap
+        dq = abs(model[X0, aj, q] - xi) * model[SAL, ai, q] * model[CAP, ai, q] / issue_data[DEN, q]
+        dp = (
+            (model[SAL, ai, q] + model[SAL, aj, q]) / (model[SAL, ai, p] + model[SAL, aj, p])
+        ) * dq
+        mi = abs(model[X0, aj, q] - xi)
+        mj = dp * issue_data[DEN, p] / (model[CAP, aj, p] * model[SAL, aj, p])
+    if xi > model[X0, aj, q]:
         mi = -mi
-    if xj > x0[ai, p]:
+    if xj > model[X0, ai, p]:
         mj = -mj
     rec_f[k, MOVE], rec_f[k, MOVE + 1] = mi, mj
     rec_f[k, Y], rec_f[k, Y + 1] = xi + mi, xj + mj
-    rec_f[k, GAIN] = abs(dq * s[ai, q] - dp * s[ai, p])
+    rec_f[k, GAIN] = abs(dq * model[SAL, ai, q] - dp * model[SAL, ai, p])
     ok = (
         _move_valid(k, 0, mi, rec_f, rec_i)
         and _move_valid(k, 1, mj, rec_f, rec_i)
         and rec_f[k, GAIN] >= 1e-10
     )
-    rec_b[k, VALID] = ok
+    rec_i[k, VALID] = ok
     if not ok:
         return
-    _check_nbs(k, 0, 1, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en, cap_decide)
-    _check_nbs(k, 1, 0, rec_f, rec_i, rec_b, model, issue_data, ea, ev, en, cap_decide)
-    rec_b[k, VALID] = _move_valid(k, 0, rec_f[k, MOVE], rec_f, rec_i) and _move_valid(
+    _check_nbs(k, 0, 1, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide)
+    _check_nbs(k, 1, 0, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide)
+    rec_i[k, VALID] = _move_valid(k, 0, rec_f[k, MOVE], rec_f, rec_i) and _move_valid(
         k, 1, rec_f[k, MOVE + 1], rec_f, rec_i
     )
 
@@ -194,60 +187,60 @@ def _commit(k, sd, rec_f, rec_i):
 
 
 @njit(cache=True)
-def _before(rec_f, rec_i, a, b):
+def _before(rec_f, rank, a, b):
     """Whether exchange a comes before b: higher quantised gain, then lower rank (unique)."""
     if rec_f[a, KEY] != rec_f[b, KEY]:
         return rec_f[a, KEY] < rec_f[b, KEY]
-    return rec_i[a, RANK] < rec_i[b, RANK]
+    return rank[a] < rank[b]
 
 
 @njit(cache=True)
-def _sift_up(heap, rec_f, rec_i, pos):
+def _sift_up(heap, rec_f, rank, where, pos):
     k = heap[pos]
     while pos > 0:
         parent = (pos - 1) // 2
         other = heap[parent]
-        if not _before(rec_f, rec_i, k, other):
+        if not _before(rec_f, rank, k, other):
             break
         heap[pos] = other
-        rec_i[other, WHERE] = pos
+        where[other] = pos
         pos = parent
     heap[pos] = k
-    rec_i[k, WHERE] = pos
+    where[k] = pos
 
 
 @njit(cache=True)
-def _sift_down(heap, rec_f, rec_i, pos, size):
+def _sift_down(heap, rec_f, rank, where, pos, size):
     k = heap[pos]
     while True:
         child = 2 * pos + 1
         if child >= size:
             break
         right = child + 1
-        if right < size and _before(rec_f, rec_i, heap[right], heap[child]):
+        if right < size and _before(rec_f, rank, heap[right], heap[child]):
             child = right
-        if not _before(rec_f, rec_i, heap[child], k):
+        if not _before(rec_f, rank, heap[child], k):
             break
         heap[pos] = heap[child]
-        rec_i[heap[pos], WHERE] = pos
+        where[heap[pos]] = pos
         pos = child
     heap[pos] = k
-    rec_i[k, WHERE] = pos
+    where[k] = pos
 
 
 @njit(cache=True)
-def _heap_remove(heap, rec_f, rec_i, k, size):
+def _heap_remove(heap, rec_f, rank, where, k, size):
     """Remove exchange k; returns the new size."""
-    pos = rec_i[k, WHERE]
+    pos = where[k]
     size -= 1
-    rec_i[k, WHERE] = -1
+    where[k] = -1
     if pos == size:
         return size
     last = heap[size]
     heap[pos] = last
-    rec_i[last, WHERE] = pos
-    _sift_down(heap, rec_f, rec_i, pos, size)
-    _sift_up(heap, rec_f, rec_i, rec_i[last, WHERE])
+    where[last] = pos
+    _sift_down(heap, rec_f, rank, where, pos, size)
+    _sift_up(heap, rec_f, rank, where, where[last])
     return size
 
 
@@ -255,7 +248,88 @@ def _heap_remove(heap, rec_f, rec_i, k, size):
 
 
 @njit(cache=True)
-def _collect(items, start, live, key, rec_b, stamp, best, touched, n_touched):
+def _recalculate(
+    k,
+    best,
+    free,
+    befores,
+    t,
+    true_key,
+    rec_f,
+    rec_i,
+    model,
+    issue_data,
+    ea,
+    ev,
+    en,
+    cap_decide,
+):
+    """Bring exchange k up to date after ``best`` was executed (decide's ``recalculate``).
+
+    A new update goes to entry ``free`` or ``free + 1`` of the update lists (reserved for
+    this exchange, so that recalculations can run in parallel).
+    """
+    befores[t] = rec_f[k, GAIN]
+    for sd in range(2):
+        for td in range(2):
+            if (
+                rec_i[k, ACT + sd] == rec_i[best, ACT + td]
+                and rec_i[k, SUP + sd] == rec_i[best, SUP + td]
+            ):
+                rec_f[k, XCUR + sd] = rec_f[best, Y + td]
+                # decide appends the partner's move, then pops the last move of both
+                # sides: a matched side keeps its current move as a committed one
+                _commit(k, sd, rec_f, rec_i)
+                break
+    for md in range(2):
+        dd = 1 - md  # the demander is the other side of the executed exchange
+        relevant = False
+        for sd in range(2):
+            if (
+                rec_i[best, ACT + dd] == rec_i[k, ACT + sd]
+                and rec_i[best, DEM + dd] == rec_i[k, DEM + sd]
+            ):
+                relevant = True
+        if not relevant:
+            continue
+        d = rec_i[best, DEM + dd]
+        slot = 0 if rec_i[k, SUP] == d else 1
+        mover = rec_i[best, ACT + md]
+        new_value = rec_f[best, Y + md]
+        found = -1
+        e = rec_i[k, HEAD + slot]
+        while e >= 0:  # the lists are short: about one entry on average
+            if ea[e] == mover:
+                found = e
+                break
+            e = en[e]
+        if found < 0:
+            entry = free + md
+            ea[entry] = mover
+            ev[entry] = new_value
+            en[entry] = -1
+            if rec_i[k, OTHERS_OK + slot] and mover != rec_i[k, ACT + slot]:
+                rec_f[k, OTHERS + slot] += model[W, mover, d] * (new_value - model[X0, mover, d])
+            if rec_i[k, HEAD + slot] < 0:
+                rec_i[k, HEAD + slot] = entry
+            else:
+                en[rec_i[k, TAIL + slot]] = entry
+            rec_i[k, TAIL + slot] = entry
+        else:
+            previous = ev[found]
+            start = model[X0, mover, rec_i[best, SUP + md]]
+            # keep the smaller move, as decide does
+            kept = min(previous, new_value) if start <= previous else max(previous, new_value)
+            if kept != previous:
+                ev[found] = kept
+                rec_i[k, OTHERS_OK + slot] = 0
+    _calculate(k, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide)
+    if rec_i[k, VALID] and rec_f[k, GAIN] != befores[t]:
+        true_key[k] = -quantise(rec_f[k, GAIN])
+
+
+@njit(cache=True)
+def _collect(items, start, live, key, rec_i, stamp, best, touched, n_touched):
     """Add the live exchanges of one list to ``touched`` (once each), dropping dead ones.
 
     A dead exchange is swapped out of the list's live front, so that later executions do
@@ -264,7 +338,7 @@ def _collect(items, start, live, key, rec_b, stamp, best, touched, n_touched):
     t = start
     while t < start + live[key]:
         k = items[t]
-        if not rec_b[k, ALIVE]:
+        if not rec_i[k, ALIVE]:
             live[key] -= 1
             items[t] = items[start + live[key]]
             items[start + live[key]] = k
@@ -286,6 +360,7 @@ def execute_round(
     move_in,
     gain_in,
     rank_in,
+    layout,
     model,
     issue_data,
     n_actors,
@@ -294,33 +369,37 @@ def execute_round(
 ):
     """Execute valid exchanges highest (quantised) gain first, recalculating those touched.
 
-    Returns the executed exchanges in order; every exchange's position on its supply issues
-    when last calculated (for an executed one: when executed), its target positions and
-    gain; and for each executed exchange the NBS of both supply issues before and after.
+    Exchange ``layout[r]`` of the inputs is record ``r`` here. Returns, for the executed
+    exchanges in order: their input indices, the NBS of both supply issues before and
+    after, their positions on their supply issues when executed, their target positions
+    and their gains.
     """
     n_ex = act_in.shape[0]
     rec_f = np.zeros((n_ex, N_FLOAT))
-    rec_i = np.zeros((n_ex, N_INT), dtype=np.int64)
-    rec_b = np.zeros((n_ex, N_FLAG), dtype=np.bool_)
+    rec_i = np.zeros((n_ex, N_INT), dtype=np.int32)
+    rank = np.empty(n_ex, dtype=np.int64)
+    where = np.full(n_ex, -1, dtype=np.int64)
     for k in range(n_ex):
+        src = layout[k]
         for sd in range(2):
-            rec_i[k, ACT + sd] = act_in[k, sd]
-            rec_i[k, SUP + sd] = sup_in[k, sd]
-            rec_i[k, DEM + sd] = dem_in[k, sd]
+            rec_i[k, ACT + sd] = act_in[src, sd]
+            rec_i[k, SUP + sd] = sup_in[src, sd]
+            rec_i[k, DEM + sd] = dem_in[src, sd]
             rec_i[k, HEAD + sd] = -1
             rec_i[k, TAIL + sd] = -1
-            rec_f[k, XCUR + sd] = xcur_in[k, sd]
-            rec_f[k, MOVE + sd] = move_in[k, sd]
-            rec_f[k, Y + sd] = xcur_in[k, sd] + move_in[k, sd]
-        rec_f[k, GAIN] = gain_in[k]
-        rec_f[k, KEY] = -quantise(gain_in[k])
-        rec_i[k, RANK] = rank_in[k]
-        rec_b[k, VALID] = True
-        rec_b[k, ALIVE] = True
+            rec_f[k, XCUR + sd] = xcur_in[src, sd]
+            rec_f[k, MOVE + sd] = move_in[src, sd]
+            rec_f[k, Y + sd] = xcur_in[src, sd] + move_in[src, sd]
+        rec_f[k, GAIN] = gain_in[src]
+        rec_f[k, KEY] = -quantise(gain_in[src])
+        rank[k] = rank_in[src]
+        rec_i[k, VALID] = 1
+        rec_i[k, ALIVE] = 1
     capacity = max(16, 4 * n_ex)
-    ea = np.empty(capacity, dtype=np.int64)  # update lists: actor, value, next entry
+    # update lists: an entry's actor and next entry side by side (one cache line), its value
+    links = np.empty((capacity, 2), dtype=np.int64)
+    ea, en = links[:, 0], links[:, 1]
     ev = np.empty(capacity)
-    en = np.empty(capacity, dtype=np.int64)
     n_entries = 0
 
     # which exchanges have actor a supplying (or demanding) issue d
@@ -355,9 +434,9 @@ def execute_round(
     size = 0
     for k in range(n_ex):
         heap[size] = k
-        rec_i[k, WHERE] = size
+        where[k] = size
         size += 1
-        _sift_up(heap, rec_f, rec_i, size - 1)
+        _sift_up(heap, rec_f, rank, where, size - 1)
 
     realized = np.empty(n_ex, dtype=np.int64)
     nbs = np.empty((n_ex, 4))  # before/after on side 0's supply issue, then side 1's
@@ -370,123 +449,199 @@ def execute_round(
         if true_key[best] != rec_f[best, KEY]:
             # its gain fell since it was queued: requeue it at its true place and look again
             rec_f[best, KEY] = true_key[best]
-            _sift_down(heap, rec_f, rec_i, 0, size)
+            _sift_down(heap, rec_f, rank, where, 0, size)
             continue
-        size = _heap_remove(heap, rec_f, rec_i, best, size)
-        rec_b[best, ALIVE] = False
+        size = _heap_remove(heap, rec_f, rank, where, best, size)
+        rec_i[best, ALIVE] = 0
         realized[n_real] = best
         for sd in range(2):
             nbs[n_real, 2 * sd] = _adjusted_nbs(
-                best, sd, rec_f[best, XCUR + sd], rec_f, rec_i, rec_b, model, issue_data, ea, ev, en
+                best, sd, rec_f[best, XCUR + sd], rec_f, rec_i, model, issue_data, ea, ev, en
             )
             nbs[n_real, 2 * sd + 1] = _adjusted_nbs(
-                best, sd, rec_f[best, Y + sd], rec_f, rec_i, rec_b, model, issue_data, ea, ev, en
+                best, sd, rec_f[best, Y + sd], rec_f, rec_i, model, issue_data, ea, ev, en
             )
         n_real += 1
         n_touched = 0
         for sd in range(2):
             ks = rec_i[best, ACT + sd] * n_issues + rec_i[best, SUP + sd]
             n_touched = _collect(
-                list_s, start_s[ks], live_s, ks, rec_b, stamp, best, touched, n_touched
+                list_s, start_s[ks], live_s, ks, rec_i, stamp, best, touched, n_touched
             )
             kd = rec_i[best, ACT + sd] * n_issues + rec_i[best, DEM + sd]
             n_touched = _collect(
-                list_d, start_d[kd], live_d, kd, rec_b, stamp, best, touched, n_touched
+                list_d, start_d[kd], live_d, kd, rec_i, stamp, best, touched, n_touched
             )
-        # the order of the touched exchanges does not matter: each recalculation changes
-        # only its own exchange and the queue's order is the keys' order
-        order = touched[:n_touched]
-        # 1. bookkeeping in order (the update lists are shared); 2. the recalculations,
-        # which each touch only their own exchange, in parallel; 3. the queue, in order
-        for t in range(n_touched):
-            k = order[t]
-            befores[t] = rec_f[k, GAIN]
-            for sd in range(2):
-                for td in range(2):
-                    if (
-                        rec_i[k, ACT + sd] == rec_i[best, ACT + td]
-                        and rec_i[k, SUP + sd] == rec_i[best, SUP + td]
-                    ):
-                        rec_f[k, XCUR + sd] = rec_f[best, Y + td]
-                        # decide appends the partner's move, then pops the last move of
-                        # both sides: a matched side keeps its current move as committed
-                        _commit(k, sd, rec_f, rec_i)
-                        break
-            for md in range(2):
-                dd = 1 - md  # the demander is the other side of the executed exchange
-                relevant = False
-                for sd in range(2):
-                    if (
-                        rec_i[best, ACT + dd] == rec_i[k, ACT + sd]
-                        and rec_i[best, DEM + dd] == rec_i[k, DEM + sd]
-                    ):
-                        relevant = True
-                if not relevant:
-                    continue
-                d = rec_i[best, DEM + dd]
-                slot = 0 if rec_i[k, SUP] == d else 1
-                mover = rec_i[best, ACT + md]
-                new_value = rec_f[best, Y + md]
-                found = -1
-                e = rec_i[k, HEAD + slot]
-                while e >= 0:  # the lists are short: about one entry on average
-                    if ea[e] == mover:
-                        found = e
-                        break
-                    e = en[e]
-                if found < 0:
-                    if n_entries == capacity:
-                        capacity *= 2
-                        grown_a = np.empty(capacity, dtype=np.int64)
-                        grown_v = np.empty(capacity)
-                        grown_n = np.empty(capacity, dtype=np.int64)
-                        grown_a[:n_entries] = ea[:n_entries]
-                        grown_v[:n_entries] = ev[:n_entries]
-                        grown_n[:n_entries] = en[:n_entries]
-                        ea, ev, en = grown_a, grown_v, grown_n
-                    ea[n_entries] = mover
-                    ev[n_entries] = new_value
-                    en[n_entries] = -1
-                    if rec_b[k, OTHERS_OK + slot] and mover != rec_i[k, ACT + slot]:
-                        rec_f[k, OTHERS + slot] += model[W, mover, d] * (
-                            new_value - model[X0, mover, d]
-                        )
-                    if rec_i[k, HEAD + slot] < 0:
-                        rec_i[k, HEAD + slot] = n_entries
-                    else:
-                        en[rec_i[k, TAIL + slot]] = n_entries
-                    rec_i[k, TAIL + slot] = n_entries
-                    n_entries += 1
-                else:
-                    previous = ev[found]
-                    start = model[X0, mover, rec_i[best, SUP + md]]
-                    if start <= previous:  # keep the smaller move, as decide does
-                        kept = min(previous, new_value)
-                    else:
-                        kept = max(previous, new_value)
-                    if kept != previous:
-                        ev[found] = kept
-                        rec_b[k, OTHERS_OK + slot] = False
+        # The order of the touched exchanges does not matter: each one's recalculation
+        # changes only that exchange (an update it appends goes to a slot reserved for it),
+        # and the queue's order is the keys' order. So they run in parallel.
+        order = np.sort(touched[:n_touched])  # ascending: memory order
+        if n_entries + 2 * n_touched > capacity:
+            capacity = 2 * (n_entries + 2 * n_touched)
+            grown = np.empty((capacity, 2), dtype=np.int64)
+            grown[:n_entries] = links[:n_entries]
+            grown_v = np.empty(capacity)
+            grown_v[:n_entries] = ev[:n_entries]
+            links, ev = grown, grown_v
+            ea, en = links[:, 0], links[:, 1]
         if n_touched >= PARALLEL_MIN:
             for t in prange(n_touched):
-                _calculate(order[t], rec_f, rec_i, rec_b, model, issue_data, ea, ev, en, cap_decide)
+                _recalculate(
+                    order[t],
+                    best,
+                    n_entries + 2 * t,
+                    befores,
+                    t,
+                    true_key,
+                    rec_f,
+                    rec_i,
+                    model,
+                    issue_data,
+                    ea,
+                    ev,
+                    en,
+                    cap_decide,
+                )
         else:
             for t in range(n_touched):
-                _calculate(order[t], rec_f, rec_i, rec_b, model, issue_data, ea, ev, en, cap_decide)
+                _recalculate(
+                    order[t],
+                    best,
+                    n_entries + 2 * t,
+                    befores,
+                    t,
+                    true_key,
+                    rec_f,
+                    rec_i,
+                    model,
+                    issue_data,
+                    ea,
+                    ev,
+                    en,
+                    cap_decide,
+                )
+        n_entries += 2 * n_touched
         for t in range(n_touched):
             k = order[t]
-            if not rec_b[k, VALID]:
-                rec_b[k, ALIVE] = False
-                size = _heap_remove(heap, rec_f, rec_i, k, size)
-            elif rec_f[k, GAIN] != befores[t]:
-                true_key[k] = -quantise(rec_f[k, GAIN])
-                if true_key[k] < rec_f[k, KEY]:
-                    rec_f[k, KEY] = true_key[k]
-                    _sift_up(heap, rec_f, rec_i, rec_i[k, WHERE])
+            if not rec_i[k, VALID]:
+                rec_i[k, ALIVE] = 0
+                size = _heap_remove(heap, rec_f, rank, where, k, size)
+            elif rec_f[k, GAIN] != befores[t] and true_key[k] < rec_f[k, KEY]:
+                rec_f[k, KEY] = true_key[k]
+                _sift_up(heap, rec_f, rank, where, where[k])
                 # a worse key waits: the queue holds a better one, fixed when it reaches the
                 # top (the top then is the true best, since every stored key is at least as
                 # good as the true one)
-    xcur = rec_f[:, XCUR : XCUR + 2].copy()
-    y = rec_f[:, Y : Y + 2].copy()
-    gain = rec_f[:, GAIN].copy()
-    return realized[:n_real], nbs[:n_real], xcur, y, gain
+    done = realized[:n_real]
+    return (
+        layout[done],
+        nbs[:n_real],
+        rec_f[done, XCUR : XCUR + 2].copy(),
+        rec_f[done, Y : Y + 2].copy(),
+        rec_f[done, GAIN].copy(),
+    )
+
+
+@njit(cache=True, error_model="numpy")
+def candidates(x, present, nbs, s, c, w, den, sums, pp, qq, cap_decide):
+    """The valid exchanges on the issue pairs ``(pp[t], qq[t])`` before any execution.
+
+    The same arithmetic and order as ``exchange._candidate_arrays`` (numpy's rules for
+    division by zero): per issue pair, actors left of the NBS on both issues with those
+    right on both, then left on p and right on q with the reverse, each by actor. Returns
+    i, j, p, q, i's and j's positions, moves and the gain, and the kind (0 "ad", 1 "bc").
+    """
+    n = x.shape[0]
+    total = 0
+    for t in range(len(pp)):
+        p, q = pp[t], qq[t]
+        sizes = np.zeros(4, dtype=np.int64)
+        for a in range(n):
+            if present[a, p] and present[a, q]:
+                g = (1 if x[a, p] < nbs[p] - EPS else 0) | (
+                    (1 if x[a, q] < nbs[q] - EPS else 0) << 1
+                )
+                sizes[g] += 1
+        total += sizes[0] * sizes[3] + sizes[1] * sizes[2]
+    out_i = np.empty((total, 5), dtype=np.int64)  # ia, ja, p, q, kind
+    out_f = np.empty((total, 5))  # xi, xj, mi, mj, gain
+    found = 0
+    group = np.empty(n, dtype=np.int64)
+    for t in range(len(pp)):
+        p, q = pp[t], qq[t]
+        for a in range(n):
+            group[a] = -1
+            if present[a, p] and present[a, q]:
+                group[a] = (1 if x[a, p] < nbs[p] - EPS else 0) | (
+                    (1 if x[a, q] < nbs[q] - EPS else 0) << 1
+                )
+        for kind in range(2):
+            lo, hi = (0, 3) if kind == 0 else (1, 2)
+            for a in range(n):
+                if group[a] != lo:
+                    continue
+                for b in range(n):
+                    if group[b] != hi:
+                        continue
+                    ia, ja = a, b
+                    if s[a, p] / s[a, q] < s[b, p] / s[b, q]:
+                        ia, ja = b, a  # i supplies q, j supplies p
+                    xi_p, xi_q, xj_p, xj_q = x[ia, p], x[ia, q], x[ja, p], x[ja, q]
+                    dp = abs(xi_p - xj_p) * s[ja, p] * c[ja, p] / den[p]
+                    dq = (s[ja, p] + s[ia, p]) / (s[ja, q] + s[ia, q]) * dp
+                    mi = dq * den[q] / (c[ia, q] * s[ia, q])
+                    mj = abs(xi_p - xj_p)
+                    if abs(mi) > abs(xj_q - xi_q):
+                        dq2 = abs(xj_q - xi_q) * s[ia, q] * c[ia, q] / den[q]
+                        dp2 = (s[ia, q] + s[ja, q]) / (s[ia, p] + s[ja, p]) * dq2
+                        dq, dp = dq2, dp2
+                        mi = abs(xj_q - xi_q)
+                        mj = dp2 * den[p] / (c[ja, p] * s[ja, p])
+                    if xi_q > xj_q:
+                        mi = -mi
+                    if xj_p > xi_p:
+                        mj = -mj
+                    gain = abs(dq * s[ia, q] - dp * s[ia, p])
+                    valid = _fresh_ok(xi_q, mi) and _fresh_ok(xj_p, mj) and gain >= 1e-10
+                    # check_nbs for i (issue q, target j's position), then j (p, i's)
+                    for side in range(2):
+                        if side == 0:
+                            side_x, si, sa, other_x, oi, oa, target = xi_q, q, ia, xj_p, p, ja, xj_q
+                            side_move = mi
+                        else:
+                            side_x, si, sa, other_x, oi, oa, target = xj_p, p, ja, xi_q, q, ia, xi_p
+                            side_move = mj
+                        rest = sums[si] - w[sa, si] * side_x
+                        nbs0 = (rest + w[sa, si] * side_x) / den[si]
+                        nbs1 = (rest + w[sa, si] * (side_x + side_move)) / den[si]
+                        crossing = valid and not (
+                            (target - nbs0 >= -EPS and target - nbs1 >= -EPS)
+                            or (target - nbs0 <= EPS and target - nbs1 <= EPS)
+                        )
+                        if not crossing:
+                            continue
+                        position = (target * den[si] - rest) / w[sa, si]
+                        delta = abs(position) if cap_decide else abs(position - side_x)
+                        ratio_side = delta * s[sa, si] * c[sa, si] / den[si]
+                        ratio_other = (s[sa, si] + s[oa, si]) / (s[sa, oi] + s[oa, oi]) * ratio_side
+                        new_other = abs(ratio_other * den[oi] / (c[oa, oi] * s[oa, oi]))
+                        if other_x > x[sa, oi]:
+                            new_other = -new_other
+                        new_side = -delta if side_x > target else delta
+                        gain = abs(ratio_other * s[oa, oi] - ratio_side * s[oa, si])
+                        if side == 0:
+                            mi, mj = new_side, new_other
+                        else:
+                            mj, mi = new_side, new_other
+                    if valid and _fresh_ok(xi_q, mi) and _fresh_ok(xj_p, mj):
+                        out_i[found, 0], out_i[found, 1] = ia, ja
+                        out_i[found, 2], out_i[found, 3], out_i[found, 4] = p, q, kind
+                        out_f[found, 0], out_f[found, 1] = xi_q, xj_p
+                        out_f[found, 2], out_f[found, 3], out_f[found, 4] = mi, mj, gain
+                        found += 1
+    return out_i[:found], out_f[:found]
+
+
+@njit(cache=True)
+def _fresh_ok(x0, move):
+    return abs(move) <= 100 and abs(move) > 1e-10 and x0 + move >= 0 and x0 + move <= 100

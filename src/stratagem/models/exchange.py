@@ -753,48 +753,63 @@ def _python_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _Exe
 def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _Executed:
     from stratagem.models import _exchange_kernel as kernel  # numba: imported when used
 
-    combos = list(itertools.combinations(issues, 2))
-    cand = (
-        _candidate_arrays(
-            rnd, x, np.array([c[0] for c in combos]), np.array([c[1] for c in combos])
-        )
-        if combos
-        else None
+    combos = np.array(list(itertools.combinations(issues, 2)), dtype=np.int64).reshape(-1, 2)
+    sal = np.asarray(rnd.s, dtype=float)
+    cap = np.asarray(rnd.c, dtype=float)
+    ints, floats = kernel.candidates(
+        np.ascontiguousarray(x, dtype=float),
+        np.ascontiguousarray(rnd.present),
+        np.asarray(rnd.nbs, dtype=float),
+        sal,
+        cap,
+        np.asarray(rnd.w, dtype=float),
+        np.asarray(rnd.denominator, dtype=float),
+        np.asarray(rnd.sums, dtype=float),
+        combos[:, 0].copy(),
+        combos[:, 1].copy(),
+        rnd.opts["nbs_cap"] == "decide",
     )
-    if cand is None or not len(cand["ia"]):
+    if not len(ints):
         return _Executed.from_table(np.zeros((0, 17)))
-    ia, ja = cand["ia"].astype(np.int64), cand["ja"].astype(np.int64)
-    p_arr, q_arr = cand["p"].astype(np.int64), cand["q"].astype(np.int64)
+    ia, ja, p_arr, q_arr = ints[:, 0], ints[:, 1], ints[:, 2], ints[:, 3]
     act = np.stack([ia, ja], axis=1)
     sup = np.stack([q_arr, p_arr], axis=1)
     dem = np.stack([p_arr, q_arr], axis=1)
-    xcur = np.stack([cand["xi"], cand["xj"]], axis=1).astype(float)
-    move = np.stack([cand["mi"], cand["mj"]], axis=1).astype(float)
-    gain = cand["gain"].astype(float)
+    xcur = floats[:, 0:2]
+    move = floats[:, 2:4]
+    gain = floats[:, 4]
     # equal gains: the order of the exchanges' data (issues, positions, then the actors'
-    # whole rows of positions, saliences and capabilities), as the Python engine's sort
+    # whole rows of positions, saliences and capabilities), as the Python engine's sort;
+    # positions and actors are replaced by their ranks, which order the same, so that one
+    # integer key sorts it
     x0 = np.asarray(rnd.x, dtype=float)
-    sal = np.asarray(rnd.s, dtype=float)
-    cap = np.asarray(rnd.c, dtype=float)
-    fingerprint = np.concatenate([x0, sal, cap], axis=1)
-    order = np.lexsort(fingerprint.T[::-1])
-    actor_rank = np.empty(n, dtype=np.int64)
-    same = np.r_[False, (np.diff(fingerprint[order], axis=0) == 0).all(axis=1)]
-    actor_rank[order] = np.cumsum(~same) - 1
-    keys = (actor_rank[ja], actor_rank[ia], xcur[:, 1], xcur[:, 0], p_arr, q_arr)
-    ranked = np.lexsort(keys)
+    m = x0.shape[1]
+    actor_rank = _ranks(np.concatenate([x0, sal, cap], axis=1))
+    position_rank = np.stack([_ranks(x0[:, d : d + 1]) for d in range(m)], axis=1)
+    digits = (m, m, n, n, n, n)
+    parts = (
+        q_arr,
+        p_arr,
+        position_rank[ia, q_arr],
+        position_rank[ja, p_arr],
+        actor_rank[ia],
+        actor_rank[ja],
+    )
+    if float(np.prod(np.array(digits, dtype=float))) < 2.0**62:
+        key = np.zeros(len(gain), dtype=np.int64)
+        for part, base in zip(parts, digits, strict=True):
+            key = key * base + part
+        ranked = np.argsort(key, kind="stable")
+    else:  # too many actors and issues for one integer key
+        ranked = np.lexsort(parts[::-1])
     rank = np.empty(len(gain), dtype=np.int64)
     rank[ranked] = np.arange(len(gain))
-    # the engine's numbering of the exchanges is free (ties go by rank): number them by
+    # the engine's numbering of the exchanges is free (ties go by rank): it numbers them by
     # initiator and supply issue, so that the exchanges an execution touches lie together
-    layout = np.lexsort((q_arr, ia))
-    ia, ja, p_arr, q_arr, gain, rank = (v[layout] for v in (ia, ja, p_arr, q_arr, gain, rank))
-    act, sup, dem, xcur, move = (
-        np.ascontiguousarray(v[layout]) for v in (act, sup, dem, xcur, move)
-    )
+    layout = np.argsort(ia * m + q_arr, kind="stable")
     model = np.stack([x0, sal, cap, np.asarray(rnd.w, dtype=float)])
     sums = np.stack([np.asarray(rnd.denominator, dtype=float), np.asarray(rnd.sums, dtype=float)])
-    realized, nbs, xcur, y, gain = kernel.execute_round(
+    r, nbs, xcur_r, y_r, gain_r = kernel.execute_round(
         act,
         sup,
         dem,
@@ -802,29 +817,38 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
         move,
         gain,
         rank,
+        layout,
         model,
         sums,
         n,
-        x0.shape[1],
+        m,
         rnd.opts["nbs_cap"] == "decide",
     )
-    r = realized
     return _Executed(
         ia[r],
         ja[r],
         q_arr[r],
         p_arr[r],
-        xcur[r, 0],
-        xcur[r, 1],
-        y[r, 0],
-        y[r, 1],
+        xcur_r[:, 0],
+        xcur_r[:, 1],
+        y_r[:, 0],
+        y_r[:, 1],
         x0[ia[r], q_arr[r]],
         x0[ja[r], p_arr[r]],
-        gain[r],
-        gain[r],
-        gain[r],
+        gain_r,
+        gain_r,
+        gain_r,
         nbs,
     )
+
+
+def _ranks(rows: np.ndarray) -> np.ndarray:
+    """Dense ranks of the rows in lexicographic order (equal rows share a rank)."""
+    order = np.lexsort(rows.T[::-1])
+    new = np.r_[True, (np.diff(rows[order], axis=0) != 0).any(axis=1)]
+    ranks = np.empty(len(rows), dtype=np.int64)
+    ranks[order] = np.cumsum(new) - 1
+    return ranks
 
 
 def _externalities(
