@@ -95,9 +95,8 @@ def test_explain_lists_exchanges() -> None:
 @pytest.mark.parametrize("name", ["sample_data.txt", "copenhagen.csv", "cop21.csv"])
 def test_compiled_engine_equals_the_python_one(shared_data, name: str) -> None:  # type: ignore[no-untyped-def]
     sc = io.read(shared_data / "decide" / name)
-    compiled = stratagem.run(sc, "exchange", params={"rounds": 10}, seed=1)
+    compiled = stratagem.run(sc, "exchange", params={"rounds": 10, "engine": "compiled"}, seed=1)
     python = stratagem.run(sc, "exchange", params={"rounds": 10, "engine": "python"}, seed=1)
-    assert compiled.params["engine"] == "compiled"
     assert compiled.details == python.details
     assert compiled.issues == python.issues
 
@@ -109,7 +108,7 @@ def test_compiled_engine_equals_the_python_one_on_generated_cases(sc: Scenario) 
         return
     for cap in ("exact", "decide"):
         params = {"rounds": 3, "nbs_cap": cap}
-        compiled = stratagem.run(sc, "exchange", params=params, seed=0)
+        compiled = stratagem.run(sc, "exchange", params={**params, "engine": "compiled"}, seed=0)
         python = stratagem.run(sc, "exchange", params={**params, "engine": "python"}, seed=0)
         assert compiled.details == python.details
         assert compiled.positions() == python.positions()
@@ -125,6 +124,16 @@ def test_compiled_engine_handles_a_zero_capability() -> None:
         np.full((4, 2), 0.5),
         np.array([1.0, 0.0, 1.0, 1.0]),
     )
-    compiled = stratagem.run(sc, "exchange", params={"rounds": 2}, seed=0)
+    compiled = stratagem.run(sc, "exchange", params={"rounds": 2, "engine": "compiled"}, seed=0)
     for record in compiled.details["exchanges"]:
         assert "b" not in (record["i"]["actor"], record["j"]["actor"])
+
+
+def test_auto_engine_compiles_only_when_it_pays(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    monkeypatch.delitem(sys.modules, "stratagem.models._exchange_kernel", raising=False)
+    assert not ex._use_compiled("auto", 15, 13)  # cop21: the Python engine takes ~1 s
+    assert ex._use_compiled("auto", 100, 30)
+    assert ex._use_compiled("compiled", 3, 2)
+    assert not ex._use_compiled("python", 100, 30)

@@ -46,6 +46,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -118,11 +119,13 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "engine",
-        "compiled",
-        "How a round is executed: 'compiled' (numba; used for the equal-gain model with "
-        "ties=first, the Python code otherwise) or 'python' (the reference implementation; "
-        "both give identical runs).",
-        choices=("compiled", "python"),
+        "auto",
+        "How a round is executed: 'compiled' (numba; the equal-gain model with ties=first), "
+        "'python' (the reference implementation; both give identical runs), or 'auto': "
+        "compiled once the kernel is compiled in this process or when the case is large "
+        "enough to repay compiling it (actors² × issues² of at least 500,000, some 10 s of "
+        "the Python engine; compiling takes about 15–20 s once per installation).",
+        choices=("auto", "compiled", "python"),
     ),
 )
 
@@ -886,6 +889,19 @@ def _externalities(
     return {int(a): float(total[a]) for a in affected}
 
 
+AUTO_COMPILE_SIZE = 500_000
+"""actors² × issues² from which ``engine=auto`` compiles the kernel (see the parameter)."""
+
+
+def _use_compiled(engine: str, n_actors: int, n_issues: int) -> bool:
+    if engine != "auto":
+        return engine == "compiled"
+    kernel = sys.modules.get("stratagem.models._exchange_kernel")
+    if kernel is not None and kernel.execute_round.signatures:
+        return True
+    return n_actors**2 * n_issues**2 >= AUTO_COMPILE_SIZE
+
+
 def run_exchange(
     scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
 ) -> dict[str, Any]:
@@ -897,10 +913,8 @@ def run_exchange(
     s, c = scenario.salience, scenario.capability
     n, m = x.shape
     issues = list(range(m))
-    compiled = (
-        params.get("engine", "compiled") == "compiled"
-        and float(params["p"]) == 0
-        and params["ties"] == "first"
+    compiled = _use_compiled(str(params.get("engine", "auto")), n, m) and (
+        float(params["p"]) == 0 and params["ties"] == "first"
     )
     history_pref, history_vote = [], []
     pref_positions, vote_positions = [], []
