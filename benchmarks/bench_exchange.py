@@ -13,8 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-import numpy as np
-from common import Row, markdown
+from common import Row, markdown, synthetic
 
 import stratagem
 import stratagem.io
@@ -46,18 +45,6 @@ def decide_seconds(path: Path, rounds: int) -> float | None:
         check=False,
     )
     return float(done.stdout.strip()) if done.returncode == 0 else None
-
-
-def synthetic(n: int, m: int, seed: int = 0) -> Scenario:
-    rng = np.random.default_rng(seed)
-    return Scenario.from_table(
-        "synthetic",
-        [f"a{k}" for k in range(n)],
-        [f"i{k}" for k in range(m)],
-        rng.uniform(0, 100, (n, m)),
-        rng.uniform(0.1, 1, (n, m)),
-        rng.uniform(0.1, 1, n),
-    )
 
 
 def run(smoke: bool) -> list[Row]:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import Row, markdown
+from common import Row, markdown, synthetic
 
 import stratagem
 import stratagem.io
@@ -15,18 +15,6 @@ from stratagem import Scenario, models
 
 HERE = Path(__file__).resolve().parent
 KTAB = HERE.parents[1] / "shared" / "data" / "ktab"
-
-
-def synthetic(n: int, m: int, seed: int = 0) -> Scenario:
-    rng = np.random.default_rng(seed)
-    return Scenario.from_table(
-        "synthetic",
-        [f"a{k}" for k in range(n)],
-        [f"i{k}" for k in range(m)],
-        rng.uniform(0, 100, (n, m)),
-        rng.uniform(0.1, 1, (n, m)),
-        rng.uniform(0.1, 1, n),
-    )
 
 
 def ktab_cases(smoke: bool) -> list[Scenario]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from stratagem import Scenario
+
 Row = dict[str, str]
 COLUMNS = ("case", "ours", "memory", "peer", "ratio", "target")
 
@@ -10,3 +14,17 @@ def markdown(rows: list[Row]) -> str:
     """A markdown table of benchmark rows."""
     head = "| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS) + "\n"
     return head + "".join("| " + " | ".join(r[c] for c in COLUMNS) + " |\n" for r in rows)
+
+
+def synthetic(n: int, m: int, seed: int = 0) -> Scenario:
+    """A random scenario: n actors, m issues, positions on 0–100, saliences and capabilities
+    uniform in [0.1, 1] (the synthetic cases of the exchange and scaling benchmarks)."""
+    rng = np.random.default_rng(seed)
+    return Scenario.from_table(
+        "synthetic",
+        [f"a{k}" for k in range(n)],
+        [f"i{k}" for k in range(m)],
+        rng.uniform(0, 100, (n, m)),
+        rng.uniform(0.1, 1, (n, m)),
+        rng.uniform(0.1, 1, n),
+    )

@@ -71,3 +71,20 @@ def test_doc_console_commands_run(where: str, command: str, tmp_path: Path) -> N
         check=False,
     )
     assert result.returncode == 0, (where, command, result.stderr[-2000:])
+
+
+def yaml_blocks() -> list[tuple[str, str]]:
+    return [
+        (str(page.relative_to(DOCS)), body)
+        for page in sorted(DOCS.rglob("*.md"))
+        for lang, body in BLOCK.findall(page.read_text())
+        if lang == "yaml"
+    ]
+
+
+@pytest.mark.parametrize(("where", "text"), yaml_blocks(), ids=[w for w, _ in yaml_blocks()])
+def test_doc_yaml_blocks_are_valid_scenarios(where: str, text: str) -> None:
+    from stratagem import io, run
+
+    scenario = io.read_text(text, f"{where}.yaml")
+    assert run(scenario, "compromise").positions()
