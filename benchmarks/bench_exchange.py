@@ -13,13 +13,13 @@ import subprocess
 import time
 from pathlib import Path
 
-from common import Row, markdown, synthetic
+from common import DATA, Row, markdown, synthetic
 
 import stratagem
 import stratagem.io
 from stratagem import Scenario
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "decide"
+SHARED = DATA / "decide"
 
 
 def timed(scenario: Scenario, rounds: int, repeat: int, engine: str = "compiled") -> float:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 
-from common import Row, markdown
+from common import DATA, Row, markdown
 
 import stratagem
 import stratagem.io
 from stratagem import Scenario, models
 from stratagem.catalog import embedded_names, load_embedded
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = DATA
 FILES = ("ktab/SOE-Policy.csv", "ktab/dummyData_6Dim.csv", "decide/cop21.csv")
 
 

@@ -7,14 +7,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import Row, markdown, synthetic
+from common import DATA, Row, markdown, synthetic
 
 import stratagem
 import stratagem.io
 from stratagem import Scenario, models
 
 HERE = Path(__file__).resolve().parent
-KTAB = HERE.parents[1] / "shared" / "data" / "ktab"
+KTAB = DATA / "ktab"
 
 
 def ktab_cases(smoke: bool) -> list[Scenario]:

@@ -8,12 +8,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from common import Row, markdown
+from common import DATA, Row, markdown
 
 import stratagem.io
 from stratagem import models
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "ktab"
+SHARED = DATA / "ktab"
 
 # KTAB's compiled smpc on one 2-core machine, with its SQLite log (MODELS.md §2 table)
 PEERS = {

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 
 from stratagem import Scenario
 
 Row = dict[str, str]
+
+DATA = (
+    Path(os.environ.get("STRATAGEM_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "data"
+)
+"""The reference data (MODELS.md's files): ``$STRATAGEM_SHARED/data``, by default the
+``shared`` directory beside the repository, as the tests find it."""
 COLUMNS = ("case", "ours", "memory", "peer", "ratio", "target")
 
 
