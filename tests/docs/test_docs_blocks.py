@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from console import console_lines, run_console
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
 
@@ -37,39 +39,21 @@ def test_doc_block_runs(where: str, code: str, expected: str | None) -> None:
 
 
 def console_commands() -> list[tuple[str, str]]:
-    out = []
-    for page in sorted(DOCS.rglob("*.md")):
-        for lang, body in BLOCK.findall(page.read_text()):
-            if lang == "console":
-                for line in body.splitlines():
-                    if line.startswith("$ "):
-                        out.append((str(page.relative_to(DOCS)), line[2:].split("  #")[0].strip()))
-    return out
+    return [
+        (str(page.relative_to(DOCS)), command)
+        for page in sorted(DOCS.rglob("*.md"))
+        for lang, body in BLOCK.findall(page.read_text())
+        if lang == "console"
+        for command in console_lines(body)
+    ]
 
 
 @pytest.mark.parametrize(("where", "command"), console_commands(), ids=lambda v: v)
 def test_doc_console_commands_run(where: str, command: str, tmp_path: Path) -> None:
     """Every `$ ...` line of a console block runs and exits 0 (in a fresh directory)."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("STRATAGEM_SAVE", None)
     if "validate iraq.json" in command:  # the page converts it first
-        subprocess.run(
-            ["stratagem", "convert", "iraq-2020", "iraq.json"], cwd=tmp_path, env=env, check=True
-        )
-    result = subprocess.run(
-        command,
-        shell=True,
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+        assert run_console("stratagem convert iraq-2020 iraq.json", tmp_path).returncode == 0
+    result = run_console(command, tmp_path, timeout=300)
     assert result.returncode == 0, (where, command, result.stderr[-2000:])
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from console import console_lines, run_console
 from stratagem import io, run
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -39,25 +37,10 @@ def test_yaml_block_is_a_valid_scenario() -> None:
 
 def test_console_blocks_run(tmp_path: Path) -> None:
     (tmp_path / "my-case.yaml").write_text(blocks("yaml")[0])
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    commands = [
-        line[2:].split("  #")[0].strip()
-        for body in blocks("console")
-        for line in body.splitlines()
-        if line.startswith("$ ")
-    ]
+    commands = [command for body in blocks("console") for command in console_lines(body)]
     assert len(commands) >= 8
     for command in commands:
-        result = subprocess.run(
-            command,
-            shell=True,
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = run_console(command, tmp_path)
         assert result.returncode == 0, (command, result.stderr)
 
 

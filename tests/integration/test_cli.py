@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,10 @@ EXE = Path(sys.executable).with_name("stratagem")
 
 
 def cli(
-    *args: str, stdin: str | None = None, cwd: Path | None = None
+    *args: str,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     command = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "stratagem"]
     return subprocess.run(
@@ -29,6 +33,7 @@ def cli(
         text=True,
         timeout=120,
         cwd=cwd,
+        env=env,
         check=False,
     )
 
@@ -515,3 +520,26 @@ def test_game_cli() -> None:
     assert_clean_failure(
         cli("game", "-a", "us", "-a", "iran", "-i", "escalation", "--without", "ghost"), 2
     )
+
+
+def test_smp_runs_ktab_files_and_writes_nothing(shared_data: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("STRATAGEM_SAVE", None)
+    path = shared_data / "ktab" / "SOE-Pol-Comp.csv"
+    done = cli("run", str(path), "--model", "smp", "--json", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    forecast = json.loads(done.stdout)["forecasts"][0]
+    assert forecast["turns"] == 27
+    assert len(forecast["fractional_change"]) == 27
+    assert list(forecast["prob_by_turn"]) == [a.name for a in io.read(path).actors]
+    assert list(tmp_path.rglob("*")) == []  # no database, no log: KTAB always writes SQLite
+    explained = cli("explain", str(path), "--model", "smp", "--round", "2", cwd=tmp_path, env=env)
+    assert explained.returncode == 0, explained.stderr
+    assert "challenges" in explained.stdout
+
+
+def test_smp_refuses_an_unknown_option_value(shared_data: Path) -> None:
+    path = shared_data / "ktab" / "dummyData_3Dim.csv"
+    done = cli("run", str(path), "--model", "smp", "--set", "VotingRule=Loud")
+    assert_clean_failure(done, 2)  # a usage error
+    assert "VotingRule" in done.stderr

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -300,56 +296,6 @@ def test_small_scenarios_run() -> None:
         np.array([[0.2], [0.8]]), np.array([[0.9], [0.9]]), np.array([1.0, 3.0]), SMPOptions()
     )
     assert len(two.positions) >= 3
-
-
-# ------------------------------------------------------------------ command line
-
-
-def _stratagem(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stratagem", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def test_cli_runs_ktab_files_and_writes_nothing(shared_data: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data")}
-    env.pop("STRATAGEM_SAVE", None)
-    path = shared_data / "ktab" / "SOE-Pol-Comp.csv"
-    done = _stratagem("run", str(path), "--model", "smp", "--json", cwd=tmp_path, env=env)
-    assert done.returncode == 0, done.stderr
-    forecast = json.loads(done.stdout)["forecasts"][0]
-    assert forecast["turns"] == 27
-    assert len(forecast["fractional_change"]) == 27
-    assert list(forecast["prob_by_turn"]) == [a.name for a in io.read(path).actors]
-    assert list(tmp_path.rglob("*")) == []  # no database, no log: KTAB always writes SQLite
-    explained = _stratagem(
-        "explain", str(path), "--model", "smp", "--round", "2", cwd=tmp_path, env=env
-    )
-    assert explained.returncode == 0, explained.stderr
-    assert "challenges" in explained.stdout
-
-
-def test_cli_refuses_an_unknown_option_value(shared_data: Path, tmp_path: Path) -> None:
-    path = shared_data / "ktab" / "dummyData_3Dim.csv"
-    done = _stratagem(
-        "run",
-        str(path),
-        "--model",
-        "smp",
-        "--set",
-        "VotingRule=Loud",
-        cwd=tmp_path,
-        env=dict(os.environ),
-    )
-    assert done.returncode == 2  # a usage error
-    assert "VotingRule" in done.stderr
-    assert "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize(

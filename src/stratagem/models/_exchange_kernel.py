@@ -23,10 +23,6 @@ import numpy as np
 from numba import njit, prange
 
 EPS = 1e-9
-PARALLEL_MIN = 256
-"""Recalculations after one execution are spread over threads from this many on (fewer do
-not repay starting the threads)."""
-
 # rec_f (float64) columns; a side's field is at column + side
 XCUR, MOVE, Y, GAIN, KEY, CSUM, CMIN, CMAX, OTHERS = 0, 2, 4, 6, 7, 8, 10, 12, 14
 N_FLOAT = 16
@@ -520,42 +516,23 @@ def execute_round(
             grown_v[:n_entries] = ev[:n_entries]
             links, ev = grown, grown_v
             ea, en = links[:, 0], links[:, 1]
-        if n_touched >= PARALLEL_MIN:
-            for t in prange(n_touched):
-                _recalculate(
-                    order[t],
-                    best,
-                    n_entries + 2 * t,
-                    befores,
-                    t,
-                    true_key,
-                    rec_f,
-                    rec_i,
-                    model,
-                    issue_data,
-                    ea,
-                    ev,
-                    en,
-                    cap_decide,
-                )
-        else:
-            for t in range(n_touched):
-                _recalculate(
-                    order[t],
-                    best,
-                    n_entries + 2 * t,
-                    befores,
-                    t,
-                    true_key,
-                    rec_f,
-                    rec_i,
-                    model,
-                    issue_data,
-                    ea,
-                    ev,
-                    en,
-                    cap_decide,
-                )
+        for t in prange(n_touched):
+            _recalculate(
+                order[t],
+                best,
+                n_entries + 2 * t,
+                befores,
+                t,
+                true_key,
+                rec_f,
+                rec_i,
+                model,
+                issue_data,
+                ea,
+                ev,
+                en,
+                cap_decide,
+            )
         n_entries += 2 * n_touched
         for t in range(n_touched):
             k = order[t]
