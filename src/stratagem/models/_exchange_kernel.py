@@ -1,18 +1,27 @@
 """Compiled execution of one round of the exchange model (numba).
 
 The same arithmetic as :class:`stratagem.models.exchange._Round` (``calculate``,
-``check_nbs``, ``recalculate``) and :func:`stratagem.models.exchange._execute`, on packed
-records: exchange ``k`` has two sides, 0 (``i``: supplies issue ``q``, demands ``p``) and
-1 (``j``: supplies ``p``, demands ``q``). Its floating-point fields are one row of ``rec_f``,
-its integers and flags one row of ``rec_i`` (column offsets below), so
-that recalculating it reads a few cache lines, and the helpers take a handful of arrays.
+``check_nbs``, ``recalculate``) and :func:`stratagem.models.exchange._execute`. Exchange
+``k`` has two sides, 0 (``i``: supplies issue ``q``, demands ``p``) and 1 (``j``: supplies
+``p``, demands ``q``).
 
-A side's list of moves is kept as the running sum, minimum, maximum and count of its
-committed moves plus the current one, which is all the validity test reads. The partners'
-updates of an exchange are kept per supply issue as linked lists in insertion order, so
-that their sums are taken in the same order as the Python implementation's dictionaries
-(and cached, extended on append and recomputed after a change in place).
-``tests/unit/test_exchange.py`` checks that both engines give identical runs.
+What the Python engine keeps per exchange is, for every exchange still alive, shared:
+
+* a side's current position on its supply issue is the position its actor reached in
+  the last executed exchange where it supplied that issue (every live exchange with that
+  side is recalculated then and takes it), so it is one array ``cur[actor, issue]``;
+* an exchange's partners' updates on side ``s``'s supply issue ``d`` are the positions of
+  the actors that moved on ``d`` in executed exchanges where the other side's actor
+  demanded ``d``: they depend on (that actor, ``d``) only, so they are kept once per
+  (demander, issue) as lists in insertion order (the Python dictionaries' order, so sums
+  are taken in the same order) in a pool of at most two entries per execution.
+
+What stays per exchange fits one 64-byte record (``RECORD``, one cache line): the current
+moves, the running sum and the sign of each side's committed moves (the moves of a live
+exchange always share one sign, so the sign is all the validity test needs of their
+minimum and maximum), the queue key, the actors, the supply issues and flags. Records
+are numbered by the initial queue order, so that the queue's front is read in memory
+order. ``tests/unit/test_exchange.py`` checks that both engines give identical runs.
 """
 
 from __future__ import annotations
@@ -23,16 +32,38 @@ import numpy as np
 from numba import njit, prange
 
 EPS = 1e-9
-# rec_f (float64) columns; a side's field is at column + side
-XCUR, MOVE, Y, GAIN, KEY, CSUM, CMIN, CMAX, OTHERS = 0, 2, 4, 6, 7, 8, 10, 12, 14
-N_FLOAT = 16
-# rec_i (int32, 64 bytes: one cache line) columns, flags included
-ACT, SUP, DEM, CCOUNT, HEAD, TAIL, VALID, ALIVE, OTHERS_OK = 0, 2, 4, 6, 8, 10, 12, 13, 14
-N_INT = 16
+
+RECORD = np.dtype(
+    {
+        "names": ["move", "csum", "key", "act", "sup", "stamp", "csign", "alive", "valid"],
+        "formats": [
+            ("f8", (2,)),  # the sides' current moves
+            ("f8", (2,)),  # running sums of their committed moves
+            "f8",  # queue key: -quantise(gain)
+            ("i4", (2,)),  # actors
+            ("i4", (2,)),  # supply issues (side 0 supplies q, side 1 supplies p)
+            "i4",  # the execution that last collected it (collected once per execution)
+            ("i1", (2,)),  # sign of the committed moves (0: none yet)
+            "i1",  # alive: not executed and not invalid
+            "i1",  # valid after the last calculation
+        ],
+        "offsets": [0, 16, 32, 40, 48, 56, 60, 62, 63],
+        "itemsize": 64,
+    }
+)
+"""One exchange's mutable state: 64 bytes, one cache line when the array is aligned."""
+
 # model: (4, actors, issues) = x0 (round-start positions), s, c, w (= c·s where present)
 X0, SAL, CAP, W = 0, 1, 2, 3
 # issue_data: (2, issues) = NBS denominator, sum of w·x
 DEN, SUMS = 0, 1
+
+
+def aligned_records(n: int) -> np.ndarray:
+    """``n`` zeroed records whose array starts on a 64-byte boundary (one line each)."""
+    raw = np.zeros(n * RECORD.itemsize + 64, dtype=np.uint8)
+    offset = -raw.ctypes.data % 64
+    return raw[offset : offset + n * RECORD.itemsize].view(RECORD)
 
 
 @njit(cache=True)
@@ -46,92 +77,46 @@ def quantise(gain: float) -> float:
 
 
 @njit(cache=True)
-def _others(k, sd, rec_f, rec_i, model, issue_data, ea, ev, en):
-    """Sum of c·s·x on side sd's supply issue over the other actors, updates applied."""
-    if rec_i[k, OTHERS_OK + sd]:
-        return rec_f[k, OTHERS + sd]
-    d = rec_i[k, SUP + sd]
-    a = rec_i[k, ACT + sd]
+def _others(r, sd, n_issues, model, issue_data, head, ua, uv, un):
+    """Sum of c·s·x on side sd's supply issue over the other actors, partners' updates applied.
+
+    The updates are those of the list of (the other side's actor, that issue), in
+    insertion order, skipping side sd's own actor.
+    """
+    a, d = r.act[sd], r.sup[sd]
     total = issue_data[SUMS, d] - model[W, a, d] * model[X0, a, d]
-    e = rec_i[k, HEAD + sd]
+    e = head[r.act[1 - sd] * n_issues + d]
     while e >= 0:
-        b = ea[e]
+        b = ua[e]
         if b != a:
-            total += model[W, b, d] * (ev[e] - model[X0, b, d])
-        e = en[e]
-    rec_f[k, OTHERS + sd] = total
-    rec_i[k, OTHERS_OK + sd] = 1
+            total += model[W, b, d] * (uv[e] - model[X0, b, d])
+        e = un[e]
     return total
 
 
 @njit(cache=True)
-def _adjusted_nbs(k, sd, position, rec_f, rec_i, model, issue_data, ea, ev, en):
-    d = rec_i[k, SUP + sd]
-    if issue_data[DEN, d] <= 0:
-        return 0.0
-    others = _others(k, sd, rec_f, rec_i, model, issue_data, ea, ev, en)
-    return (others + model[W, rec_i[k, ACT + sd], d] * position) / issue_data[DEN, d]
-
-
-@njit(cache=True)
-def _move_valid(k, sd, mv, rec_f, rec_i):
+def _move_valid(r, sd, mv, cur):
     if abs(mv) > 100 or abs(mv) <= 1e-10:
         return False
-    after = rec_f[k, XCUR + sd] + mv
+    after = cur[r.act[sd], r.sup[sd]] + mv
     if not (0 <= after <= 100):
         return False
-    if rec_f[k, CSUM + sd] + mv > 100:
+    if r.csum[sd] + mv > 100:
         return False
-    lo, hi = mv, mv
-    if rec_i[k, CCOUNT + sd] > 0:
-        lo = min(rec_f[k, CMIN + sd], mv)
-        hi = max(rec_f[k, CMAX + sd], mv)
-    return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
+    sign = r.csign[sd]
+    return sign == 0 or (sign < 0) == (mv < 0)
 
 
 @njit(cache=True)
-def _check_nbs(k, sd, od, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide):
-    """Cap the exchange when the NBS of side sd's supply issue would cross od's demand."""
-    a_s, d_s = rec_i[k, ACT + sd], rec_i[k, SUP + sd]
-    a_o, d_o = rec_i[k, ACT + od], rec_i[k, SUP + od]
-    nbs_0 = _adjusted_nbs(k, sd, rec_f[k, XCUR + sd], rec_f, rec_i, model, issue_data, ea, ev, en)
-    nbs_1 = _adjusted_nbs(k, sd, rec_f[k, Y + sd], rec_f, rec_i, model, issue_data, ea, ev, en)
-    target = model[X0, a_o, d_s]
-    if (target - nbs_0 >= -EPS and target - nbs_1 >= -EPS) or (
-        target - nbs_0 <= EPS and target - nbs_1 <= EPS
-    ):
-        return
-    others = _others(k, sd, rec_f, rec_i, model, issue_data, ea, ev, en)
-    position = (target * issue_data[DEN, d_s] - others) / model[W, a_s, d_s]
-    delta = abs(position) if cap_decide else abs(position - rec_f[k, XCUR + sd])
-    ratio_side = delta * model[SAL, a_s, d_s] * model[CAP, a_s, d_s] / issue_data[DEN, d_s]
-    ratio_other = (
-        (model[SAL, a_s, d_s] + model[SAL, a_o, d_s])
-        / (model[SAL, a_s, rec_i[k, DEM + sd]] + model[SAL, a_o, d_o])
-    ) * (ratio_side)
-    other_move = abs(
-        ratio_other * issue_data[DEN, d_o] / (model[CAP, a_o, d_o] * model[SAL, a_o, d_o])
-    )
-    side_move = delta
-    if rec_f[k, XCUR + od] > model[X0, a_s, d_o]:
-        other_move = -other_move
-    if rec_f[k, XCUR + sd] > target:
-        side_move = -side_move
-    rec_f[k, MOVE + od] = other_move
-    rec_f[k, MOVE + sd] = side_move
-    rec_f[k, Y + od] = rec_f[k, XCUR + od] + other_move
-    rec_f[k, Y + sd] = rec_f[k, XCUR + sd] + side_move
-    rec_f[k, GAIN] = abs(
-        ratio_other * model[SAL, a_o, d_o] - ratio_side * model[SAL, a_o, rec_i[k, DEM + od]]
-    )
+def _calculate(r, cur, n_issues, model, issue_data, head, ua, uv, un, cap_decide):
+    """Equal-gain moves of exchange r from the current positions (``calculate``).
 
-
-@njit(cache=True)
-def _calculate(k, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide):
-    """Equal-gain moves of exchange k from its sides' current positions (``calculate``)."""
-    ai, aj = rec_i[k, ACT], rec_i[k, ACT + 1]
-    q, p = rec_i[k, SUP], rec_i[k, SUP + 1]
-    xi, xj = rec_f[k, XCUR], rec_f[k, XCUR + 1]
+    Returns side 0's move, side 1's move, the gain and whether the exchange is valid.
+    """
+    ai, aj = r.act[0], r.act[1]
+    q, p = r.sup[0], r.sup[1]
+    x = (cur[ai, q], cur[aj, p])
+    xi, xj = x
     dp = abs(model[X0, ai, p] - xj) * model[SAL, aj, p] * model[CAP, aj, p] / issue_data[DEN, p]
     dq = ((model[SAL, aj, p] + model[SAL, ai, p]) / (model[SAL, aj, q] + model[SAL, ai, q])) * dp
     mi = dq * issue_data[DEN, q] / (model[CAP, ai, q] * model[SAL, ai, q])
@@ -147,44 +132,85 @@ def _calculate(k, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide):
         mi = -mi
     if xj > model[X0, ai, p]:
         mj = -mj
-    rec_f[k, MOVE], rec_f[k, MOVE + 1] = mi, mj
-    rec_f[k, Y], rec_f[k, Y + 1] = xi + mi, xj + mj
-    rec_f[k, GAIN] = abs(dq * model[SAL, ai, q] - dp * model[SAL, ai, p])
-    ok = (
-        _move_valid(k, 0, mi, rec_f, rec_i)
-        and _move_valid(k, 1, mj, rec_f, rec_i)
-        and rec_f[k, GAIN] >= 1e-10
-    )
-    rec_i[k, VALID] = ok
-    if not ok:
-        return
-    _check_nbs(k, 0, 1, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide)
-    _check_nbs(k, 1, 0, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide)
-    rec_i[k, VALID] = _move_valid(k, 0, rec_f[k, MOVE], rec_f, rec_i) and _move_valid(
-        k, 1, rec_f[k, MOVE + 1], rec_f, rec_i
-    )
+    gain = abs(dq * model[SAL, ai, q] - dp * model[SAL, ai, p])
+    if not (_move_valid(r, 0, mi, cur) and _move_valid(r, 1, mj, cur) and gain >= 1e-10):
+        return mi, mj, gain, False
+    # check_nbs for side 0 (its supply issue, the partner's demand), then for side 1
+    for sd in range(2):
+        od = 1 - sd
+        a_s, d_s = r.act[sd], r.sup[sd]
+        a_o, d_o = r.act[od], r.sup[od]
+        side_x, other_x = x[sd], x[od]
+        side_y = side_x + (mi if sd == 0 else mj)
+        others = _others(r, sd, n_issues, model, issue_data, head, ua, uv, un)
+        if issue_data[DEN, d_s] <= 0:
+            nbs_0, nbs_1 = 0.0, 0.0
+        else:
+            nbs_0 = (others + model[W, a_s, d_s] * side_x) / issue_data[DEN, d_s]
+            nbs_1 = (others + model[W, a_s, d_s] * side_y) / issue_data[DEN, d_s]
+        target = model[X0, a_o, d_s]
+        if (target - nbs_0 >= -EPS and target - nbs_1 >= -EPS) or (
+            target - nbs_0 <= EPS and target - nbs_1 <= EPS
+        ):
+            continue
+        position = (target * issue_data[DEN, d_s] - others) / model[W, a_s, d_s]
+        delta = abs(position) if cap_decide else abs(position - side_x)
+        ratio_side = delta * model[SAL, a_s, d_s] * model[CAP, a_s, d_s] / issue_data[DEN, d_s]
+        ratio_other = (
+            (model[SAL, a_s, d_s] + model[SAL, a_o, d_s])
+            / (model[SAL, a_s, d_o] + model[SAL, a_o, d_o])
+        ) * (ratio_side)
+        other_move = abs(
+            ratio_other * issue_data[DEN, d_o] / (model[CAP, a_o, d_o] * model[SAL, a_o, d_o])
+        )
+        side_move = delta
+        if other_x > model[X0, a_s, d_o]:
+            other_move = -other_move
+        if side_x > target:
+            side_move = -side_move
+        if sd == 0:
+            mi, mj = side_move, other_move
+        else:
+            mj, mi = side_move, other_move
+        gain = abs(ratio_other * model[SAL, a_o, d_o] - ratio_side * model[SAL, a_o, d_s])
+    ok = _move_valid(r, 0, mi, cur) and _move_valid(r, 1, mj, cur)
+    return mi, mj, gain, ok
 
 
 @njit(cache=True)
-def _commit(k, sd, rec_f, rec_i):
-    """The side's current move becomes one of its committed moves."""
-    mv = rec_f[k, MOVE + sd]
-    if rec_i[k, CCOUNT + sd] == 0:
-        rec_f[k, CMIN + sd] = mv
-        rec_f[k, CMAX + sd] = mv
-    else:
-        rec_f[k, CMIN + sd] = min(rec_f[k, CMIN + sd], mv)
-        rec_f[k, CMAX + sd] = max(rec_f[k, CMAX + sd], mv)
-    rec_f[k, CSUM + sd] = rec_f[k, CSUM + sd] + mv
-    rec_i[k, CCOUNT + sd] += 1
+def _recalculate(
+    rec, k, best_key_0, best_key_1, cur, n_issues, model, issue_data, head, ua, uv, un, cap_decide
+):
+    """Bring exchange k up to date after an execution (decide's ``recalculate``).
+
+    ``best_key_0`` and ``best_key_1`` are the executed exchange's (actor, supply issue)
+    pairs as ``actor * n_issues + issue``.
+
+    A side that supplies what one of best's sides supplied keeps its current move as a
+    committed one (decide appends the partner's move, then pops the last move of both
+    sides); the new position and the partners' updates are already in ``cur`` and the
+    update lists.
+    """
+    r = rec[k]
+    for sd in range(2):
+        side_key = r.act[sd] * n_issues + r.sup[sd]
+        if side_key in (best_key_0, best_key_1):
+            mv = r.move[sd]
+            r.csum[sd] = r.csum[sd] + mv
+            r.csign[sd] = 1 if mv > 0 else -1
+    mi, mj, gain, ok = _calculate(r, cur, n_issues, model, issue_data, head, ua, uv, un, cap_decide)
+    r.move[0], r.move[1] = mi, mj
+    r.valid = ok
+    if ok:
+        r.key = -quantise(gain)
 
 
 # -------------------------------------------------------------- the queue
 #
 # Exchanges are taken best first by (-quantised gain, rank); ranks are unique, so the order
 # is total. Nearly every queued exchange dies before its turn (about 540,000 of 544,000 in a
-# round of 100 actors × 30 issues) and gains almost only fall, so the queue is a list
-# sorted once by the initial keys, read from the front, plus a small heap for exchanges
+# round of 100 actors × 30 issues) and gains almost only fall, so the queue is the records
+# in the order of their initial keys, read from the front, plus a small heap for exchanges
 # whose key changed: one whose gain fell is moved to the heap with its new key when the
 # front reaches it, one whose gain rose is pushed at once. A death is a flag. The front of
 # the list is then the best of the exchanges still at their initial key, and the fresh top
@@ -246,88 +272,7 @@ def _grow(hk, hr, he):
 
 
 @njit(cache=True)
-def _recalculate(
-    k,
-    best,
-    free,
-    befores,
-    t,
-    true_key,
-    rec_f,
-    rec_i,
-    model,
-    issue_data,
-    ea,
-    ev,
-    en,
-    cap_decide,
-):
-    """Bring exchange k up to date after ``best`` was executed (decide's ``recalculate``).
-
-    A new update goes to entry ``free`` or ``free + 1`` of the update lists (reserved for
-    this exchange, so that recalculations can run in parallel).
-    """
-    befores[t] = rec_f[k, GAIN]
-    for sd in range(2):
-        for td in range(2):
-            if (
-                rec_i[k, ACT + sd] == rec_i[best, ACT + td]
-                and rec_i[k, SUP + sd] == rec_i[best, SUP + td]
-            ):
-                rec_f[k, XCUR + sd] = rec_f[best, Y + td]
-                # decide appends the partner's move, then pops the last move of both
-                # sides: a matched side keeps its current move as a committed one
-                _commit(k, sd, rec_f, rec_i)
-                break
-    for md in range(2):
-        dd = 1 - md  # the demander is the other side of the executed exchange
-        relevant = False
-        for sd in range(2):
-            if (
-                rec_i[best, ACT + dd] == rec_i[k, ACT + sd]
-                and rec_i[best, DEM + dd] == rec_i[k, DEM + sd]
-            ):
-                relevant = True
-        if not relevant:
-            continue
-        d = rec_i[best, DEM + dd]
-        slot = 0 if rec_i[k, SUP] == d else 1
-        mover = rec_i[best, ACT + md]
-        new_value = rec_f[best, Y + md]
-        found = -1
-        e = rec_i[k, HEAD + slot]
-        while e >= 0:  # the lists are short: about one entry on average
-            if ea[e] == mover:
-                found = e
-                break
-            e = en[e]
-        if found < 0:
-            entry = free + md
-            ea[entry] = mover
-            ev[entry] = new_value
-            en[entry] = -1
-            if rec_i[k, OTHERS_OK + slot] and mover != rec_i[k, ACT + slot]:
-                rec_f[k, OTHERS + slot] += model[W, mover, d] * (new_value - model[X0, mover, d])
-            if rec_i[k, HEAD + slot] < 0:
-                rec_i[k, HEAD + slot] = entry
-            else:
-                en[rec_i[k, TAIL + slot]] = entry
-            rec_i[k, TAIL + slot] = entry
-        else:
-            previous = ev[found]
-            start = model[X0, mover, rec_i[best, SUP + md]]
-            # keep the smaller move, as decide does
-            kept = min(previous, new_value) if start <= previous else max(previous, new_value)
-            if kept != previous:
-                ev[found] = kept
-                rec_i[k, OTHERS_OK + slot] = 0
-    _calculate(k, rec_f, rec_i, model, issue_data, ea, ev, en, cap_decide)
-    if rec_i[k, VALID] and rec_f[k, GAIN] != befores[t]:
-        true_key[k] = -quantise(rec_f[k, GAIN])
-
-
-@njit(cache=True)
-def _collect(items, start, live, key, rec_i, stamp, best, touched, n_touched):
+def _collect(items, start, live, key, rec, best, touched, n_touched):
     """Add the live exchanges of one list to ``touched`` (once each), dropping dead ones.
 
     A dead exchange is swapped out of the list's live front, so that later executions do
@@ -336,29 +281,49 @@ def _collect(items, start, live, key, rec_i, stamp, best, touched, n_touched):
     t = start
     while t < start + live[key]:
         k = items[t]
-        if not rec_i[k, ALIVE]:
+        r = rec[k]
+        if not r.alive:
             live[key] -= 1
             items[t] = items[start + live[key]]
             items[start + live[key]] = k
             continue
-        if stamp[k] != best:
-            stamp[k] = best
+        if r.stamp != best:
+            r.stamp = best
             touched[n_touched] = k
             n_touched += 1
         t += 1
     return n_touched
 
 
+@njit(cache=True)
+def _index(rec, n_keys, n_issues, demand):
+    """Per (actor, supply or demand issue): the exchanges with such a side, as lists."""
+    count = np.zeros(n_keys + 1, dtype=np.int64)
+    n_ex = rec.shape[0]
+    for k in range(n_ex):
+        for sd in range(2):
+            d = rec[k].sup[1 - sd] if demand else rec[k].sup[sd]
+            count[rec[k].act[sd] * n_issues + d + 1] += 1
+    start = np.cumsum(count)
+    fill = start[:-1].copy()
+    items = np.empty(2 * n_ex, dtype=np.int32)
+    for k in range(n_ex):
+        for sd in range(2):
+            d = rec[k].sup[1 - sd] if demand else rec[k].sup[sd]
+            key = rec[k].act[sd] * n_issues + d
+            items[fill[key]] = k
+            fill[key] += 1
+    return items, start, count[1:].copy()
+
+
 @njit(cache=True, parallel=True)
 def execute_round(
+    rec,
     act_in,
     sup_in,
-    dem_in,
-    xcur_in,
     move_in,
     gain_in,
     rank_in,
-    layout,
     model,
     issue_data,
     n_actors,
@@ -367,70 +332,48 @@ def execute_round(
 ):
     """Execute valid exchanges highest (quantised) gain first, recalculating those touched.
 
-    Exchange ``layout[r]`` of the inputs is record ``r`` here. Returns, for the executed
-    exchanges in order: their input indices, the NBS of both supply issues before and
-    after, their positions on their supply issues when executed, their target positions
-    and their gains.
+    ``rec`` is an empty array of ``n_ex`` records (see :func:`aligned_records`), filled
+    here. Returns, for the executed exchanges in order: their input indices, the NBS of
+    both supply issues before and after, their positions on their supply issues when
+    executed, their positions after and their gains.
     """
     n_ex = act_in.shape[0]
-    rec_f = np.zeros((n_ex, N_FLOAT))
-    rec_i = np.zeros((n_ex, N_INT), dtype=np.int32)
-    rank = np.empty(n_ex, dtype=np.int64)
+    initial_key = np.empty(n_ex)
+    for src in range(n_ex):
+        initial_key[src] = -quantise(gain_in[src])
+    by_rank = np.argsort(rank_in)
+    layout = by_rank[np.argsort(initial_key[by_rank], kind="mergesort")]
+    key0 = initial_key[layout]  # the records' initial keys, in queue order
+    rank = rank_in[layout]
     for k in range(n_ex):
         src = layout[k]
+        r = rec[k]
         for sd in range(2):
-            rec_i[k, ACT + sd] = act_in[src, sd]
-            rec_i[k, SUP + sd] = sup_in[src, sd]
-            rec_i[k, DEM + sd] = dem_in[src, sd]
-            rec_i[k, HEAD + sd] = -1
-            rec_i[k, TAIL + sd] = -1
-            rec_f[k, XCUR + sd] = xcur_in[src, sd]
-            rec_f[k, MOVE + sd] = move_in[src, sd]
-            rec_f[k, Y + sd] = xcur_in[src, sd] + move_in[src, sd]
-        rec_f[k, GAIN] = gain_in[src]
-        rec_f[k, KEY] = -quantise(gain_in[src])
-        rank[k] = rank_in[src]
-        rec_i[k, VALID] = 1
-        rec_i[k, ALIVE] = 1
-    capacity = max(16, 4 * n_ex)
-    # update lists: an entry's actor and next entry side by side (one cache line), its value
-    links = np.empty((capacity, 2), dtype=np.int64)
-    ea, en = links[:, 0], links[:, 1]
-    ev = np.empty(capacity)
+            r.act[sd] = act_in[src, sd]
+            r.sup[sd] = sup_in[src, sd]
+            r.move[sd] = move_in[src, sd]
+            r.csum[sd] = 0.0
+            r.csign[sd] = 0
+        r.key = key0[k]
+        r.stamp = -1
+        r.alive = 1
+        r.valid = 1
+    cur = model[X0].copy()
+    n_keys = n_actors * n_issues
+    list_s, start_s, live_s = _index(rec, n_keys, n_issues, False)
+    list_d, start_d, live_d = _index(rec, n_keys, n_issues, True)
+    # the partners' updates per (demander, issue): linked lists in a pool of at most two
+    # entries per execution (pages never used are never touched)
+    head = np.full(n_keys, -1, dtype=np.int64)
+    tail = np.full(n_keys, -1, dtype=np.int64)
+    ua = np.empty(2 * n_ex, dtype=np.int64)
+    uv = np.empty(2 * n_ex)
+    un = np.empty(2 * n_ex, dtype=np.int64)
     n_entries = 0
 
-    # which exchanges have actor a supplying (or demanding) issue d
-    keys = n_actors * n_issues
-    count_s = np.zeros(keys + 1, dtype=np.int64)
-    count_d = np.zeros(keys + 1, dtype=np.int64)
-    for k in range(n_ex):
-        for sd in range(2):
-            count_s[rec_i[k, ACT + sd] * n_issues + rec_i[k, SUP + sd] + 1] += 1
-            count_d[rec_i[k, ACT + sd] * n_issues + rec_i[k, DEM + sd] + 1] += 1
-    start_s = np.cumsum(count_s)
-    start_d = np.cumsum(count_d)
-    live_s = count_s[1:].copy()  # live exchanges at the front of each list
-    live_d = count_d[1:].copy()
-    fill_s = start_s[:-1].copy()
-    fill_d = start_d[:-1].copy()
-    list_s = np.empty(2 * n_ex, dtype=np.int64)
-    list_d = np.empty(2 * n_ex, dtype=np.int64)
-    for k in range(n_ex):
-        for sd in range(2):
-            ks = rec_i[k, ACT + sd] * n_issues + rec_i[k, SUP + sd]
-            list_s[fill_s[ks]] = k
-            fill_s[ks] += 1
-            kd = rec_i[k, ACT + sd] * n_issues + rec_i[k, DEM + sd]
-            list_d[fill_d[kd]] = k
-            fill_d[kd] += 1
-
-    # the queue: the exchanges sorted by (initial key, rank), and the heap of changed ones
-    by_rank = np.argsort(rank)
-    front_order = by_rank[np.argsort(rec_f[by_rank, KEY], kind="mergesort")]
-    front = 0
-    true_key = rec_f[:, KEY].copy()  # KEY keeps the initial key
-    queued_key = rec_f[:, KEY].copy()  # the key of the exchange's best entry in the queue
+    queued_key = key0.copy()  # the key of the exchange's best entry in the queue
     in_heap = np.zeros(n_ex, dtype=np.bool_)
+    front = 0
     hk = np.empty(1024)
     hr = np.empty(1024, dtype=np.int64)
     he = np.empty(1024, dtype=np.int64)
@@ -438,120 +381,149 @@ def execute_round(
 
     realized = np.empty(n_ex, dtype=np.int64)
     nbs = np.empty((n_ex, 4))  # before/after on side 0's supply issue, then side 1's
+    x_out = np.empty((n_ex, 2))
+    y_out = np.empty((n_ex, 2))
+    gain_out = np.empty(n_ex)
     n_real = 0
-    stamp = np.full(n_ex, -1, dtype=np.int64)
-    touched = np.empty(n_ex, dtype=np.int64)
-    befores = np.empty(n_ex)
+    touched = np.empty(n_ex, dtype=np.int32)
     while True:
-        # the front of the sorted list: skip the dead and those the heap holds; move one
-        # whose gain fell to the heap
+        # the front: skip the dead and those the heap holds; move one whose gain fell to
+        # the heap
         while front < n_ex:
-            k = front_order[front]
-            if rec_i[k, ALIVE] == 0 or in_heap[k]:
+            r = rec[front]
+            if r.alive == 0 or in_heap[front]:
                 front += 1
-            elif true_key[k] != rec_f[k, KEY]:
+            elif r.key != key0[front]:
                 if size == hk.shape[0]:
                     hk, hr, he = _grow(hk, hr, he)
-                size = _push(hk, hr, he, size, true_key[k], rank[k], k)
-                queued_key[k] = true_key[k]
-                in_heap[k] = True
+                size = _push(hk, hr, he, size, r.key, rank[front], front)
+                queued_key[front] = r.key
+                in_heap[front] = True
                 front += 1
             else:
                 break
         # the top of the heap: drop the dead and stale entries (requeue a fallen one)
         while size > 0:
             k = he[0]
-            if rec_i[k, ALIVE] == 0:
+            if rec[k].alive == 0:
                 size = _pop(hk, hr, he, size)
-            elif hk[0] != true_key[k]:
+            elif hk[0] != rec[k].key:
                 stale_key = hk[0]
                 size = _pop(hk, hr, he, size)
-                if true_key[k] > stale_key and queued_key[k] == stale_key:
+                if rec[k].key > stale_key and queued_key[k] == stale_key:
                     if size == hk.shape[0]:
                         hk, hr, he = _grow(hk, hr, he)
-                    size = _push(hk, hr, he, size, true_key[k], rank[k], k)
-                    queued_key[k] = true_key[k]
+                    size = _push(hk, hr, he, size, rec[k].key, rank[k], k)
+                    queued_key[k] = rec[k].key
             else:
                 break
         if front >= n_ex and size == 0:
             break
-        if size == 0 or (
-            front < n_ex
-            and _less(rec_f[front_order[front], KEY], rank[front_order[front]], hk[0], hr[0])
-        ):
-            best = front_order[front]
+        if size == 0 or (front < n_ex and _less(key0[front], rank[front], hk[0], hr[0])):
+            best = front
             front += 1
         else:
             best = he[0]
             size = _pop(hk, hr, he, size)
-        rec_i[best, ALIVE] = 0
-        realized[n_real] = best
+        b = rec[best]
+        b.alive = 0
+        realized[n_real] = layout[best]
+        # its gain, as last calculated (nothing it reads changed since, or it was touched)
+        gain_out[n_real] = _calculate(
+            b, cur, n_issues, model, issue_data, head, ua, uv, un, cap_decide
+        )[2]
         for sd in range(2):
-            nbs[n_real, 2 * sd] = _adjusted_nbs(
-                best, sd, rec_f[best, XCUR + sd], rec_f, rec_i, model, issue_data, ea, ev, en
-            )
-            nbs[n_real, 2 * sd + 1] = _adjusted_nbs(
-                best, sd, rec_f[best, Y + sd], rec_f, rec_i, model, issue_data, ea, ev, en
-            )
+            a, d = b.act[sd], b.sup[sd]
+            x_out[n_real, sd] = cur[a, d]
+            y_out[n_real, sd] = cur[a, d] + b.move[sd]
+            if issue_data[DEN, d] <= 0:
+                nbs[n_real, 2 * sd] = 0.0
+                nbs[n_real, 2 * sd + 1] = 0.0
+            else:
+                others = _others(b, sd, n_issues, model, issue_data, head, ua, uv, un)
+                nbs[n_real, 2 * sd] = (others + model[W, a, d] * x_out[n_real, sd]) / issue_data[
+                    DEN, d
+                ]
+                nbs[n_real, 2 * sd + 1] = (
+                    others + model[W, a, d] * y_out[n_real, sd]
+                ) / issue_data[DEN, d]
+        # the shared state: the movers' positions, then each mover's position in the
+        # update list of (its partner, the issue the partner demands)
+        for md in range(2):
+            cur[b.act[md], b.sup[md]] = y_out[n_real, md]
+        for md in range(2):
+            mover, d = b.act[md], b.sup[md]
+            key = b.act[1 - md] * n_issues + d
+            new_value = y_out[n_real, md]
+            found = -1
+            e = head[key]
+            while e >= 0:
+                if ua[e] == mover:
+                    found = e
+                    break
+                e = un[e]
+            if found < 0:
+                ua[n_entries], uv[n_entries], un[n_entries] = mover, new_value, -1
+                if head[key] < 0:
+                    head[key] = n_entries
+                else:
+                    un[tail[key]] = n_entries
+                tail[key] = n_entries
+                n_entries += 1
+            else:
+                previous = uv[found]
+                # keep the smaller move, as decide does
+                if model[X0, mover, d] <= previous:
+                    uv[found] = min(previous, new_value)
+                else:
+                    uv[found] = max(previous, new_value)
         n_real += 1
         n_touched = 0
         for sd in range(2):
-            ks = rec_i[best, ACT + sd] * n_issues + rec_i[best, SUP + sd]
-            n_touched = _collect(
-                list_s, start_s[ks], live_s, ks, rec_i, stamp, best, touched, n_touched
-            )
-            kd = rec_i[best, ACT + sd] * n_issues + rec_i[best, DEM + sd]
-            n_touched = _collect(
-                list_d, start_d[kd], live_d, kd, rec_i, stamp, best, touched, n_touched
-            )
-        # The order of the touched exchanges does not matter: each one's recalculation
-        # changes only that exchange (an update it appends goes to a slot reserved for it),
-        # and the queue's order is the keys' order. So they run in parallel.
+            ks = b.act[sd] * n_issues + b.sup[sd]
+            n_touched = _collect(list_s, start_s[ks], live_s, ks, rec, best, touched, n_touched)
+            kd = b.act[sd] * n_issues + b.sup[1 - sd]
+            n_touched = _collect(list_d, start_d[kd], live_d, kd, rec, best, touched, n_touched)
+        # Each recalculation changes only its own record and reads the shared state, which
+        # is complete for this execution; the queue's order is the keys' order. So the
+        # order of the touched exchanges does not matter, and they run in parallel.
         order = np.sort(touched[:n_touched])  # ascending: memory order
-        if n_entries + 2 * n_touched > capacity:
-            capacity = 2 * (n_entries + 2 * n_touched)
-            grown = np.empty((capacity, 2), dtype=np.int64)
-            grown[:n_entries] = links[:n_entries]
-            grown_v = np.empty(capacity)
-            grown_v[:n_entries] = ev[:n_entries]
-            links, ev = grown, grown_v
-            ea, en = links[:, 0], links[:, 1]
+        best_key_0 = b.act[0] * n_issues + b.sup[0]
+        best_key_1 = b.act[1] * n_issues + b.sup[1]
         for t in prange(n_touched):
             _recalculate(
+                rec,
                 order[t],
-                best,
-                n_entries + 2 * t,
-                befores,
-                t,
-                true_key,
-                rec_f,
-                rec_i,
+                best_key_0,
+                best_key_1,
+                cur,
+                n_issues,
                 model,
                 issue_data,
-                ea,
-                ev,
-                en,
+                head,
+                ua,
+                uv,
+                un,
                 cap_decide,
             )
-        n_entries += 2 * n_touched
         for t in range(n_touched):
             k = order[t]
-            if not rec_i[k, VALID]:
-                rec_i[k, ALIVE] = 0
-            elif rec_f[k, GAIN] != befores[t] and true_key[k] < queued_key[k]:
+            r = rec[k]
+            if not r.valid:
+                r.alive = 0
+            elif r.key < queued_key[k]:
                 # a better key is queued at once; a worse one waits for its turn
                 if size == hk.shape[0]:
                     hk, hr, he = _grow(hk, hr, he)
-                size = _push(hk, hr, he, size, true_key[k], rank[k], k)
-                queued_key[k] = true_key[k]
+                size = _push(hk, hr, he, size, r.key, rank[k], k)
+                queued_key[k] = r.key
                 in_heap[k] = True
-    done = realized[:n_real]
     return (
-        layout[done],
+        realized[:n_real],
         nbs[:n_real],
-        rec_f[done, XCUR : XCUR + 2].copy(),
-        rec_f[done, Y : Y + 2].copy(),
-        rec_f[done, GAIN].copy(),
+        x_out[:n_real],
+        y_out[:n_real],
+        gain_out[:n_real],
     )
 
 

@@ -777,8 +777,6 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
     ia, ja, p_arr, q_arr = ints[:, 0], ints[:, 1], ints[:, 2], ints[:, 3]
     act = np.stack([ia, ja], axis=1)
     sup = np.stack([q_arr, p_arr], axis=1)
-    dem = np.stack([p_arr, q_arr], axis=1)
-    xcur = floats[:, 0:2]
     move = floats[:, 2:4]
     gain = floats[:, 4]
     # equal gains: the order of the exchanges' data (issues, positions, then the actors'
@@ -807,20 +805,15 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
         ranked = np.lexsort(parts[::-1])
     rank = np.empty(len(gain), dtype=np.int64)
     rank[ranked] = np.arange(len(gain))
-    # the engine's numbering of the exchanges is free (ties go by rank): it numbers them by
-    # initiator and supply issue, so that the exchanges an execution touches lie together
-    layout = np.argsort(ia * m + q_arr, kind="stable")
     model = np.stack([x0, sal, cap, np.asarray(rnd.w, dtype=float)])
     sums = np.stack([np.asarray(rnd.denominator, dtype=float), np.asarray(rnd.sums, dtype=float)])
     r, nbs, xcur_r, y_r, gain_r = kernel.execute_round(
-        act,
-        sup,
-        dem,
-        xcur,
+        kernel.aligned_records(len(gain)),
+        act.astype(np.int32),
+        sup.astype(np.int32),
         move,
         gain,
         rank,
-        layout,
         model,
         sums,
         n,
