@@ -29,32 +29,43 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 EPS = 1e-9
 
 RECORD = np.dtype(
     {
-        "names": ["move", "csum", "key", "act", "sup", "stamp", "csign", "alive", "valid"],
+        "names": ["move", "csum", "key", "act", "sup", "csign", "alive"],
         "formats": [
             ("f8", (2,)),  # the sides' current moves
             ("f8", (2,)),  # running sums of their committed moves
             "f8",  # queue key: -quantise(gain)
             ("i4", (2,)),  # actors
             ("i4", (2,)),  # supply issues (side 0 supplies q, side 1 supplies p)
-            "i4",  # the execution that last collected it (collected once per execution)
             ("i1", (2,)),  # sign of the committed moves (0: none yet)
             "i1",  # alive: not executed and not invalid
-            "i1",  # valid after the last calculation
         ],
-        "offsets": [0, 16, 32, 40, 48, 56, 60, 62, 63],
+        "offsets": [0, 16, 32, 40, 48, 56, 58],
         "itemsize": 64,
     }
 )
 """One exchange's mutable state: 64 bytes, one cache line when the array is aligned."""
 
-# model: (4, actors, issues) = x0 (round-start positions), s, c, w (= c·s where present)
-X0, SAL, CAP, W = 0, 1, 2, 3
+ENTRY = np.dtype([("actor", "i4"), ("term", "f8")], align=True)
+"""An entry of an update list: the actor that moved and its term c·s·(position - x0) in
+the NBS sums."""
+
+PREFETCH = 8
+"""How many records ahead of its work a loop asks for (they are far apart in memory)."""
+POWERS_OF_TEN = np.array([10.0**k for k in range(-340, 309)])
+"""``10.0 ** k`` as Python computes it (numba's float power by an integer multiplies,
+which differs in the last bit), so that ``quantise`` equals ``exchange.quantise``."""
+# model: (5, actors, issues) = x0 (round-start positions), s, c, w (= c·s where present),
+# and the current positions (see the module's docstring)
+X0, SAL, CAP, W, CUR = 0, 1, 2, 3, 4
 # issue_data: (2, issues) = NBS denominator, sum of w·x
 DEN, SUMS = 0, 1
 
@@ -72,137 +83,211 @@ def quantise(gain: float) -> float:
     if gain == 0.0 or not math.isfinite(gain):
         return gain
     exponent = math.floor(math.log10(abs(gain)))
-    scale = 10.0 ** (11 - exponent)
+    scale = float(POWERS_OF_TEN[11 - exponent + 340])
     return float(np.rint(gain * scale)) / scale
 
 
-@njit(cache=True)
-def _others(r, sd, n_issues, model, issue_data, head, ua, uv, un):
-    """Sum of c·s·x on side sd's supply issue over the other actors, partners' updates applied.
+@intrinsic
+def _prefetch(typingctx, array, index):
+    """Ask the CPU to bring ``array[index]`` into its caches (no effect on results)."""
+    sig = types.void(array, index)
 
-    The updates are those of the list of (the other side's actor, that issue), in
-    insertion order, skipping side sd's own actor.
-    """
-    a, d = r.act[sd], r.sup[sd]
-    total = issue_data[SUMS, d] - model[W, a, d] * model[X0, a, d]
-    e = head[r.act[1 - sd] * n_issues + d]
-    while e >= 0:
-        b = ua[e]
-        if b != a:
-            total += model[W, b, d] * (uv[e] - model[X0, b, d])
-        e = un[e]
-    return total
+    def codegen(context, builder, signature, args):
+        array_type = signature.args[0]
+        view = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(
+            context, builder, array_type, view, [args[1]], wraparound=False
+        )
+        byte_pointer = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        function = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.VoidType(), [byte_pointer, i32, i32, i32]),
+            "llvm.prefetch.p0i8",
+        )
+        # read, keep in every cache level, data
+        builder.call(function, [builder.bitcast(pointer, byte_pointer), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
-@njit(cache=True)
-def _move_valid(r, sd, mv, cur):
+@njit(cache=True, error_model="numpy")
+def _move_valid(x, mv, csum, csign):
+    """A side's move from x is valid: not tiny, inside 0–100, in its committed direction."""
     if abs(mv) > 100 or abs(mv) <= 1e-10:
         return False
-    after = cur[r.act[sd], r.sup[sd]] + mv
+    after = x + mv
     if not (0 <= after <= 100):
         return False
-    if r.csum[sd] + mv > 100:
+    if csum + mv > 100:
         return False
-    sign = r.csign[sd]
-    return sign == 0 or (sign < 0) == (mv < 0)
+    return csign == 0 or (csign < 0) == (mv < 0)
 
 
-@njit(cache=True)
-def _calculate(r, cur, n_issues, model, issue_data, head, ua, uv, un, cap_decide):
+@njit(cache=True, error_model="numpy")
+def _check_nbs(
+    others,
+    den_s,
+    w_s,
+    target,
+    s_ss,
+    s_os,
+    s_so,
+    s_oo,
+    c_ss,
+    c_oo,
+    den_o,
+    x0_so,
+    side_x,
+    other_x,
+    side_y,
+    cap_decide,
+):
+    """``check_nbs`` for side s against the other side o.
+
+    Whether the NBS of s's supply issue would cross o's position there, and if so the
+    capped moves (s's, o's) and the gain.
+
+    Scalars only: ``s_so`` is the salience of s on o's supply issue, ``c_oo`` o's
+    capability on its own, ``x0_so`` s's round-start position on o's issue, and so on.
+    """
+    nbs_0 = 0.0
+    nbs_1 = 0.0
+    if den_s > 0:
+        nbs_0 = (others + w_s * side_x) / den_s
+        nbs_1 = (others + w_s * side_y) / den_s
+    if (target - nbs_0 >= -EPS and target - nbs_1 >= -EPS) or (
+        target - nbs_0 <= EPS and target - nbs_1 <= EPS
+    ):
+        return False, 0.0, 0.0, 0.0
+    position = (target * den_s - others) / w_s
+    delta = abs(position) if cap_decide else abs(position - side_x)
+    ratio_side = delta * s_ss * c_ss / den_s
+    ratio_other = ((s_ss + s_os) / (s_so + s_oo)) * (ratio_side)
+    other_move = abs(ratio_other * den_o / (c_oo * s_oo))
+    side_move = delta
+    if other_x > x0_so:
+        other_move = -other_move
+    if side_x > target:
+        side_move = -side_move
+    gain = abs(ratio_other * s_oo - ratio_side * s_os)
+    return True, side_move, other_move, gain
+
+
+@njit(cache=True, error_model="numpy")
+def _calculate(r, n_issues, model, issue_data, spans, pool, cap_decide):
     """Equal-gain moves of exchange r from the current positions (``calculate``).
 
     Returns side 0's move, side 1's move, the gain and whether the exchange is valid.
+    (The hot path: the arrays are read here and the helpers get scalars. Divisions cannot
+    be by zero: an exchange with a zero capability, salience or NBS denominator is never a
+    valid candidate, so numpy's error model changes nothing but the speed.)
     """
     ai, aj = r.act[0], r.act[1]
     q, p = r.sup[0], r.sup[1]
-    x = (cur[ai, q], cur[aj, p])
-    xi, xj = x
-    dp = abs(model[X0, ai, p] - xj) * model[SAL, aj, p] * model[CAP, aj, p] / issue_data[DEN, p]
-    dq = ((model[SAL, aj, p] + model[SAL, ai, p]) / (model[SAL, aj, q] + model[SAL, ai, q])) * dp
-    mi = dq * issue_data[DEN, q] / (model[CAP, ai, q] * model[SAL, ai, q])
-    mj = abs(model[X0, ai, p] - xj)
-    if abs(mi) > abs(model[X0, aj, q] - xi):  # i would overshoot: swap
-        dq = abs(model[X0, aj, q] - xi) * model[SAL, ai, q] * model[CAP, ai, q] / issue_data[DEN, q]
-        dp = (
-            (model[SAL, ai, q] + model[SAL, aj, q]) / (model[SAL, ai, p] + model[SAL, aj, p])
-        ) * dq
-        mi = abs(model[X0, aj, q] - xi)
-        mj = dp * issue_data[DEN, p] / (model[CAP, aj, p] * model[SAL, aj, p])
-    if xi > model[X0, aj, q]:
+    csum_i, csum_j = r.csum[0], r.csum[1]
+    csign_i, csign_j = r.csign[0], r.csign[1]
+    xi, xj = model[CUR, ai, q], model[CUR, aj, p]
+    s_ip, s_iq, s_jp, s_jq = (
+        model[SAL, ai, p],
+        model[SAL, ai, q],
+        model[SAL, aj, p],
+        model[SAL, aj, q],
+    )
+    c_iq, c_jp = model[CAP, ai, q], model[CAP, aj, p]
+    x0_ip, x0_jq = model[X0, ai, p], model[X0, aj, q]
+    den_p, den_q = issue_data[DEN, p], issue_data[DEN, q]
+    dp = abs(x0_ip - xj) * s_jp * c_jp / den_p
+    dq = ((s_jp + s_ip) / (s_jq + s_iq)) * dp
+    mi = dq * den_q / (c_iq * s_iq)
+    mj = abs(x0_ip - xj)
+    if abs(mi) > abs(x0_jq - xi):  # i would overshoot: swap
+        dq = abs(x0_jq - xi) * s_iq * c_iq / den_q
+        dp = ((s_iq + s_jq) / (s_ip + s_jp)) * dq
+        mi = abs(x0_jq - xi)
+        mj = dp * den_p / (c_jp * s_jp)
+    if xi > x0_jq:
         mi = -mi
-    if xj > model[X0, ai, p]:
+    if xj > x0_ip:
         mj = -mj
-    gain = abs(dq * model[SAL, ai, q] - dp * model[SAL, ai, p])
-    if not (_move_valid(r, 0, mi, cur) and _move_valid(r, 1, mj, cur) and gain >= 1e-10):
+    gain = abs(dq * s_iq - dp * s_ip)
+    if not (
+        _move_valid(xi, mi, csum_i, csign_i)
+        and _move_valid(xj, mj, csum_j, csign_j)
+        and gain >= 1e-10
+    ):
         return mi, mj, gain, False
-    # check_nbs for side 0 (its supply issue, the partner's demand), then for side 1
-    for sd in range(2):
-        od = 1 - sd
-        a_s, d_s = r.act[sd], r.sup[sd]
-        a_o, d_o = r.act[od], r.sup[od]
-        side_x, other_x = x[sd], x[od]
-        side_y = side_x + (mi if sd == 0 else mj)
-        others = _others(r, sd, n_issues, model, issue_data, head, ua, uv, un)
-        if issue_data[DEN, d_s] <= 0:
-            nbs_0, nbs_1 = 0.0, 0.0
-        else:
-            nbs_0 = (others + model[W, a_s, d_s] * side_x) / issue_data[DEN, d_s]
-            nbs_1 = (others + model[W, a_s, d_s] * side_y) / issue_data[DEN, d_s]
-        target = model[X0, a_o, d_s]
-        if (target - nbs_0 >= -EPS and target - nbs_1 >= -EPS) or (
-            target - nbs_0 <= EPS and target - nbs_1 <= EPS
-        ):
-            continue
-        position = (target * issue_data[DEN, d_s] - others) / model[W, a_s, d_s]
-        delta = abs(position) if cap_decide else abs(position - side_x)
-        ratio_side = delta * model[SAL, a_s, d_s] * model[CAP, a_s, d_s] / issue_data[DEN, d_s]
-        ratio_other = (
-            (model[SAL, a_s, d_s] + model[SAL, a_o, d_s])
-            / (model[SAL, a_s, d_o] + model[SAL, a_o, d_o])
-        ) * (ratio_side)
-        other_move = abs(
-            ratio_other * issue_data[DEN, d_o] / (model[CAP, a_o, d_o] * model[SAL, a_o, d_o])
-        )
-        side_move = delta
-        if other_x > model[X0, a_s, d_o]:
-            other_move = -other_move
-        if side_x > target:
-            side_move = -side_move
-        if sd == 0:
-            mi, mj = side_move, other_move
-        else:
-            mj, mi = side_move, other_move
-        gain = abs(ratio_other * model[SAL, a_o, d_o] - ratio_side * model[SAL, a_o, d_s])
-    ok = _move_valid(r, 0, mi, cur) and _move_valid(r, 1, mj, cur)
+    # Σ c·s·x over the others on each supply issue: the list of (partner, issue) in
+    # insertion order, each entry's term added as the Python engine adds it
+    others_i = issue_data[SUMS, q] - model[W, ai, q] * model[X0, ai, q]
+    first, length = spans[aj * n_issues + q, 0], spans[aj * n_issues + q, 1]
+    for e in range(first, first + length):
+        if pool[e].actor != ai:
+            others_i += pool[e].term
+    others_j = issue_data[SUMS, p] - model[W, aj, p] * model[X0, aj, p]
+    first, length = spans[ai * n_issues + p, 0], spans[ai * n_issues + p, 1]
+    for e in range(first, first + length):
+        if pool[e].actor != aj:
+            others_j += pool[e].term
+    # check_nbs for side i (issue q, j's position), then for side j (issue p, i's)
+    crossed, side_move, other_move, capped = _check_nbs(
+        others_i,
+        den_q,
+        model[W, ai, q],
+        x0_jq,
+        s_iq,
+        s_jq,
+        s_ip,
+        s_jp,
+        c_iq,
+        c_jp,
+        den_p,
+        x0_ip,
+        xi,
+        xj,
+        xi + mi,
+        cap_decide,
+    )
+    if crossed:
+        mi, mj, gain = side_move, other_move, capped
+    crossed, side_move, other_move, capped = _check_nbs(
+        others_j,
+        den_p,
+        model[W, aj, p],
+        x0_ip,
+        s_jp,
+        s_ip,
+        s_jq,
+        s_iq,
+        c_jp,
+        c_iq,
+        den_q,
+        x0_jq,
+        xj,
+        xi,
+        xj + mj,
+        cap_decide,
+    )
+    if crossed:
+        mj, mi, gain = side_move, other_move, capped
+    ok = _move_valid(xi, mi, csum_i, csign_i) and _move_valid(xj, mj, csum_j, csign_j)
     return mi, mj, gain, ok
 
 
 @njit(cache=True)
-def _recalculate(
-    rec, k, best_key_0, best_key_1, cur, n_issues, model, issue_data, head, ua, uv, un, cap_decide
-):
-    """Bring exchange k up to date after an execution (decide's ``recalculate``).
+def _others(a, partner, d, n_issues, issue_data, model, spans, pool):
+    """Sum of c·s·x on issue d over the actors other than a, partners' updates applied.
 
-    ``best_key_0`` and ``best_key_1`` are the executed exchange's (actor, supply issue)
-    pairs as ``actor * n_issues + issue``.
-
-    A side that supplies what one of best's sides supplied keeps its current move as a
-    committed one (decide appends the partner's move, then pops the last move of both
-    sides); the new position and the partners' updates are already in ``cur`` and the
-    update lists.
+    As ``_calculate`` sums it; used once per execution, for the NBS it records.
     """
-    r = rec[k]
-    for sd in range(2):
-        side_key = r.act[sd] * n_issues + r.sup[sd]
-        if side_key in (best_key_0, best_key_1):
-            mv = r.move[sd]
-            r.csum[sd] = r.csum[sd] + mv
-            r.csign[sd] = 1 if mv > 0 else -1
-    mi, mj, gain, ok = _calculate(r, cur, n_issues, model, issue_data, head, ua, uv, un, cap_decide)
-    r.move[0], r.move[1] = mi, mj
-    r.valid = ok
-    if ok:
-        r.key = -quantise(gain)
+    total = issue_data[SUMS, d] - model[W, a, d] * model[X0, a, d]
+    key = partner * n_issues + d
+    first = spans[key, 0]
+    for e in range(first, first + spans[key, 1]):
+        if pool[e].actor != a:
+            total += pool[e].term
+    return total
 
 
 # -------------------------------------------------------------- the queue
@@ -272,27 +357,63 @@ def _grow(hk, hr, he):
 
 
 @njit(cache=True)
-def _collect(items, start, live, key, rec, best, touched, n_touched):
-    """Add the live exchanges of one list to ``touched`` (once each), dropping dead ones.
+def _matches(r, actor, issue, demand):
+    """Whether exchange r has a side where ``actor`` supplies (or demands) ``issue``."""
+    for sd in range(2):
+        side_issue = r.sup[1 - sd] if demand else r.sup[sd]
+        if r.act[sd] == actor and side_issue == issue:
+            return True
+    return False
 
-    A dead exchange is swapped out of the list's live front, so that later executions do
-    not read it again (the order within a list does not matter).
+
+@njit(cache=True)
+def _compact(items, gone, start, live, key):
+    """Drop the items marked gone from one list (its order kept) and clear their marks."""
+    kept = start
+    for pos in range(start, start + live[key]):
+        if gone[pos]:
+            gone[pos] = 0
+        else:
+            items[kept] = items[pos]
+            kept += 1
+    live[key] = kept - start
+
+
+@njit(cache=True)
+def _stable_order(keys, order):
+    """``order`` stably sorted by ``keys[order]`` (ascending; no NaN).
+
+    A radix sort on the keys' bits, 11 at a time: a few passes instead of comparisons.
     """
-    t = start
-    while t < start + live[key]:
-        k = items[t]
-        r = rec[k]
-        if not r.alive:
-            live[key] -= 1
-            items[t] = items[start + live[key]]
-            items[start + live[key]] = k
+    n = order.shape[0]
+    bits = keys.view(np.uint64)
+    sign = np.uint64(1) << np.uint64(63)
+    sortable = np.empty(n, dtype=np.uint64)
+    for t in range(n):
+        b = bits[order[t]]
+        sortable[t] = ~b if b & sign else b | sign  # unsigned order = float order
+    current = order.copy()
+    spare = np.empty(n, dtype=np.int64)
+    current_bits = sortable
+    spare_bits = np.empty(n, dtype=np.uint64)
+    count = np.empty(2049, dtype=np.int64)
+    for shift in range(0, 64, 11):
+        count[:] = 0
+        for t in range(n):
+            count[((current_bits[t] >> np.uint64(shift)) & np.uint64(0x7FF)) + 1] += 1
+        if count.max() == n:  # every key has this digit: the pass would not move anything
             continue
-        if r.stamp != best:
-            r.stamp = best
-            touched[n_touched] = k
-            n_touched += 1
-        t += 1
-    return n_touched
+        for digit in range(2048):
+            count[digit + 1] += count[digit]
+        for t in range(n):
+            digit = (current_bits[t] >> np.uint64(shift)) & np.uint64(0x7FF)
+            target = count[digit]
+            count[digit] = target + 1
+            spare[target] = current[t]
+            spare_bits[target] = current_bits[t]
+        current, spare = spare, current
+        current_bits, spare_bits = spare_bits, current_bits
+    return current
 
 
 @njit(cache=True)
@@ -341,8 +462,9 @@ def execute_round(
     initial_key = np.empty(n_ex)
     for src in range(n_ex):
         initial_key[src] = -quantise(gain_in[src])
-    by_rank = np.argsort(rank_in)
-    layout = by_rank[np.argsort(initial_key[by_rank], kind="mergesort")]
+    by_rank = np.empty(n_ex, dtype=np.int64)
+    by_rank[rank_in] = np.arange(n_ex)  # ranks are 0 … n_ex - 1
+    layout = _stable_order(initial_key, by_rank)
     key0 = initial_key[layout]  # the records' initial keys, in queue order
     rank = rank_in[layout]
     for k in range(n_ex):
@@ -355,20 +477,18 @@ def execute_round(
             r.csum[sd] = 0.0
             r.csign[sd] = 0
         r.key = key0[k]
-        r.stamp = -1
         r.alive = 1
-        r.valid = 1
-    cur = model[X0].copy()
+    model[CUR] = model[X0]
     n_keys = n_actors * n_issues
     list_s, start_s, live_s = _index(rec, n_keys, n_issues, False)
     list_d, start_d, live_d = _index(rec, n_keys, n_issues, True)
     # the partners' updates per (demander, issue): linked lists in a pool of at most two
     # entries per execution (pages never used are never touched)
-    head = np.full(n_keys, -1, dtype=np.int64)
-    tail = np.full(n_keys, -1, dtype=np.int64)
-    ua = np.empty(2 * n_ex, dtype=np.int64)
-    uv = np.empty(2 * n_ex)
-    un = np.empty(2 * n_ex, dtype=np.int64)
+    # contiguous lists (first entry, length, capacity) moved to the pool's end, twice
+    # as long, when full: their capacities sum to less than 8 per key plus 4 per entry
+    spans = np.zeros((n_keys, 3), dtype=np.int64)
+    pool = np.empty(8 * n_keys + 8 * n_ex, dtype=ENTRY)
+    values = np.empty(pool.shape[0])  # the entries' positions
     n_entries = 0
 
     queued_key = key0.copy()  # the key of the exchange's best entry in the queue
@@ -385,7 +505,12 @@ def execute_round(
     y_out = np.empty((n_ex, 2))
     gain_out = np.empty(n_ex)
     n_real = 0
-    touched = np.empty(n_ex, dtype=np.int32)
+    # per execution: the four lists' segments (first item, start in its list, demand?,
+    # actor, issue; row 4 holds the item count), the items to push, the marks of the dead
+    segments = np.zeros((5, 5), dtype=np.int64)
+    push = np.empty(4 * n_ex, dtype=np.int64)
+    gone_s = np.zeros(2 * n_ex, dtype=np.uint8)
+    gone_d = np.zeros(2 * n_ex, dtype=np.uint8)
     while True:
         # the front: skip the dead and those the heap holds; move one whose gain fell to
         # the heap
@@ -429,18 +554,16 @@ def execute_round(
         b.alive = 0
         realized[n_real] = layout[best]
         # its gain, as last calculated (nothing it reads changed since, or it was touched)
-        gain_out[n_real] = _calculate(
-            b, cur, n_issues, model, issue_data, head, ua, uv, un, cap_decide
-        )[2]
+        gain_out[n_real] = _calculate(b, n_issues, model, issue_data, spans, pool, cap_decide)[2]
         for sd in range(2):
             a, d = b.act[sd], b.sup[sd]
-            x_out[n_real, sd] = cur[a, d]
-            y_out[n_real, sd] = cur[a, d] + b.move[sd]
+            x_out[n_real, sd] = model[CUR, a, d]
+            y_out[n_real, sd] = model[CUR, a, d] + b.move[sd]
             if issue_data[DEN, d] <= 0:
                 nbs[n_real, 2 * sd] = 0.0
                 nbs[n_real, 2 * sd + 1] = 0.0
             else:
-                others = _others(b, sd, n_issues, model, issue_data, head, ua, uv, un)
+                others = _others(a, b.act[1 - sd], d, n_issues, issue_data, model, spans, pool)
                 nbs[n_real, 2 * sd] = (others + model[W, a, d] * x_out[n_real, sd]) / issue_data[
                     DEN, d
                 ]
@@ -450,69 +573,119 @@ def execute_round(
         # the shared state: the movers' positions, then each mover's position in the
         # update list of (its partner, the issue the partner demands)
         for md in range(2):
-            cur[b.act[md], b.sup[md]] = y_out[n_real, md]
+            model[CUR, b.act[md], b.sup[md]] = y_out[n_real, md]
         for md in range(2):
             mover, d = b.act[md], b.sup[md]
             key = b.act[1 - md] * n_issues + d
             new_value = y_out[n_real, md]
             found = -1
-            e = head[key]
-            while e >= 0:
-                if ua[e] == mover:
+            first, length = spans[key, 0], spans[key, 1]
+            for e in range(first, first + length):
+                if pool[e].actor == mover:
                     found = e
                     break
-                e = un[e]
             if found < 0:
-                ua[n_entries], uv[n_entries], un[n_entries] = mover, new_value, -1
-                if head[key] < 0:
-                    head[key] = n_entries
-                else:
-                    un[tail[key]] = n_entries
-                tail[key] = n_entries
-                n_entries += 1
+                if length == spans[key, 2]:
+                    capacity = max(4, 2 * length)
+                    for e in range(length):
+                        pool[n_entries + e] = pool[first + e]
+                        values[n_entries + e] = values[first + e]
+                    first = n_entries
+                    spans[key, 0], spans[key, 2] = first, capacity
+                    n_entries += capacity
+                found = first + length
+                pool[found].actor = mover
+                spans[key, 1] = length + 1
             else:
-                previous = uv[found]
+                previous = values[found]
                 # keep the smaller move, as decide does
                 if model[X0, mover, d] <= previous:
-                    uv[found] = min(previous, new_value)
+                    new_value = min(previous, new_value)
                 else:
-                    uv[found] = max(previous, new_value)
+                    new_value = max(previous, new_value)
+            values[found] = new_value
+            pool[found].term = model[W, mover, d] * (new_value - model[X0, mover, d])
         n_real += 1
-        n_touched = 0
-        for sd in range(2):
-            ks = b.act[sd] * n_issues + b.sup[sd]
-            n_touched = _collect(list_s, start_s[ks], live_s, ks, rec, best, touched, n_touched)
-            kd = b.act[sd] * n_issues + b.sup[1 - sd]
-            n_touched = _collect(list_d, start_d[kd], live_d, kd, rec, best, touched, n_touched)
-        # Each recalculation changes only its own record and reads the shared state, which
-        # is complete for this execution; the queue's order is the keys' order. So the
-        # order of the touched exchanges does not matter, and they run in parallel.
-        order = np.sort(touched[:n_touched])  # ascending: memory order
+        # the lists of the four keys the execution touches: exchanges where one of its
+        # actors supplies the same issue (segments 0, 2) or demands the same (1, 3)
+        n_items = 0
+        for g in range(4):
+            sd, demand = g // 2, g % 2
+            actor = b.act[sd]
+            issue = b.sup[1 - sd] if demand else b.sup[sd]
+            key = actor * n_issues + issue
+            segments[g, 0] = n_items
+            segments[g, 1] = start_d[key] if demand else start_s[key]
+            segments[g, 2] = demand
+            segments[g, 3] = actor
+            segments[g, 4] = issue
+            n_items += live_d[key] if demand else live_s[key]
+        segments[4, 0] = n_items
         best_key_0 = b.act[0] * n_issues + b.sup[0]
         best_key_1 = b.act[1] * n_issues + b.sup[1]
-        for t in prange(n_touched):
-            _recalculate(
-                rec,
-                order[t],
-                best_key_0,
-                best_key_1,
-                cur,
-                n_issues,
-                model,
-                issue_data,
-                head,
-                ua,
-                uv,
-                un,
-                cap_decide,
-            )
-        for t in range(n_touched):
-            k = order[t]
-            r = rec[k]
-            if not r.valid:
-                r.alive = 0
-            elif r.key < queued_key[k]:
-                # a better key is queued at once; a worse one waits for its turn
+        # Each recalculation changes only its own record and reads the shared state, which
+        # is complete for this execution; the queue's order is the keys' order. So the
+        # order of the recalculations does not matter, and they run in parallel. An
+        # exchange is in every list of a key it has; it is recalculated where the first
+        # such list lists it (known from its actors and issues, which never change, so
+        # no two threads touch one record). A dead one is marked to be dropped from its
+        # list; a recalculated one whose key became better than its queued key, to be
+        # pushed. (The body calls no function that takes an array: such a call costs
+        # reference counting, which was most of the time.)
+        for t in prange(n_items):
+            g = 0
+            while t >= segments[g + 1, 0]:
+                g += 1
+            pos = segments[g, 1] + t - segments[g, 0]
+            demand = segments[g, 2] == 1
+            k = list_d[pos] if demand else list_s[pos]
+            if t + PREFETCH < segments[g + 1, 0]:
+                ahead = list_d[pos + PREFETCH] if demand else list_s[pos + PREFETCH]
+                _prefetch(rec, ahead)  # type: ignore[call-arg]
+            push[t] = -1
+            # (rec[k] every time: a record bound to a name in a parallel loop is a copy)
+            first = True
+            for h in range(g):
+                if _matches(rec[k], segments[h, 3], segments[h, 4], segments[h, 2] == 1):
+                    first = False
+                    break
+            if first and rec[k].alive:
+                for sd in range(2):
+                    side_key = rec[k].act[sd] * n_issues + rec[k].sup[sd]
+                    if side_key in (best_key_0, best_key_1):
+                        # decide appends the partner's move, then pops the last move of
+                        # both sides: this side keeps its current move as a committed one
+                        mv = rec[k].move[sd]
+                        rec[k].csum[sd] = rec[k].csum[sd] + mv
+                        rec[k].csign[sd] = 1 if mv > 0 else -1
+                mi, mj, gain, ok = _calculate(
+                    rec[k], n_issues, model, issue_data, spans, pool, cap_decide
+                )
+                rec[k].move[0] = mi
+                rec[k].move[1] = mj
+                if ok:
+                    new_key = -quantise(gain)
+                    rec[k].key = new_key
+                    if new_key < queued_key[k]:
+                        push[t] = k
+                else:
+                    rec[k].alive = 0
+            if first and not rec[k].alive:
+                if demand:
+                    gone_d[pos] = 1
+                else:
+                    gone_s[pos] = 1
+        for g in range(4):
+            key = segments[g, 3] * n_issues + segments[g, 4]
+            if segments[g, 2]:
+                _compact(list_d, gone_d, segments[g, 1], live_d, key)
+            else:
+                _compact(list_s, gone_s, segments[g, 1], live_s, key)
+        # a better key is queued at once; a worse one waits for its turn
+        for t in range(n_items):
+            k = push[t]
+            if k >= 0:
+                r = rec[k]
                 if size == hk.shape[0]:
                     hk, hr, he = _grow(hk, hr, he)
                 size = _push(hk, hr, he, size, r.key, rank[k], k)

@@ -805,7 +805,8 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
         ranked = np.lexsort(parts[::-1])
     rank = np.empty(len(gain), dtype=np.int64)
     rank[ranked] = np.arange(len(gain))
-    model = np.stack([x0, sal, cap, np.asarray(rnd.w, dtype=float)])
+    # the kernel's fifth plane holds the current positions
+    model = np.stack([x0, sal, cap, np.asarray(rnd.w, dtype=float), x0])
     sums = np.stack([np.asarray(rnd.denominator, dtype=float), np.asarray(rnd.sums, dtype=float)])
     r, nbs, xcur_r, y_r, gain_r = kernel.execute_round(
         kernel.aligned_records(len(gain)),
