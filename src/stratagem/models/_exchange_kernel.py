@@ -175,7 +175,7 @@ def _check_nbs(
     return True, side_move, other_move, gain
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _calculate(r, n_issues, model, issue_data, spans, pool, cap_decide):
     """Equal-gain moves of exchange r from the current positions (``calculate``).
 
@@ -344,11 +344,13 @@ def _pop(hk, hr, he, size):
 
 
 @njit(cache=True)
-def _grow(hk, hr, he):
+def _grow(hk, hr, he, needed):
+    """The heap arrays copied into ones of at least ``needed`` entries."""
     n = hk.shape[0]
-    bigger_k = np.empty(2 * n)
-    bigger_r = np.empty(2 * n, dtype=np.int64)
-    bigger_e = np.empty(2 * n, dtype=np.int64)
+    bigger = max(2 * n, needed)
+    bigger_k = np.empty(bigger)
+    bigger_r = np.empty(bigger, dtype=np.int64)
+    bigger_e = np.empty(bigger, dtype=np.int64)
     bigger_k[:n], bigger_r[:n], bigger_e[:n] = hk, hr, he
     return bigger_k, bigger_r, bigger_e
 
@@ -494,10 +496,14 @@ def execute_round(
     queued_key = key0.copy()  # the key of the exchange's best entry in the queue
     in_heap = np.zeros(n_ex, dtype=np.bool_)
     front = 0
-    hk = np.empty(1024)
-    hr = np.empty(1024, dtype=np.int64)
-    he = np.empty(1024, dtype=np.int64)
+    # The heap holds at most one entry per exchange moved from the front plus one per
+    # rise (a requeue replaces the entry it pops), so it grows only before rises are
+    # pushed, never inside the loops.
+    hk = np.empty(n_ex + 1024)
+    hr = np.empty(n_ex + 1024, dtype=np.int64)
+    he = np.empty(n_ex + 1024, dtype=np.int64)
     size = 0
+    rises = 0
 
     realized = np.empty(n_ex, dtype=np.int64)
     nbs = np.empty((n_ex, 4))  # before/after on side 0's supply issue, then side 1's
@@ -519,8 +525,6 @@ def execute_round(
             if r.alive == 0 or in_heap[front]:
                 front += 1
             elif r.key != key0[front]:
-                if size == hk.shape[0]:
-                    hk, hr, he = _grow(hk, hr, he)
                 size = _push(hk, hr, he, size, r.key, rank[front], front)
                 queued_key[front] = r.key
                 in_heap[front] = True
@@ -536,8 +540,6 @@ def execute_round(
                 stale_key = hk[0]
                 size = _pop(hk, hr, he, size)
                 if rec[k].key > stale_key and queued_key[k] == stale_key:
-                    if size == hk.shape[0]:
-                        hk, hr, he = _grow(hk, hr, he)
                     size = _push(hk, hr, he, size, rec[k].key, rank[k], k)
                     queued_key[k] = rec[k].key
             else:
@@ -632,6 +634,7 @@ def execute_round(
         # list; a recalculated one whose key became better than its queued key, to be
         # pushed. (The body calls no function that takes an array: such a call costs
         # reference counting, which was most of the time.)
+        n_push = 0
         for t in prange(n_items):
             g = 0
             while t >= segments[g + 1, 0]:
@@ -665,9 +668,12 @@ def execute_round(
                 rec[k].move[1] = mj
                 if ok:
                     new_key = -quantise(gain)
-                    rec[k].key = new_key
-                    if new_key < queued_key[k]:
+                    # a key queued is never worse than the exchange's own, so only a key
+                    # that got better (rarely: gains almost only fall) can beat it
+                    if new_key < rec[k].key and new_key < queued_key[k]:
                         push[t] = k
+                        n_push += 1
+                    rec[k].key = new_key
                 else:
                     rec[k].alive = 0
             if first and not rec[k].alive:
@@ -682,14 +688,16 @@ def execute_round(
             else:
                 _compact(list_s, gone_s, segments[g, 1], live_s, key)
         # a better key is queued at once; a worse one waits for its turn
+        if n_push == 0:
+            continue
+        rises += n_push
+        if hk.shape[0] < n_ex + rises:
+            hk, hr, he = _grow(hk, hr, he, n_ex + rises)
         for t in range(n_items):
             k = push[t]
             if k >= 0:
-                r = rec[k]
-                if size == hk.shape[0]:
-                    hk, hr, he = _grow(hk, hr, he)
-                size = _push(hk, hr, he, size, r.key, rank[k], k)
-                queued_key[k] = r.key
+                size = _push(hk, hr, he, size, rec[k].key, rank[k], k)
+                queued_key[k] = rec[k].key
                 in_heap[k] = True
     return (
         realized[:n_real],
