@@ -446,7 +446,7 @@ def execute_round(
     sup_in,
     move_in,
     gain_in,
-    rank_in,
+    by_rank,
     model,
     issue_data,
     n_actors,
@@ -456,16 +456,17 @@ def execute_round(
     """Execute valid exchanges highest (quantised) gain first, recalculating those touched.
 
     ``rec`` is an empty array of ``n_ex`` records (see :func:`aligned_records`), filled
-    here. Returns, for the executed exchanges in order: their input indices, the NBS of
-    both supply issues before and after, their positions on their supply issues when
-    executed, their positions after and their gains.
+    here; ``by_rank`` orders the inputs for equal gains (a permutation). Returns, for the
+    executed exchanges in order: their input indices, the NBS of both supply issues before
+    and after, their positions on their supply issues when executed, their positions after
+    and their gains.
     """
     n_ex = act_in.shape[0]
     initial_key = np.empty(n_ex)
     for src in range(n_ex):
         initial_key[src] = -quantise(gain_in[src])
-    by_rank = np.empty(n_ex, dtype=np.int64)
-    by_rank[rank_in] = np.arange(n_ex)  # ranks are 0 … n_ex - 1
+    rank_in = np.empty(n_ex, dtype=np.int64)
+    rank_in[by_rank] = np.arange(n_ex)
     layout = _stable_order(initial_key, by_rank)
     key0 = initial_key[layout]  # the records' initial keys, in queue order
     rank = rank_in[layout]
@@ -709,103 +710,187 @@ def execute_round(
 
 
 @njit(cache=True, error_model="numpy")
-def candidates(x, present, nbs, s, c, w, den, sums, pp, qq, cap_decide):
+def _pair_candidates(
+    t,
+    x,
+    present,
+    nbs,
+    s,
+    c,
+    w,
+    den,
+    sums,
+    pp,
+    qq,
+    cap_decide,
+    ranks,
+    act,
+    sup,
+    move,
+    gain,
+    tie,
+    offset,
+):
+    """The valid exchanges on issue pair t, written from ``offset``; returns their number.
+
+    They are only counted when ``act`` is empty. Per pair: actors left of the NBS on both
+    issues with those right on both, then left on p and right on q with the reverse, each
+    by actor. ``ranks`` gives the tie key's parts: each actor's rank on every issue's
+    position (columns 0 … issues - 1) and of its whole data row (the last column).
+    """
+    n = x.shape[0]
+    m = x.shape[1]
+    p, q = pp[t], qq[t]
+    group = np.full(n, -1, dtype=np.int64)
+    for a in range(n):
+        if present[a, p] and present[a, q]:
+            group[a] = (1 if x[a, p] < nbs[p] - EPS else 0) | (
+                (1 if x[a, q] < nbs[q] - EPS else 0) << 1
+            )
+    found = 0
+    for kind in range(2):
+        lo, hi = (0, 3) if kind == 0 else (1, 2)
+        for a in range(n):
+            if group[a] != lo:
+                continue
+            for b in range(n):
+                if group[b] != hi:
+                    continue
+                ia, ja = a, b
+                if s[a, p] / s[a, q] < s[b, p] / s[b, q]:
+                    ia, ja = b, a  # i supplies q, j supplies p
+                xi_p, xi_q, xj_p, xj_q = x[ia, p], x[ia, q], x[ja, p], x[ja, q]
+                dp = abs(xi_p - xj_p) * s[ja, p] * c[ja, p] / den[p]
+                dq = (s[ja, p] + s[ia, p]) / (s[ja, q] + s[ia, q]) * dp
+                mi = dq * den[q] / (c[ia, q] * s[ia, q])
+                mj = abs(xi_p - xj_p)
+                if abs(mi) > abs(xj_q - xi_q):
+                    dq2 = abs(xj_q - xi_q) * s[ia, q] * c[ia, q] / den[q]
+                    dp2 = (s[ia, q] + s[ja, q]) / (s[ia, p] + s[ja, p]) * dq2
+                    dq, dp = dq2, dp2
+                    mi = abs(xj_q - xi_q)
+                    mj = dp2 * den[p] / (c[ja, p] * s[ja, p])
+                if xi_q > xj_q:
+                    mi = -mi
+                if xj_p > xi_p:
+                    mj = -mj
+                g = abs(dq * s[ia, q] - dp * s[ia, p])
+                valid = _fresh_ok(xi_q, mi) and _fresh_ok(xj_p, mj) and g >= 1e-10
+                # check_nbs for i (issue q, target j's position), then j (p, i's)
+                for side in range(2):
+                    if side == 0:
+                        side_x, si, sa, other_x, oi, oa, target = xi_q, q, ia, xj_p, p, ja, xj_q
+                        side_move = mi
+                    else:
+                        side_x, si, sa, other_x, oi, oa, target = xj_p, p, ja, xi_q, q, ia, xi_p
+                        side_move = mj
+                    rest = sums[si] - w[sa, si] * side_x
+                    nbs0 = (rest + w[sa, si] * side_x) / den[si]
+                    nbs1 = (rest + w[sa, si] * (side_x + side_move)) / den[si]
+                    crossing = valid and not (
+                        (target - nbs0 >= -EPS and target - nbs1 >= -EPS)
+                        or (target - nbs0 <= EPS and target - nbs1 <= EPS)
+                    )
+                    if not crossing:
+                        continue
+                    position = (target * den[si] - rest) / w[sa, si]
+                    delta = abs(position) if cap_decide else abs(position - side_x)
+                    ratio_side = delta * s[sa, si] * c[sa, si] / den[si]
+                    ratio_other = (s[sa, si] + s[oa, si]) / (s[sa, oi] + s[oa, oi]) * ratio_side
+                    new_other = abs(ratio_other * den[oi] / (c[oa, oi] * s[oa, oi]))
+                    if other_x > x[sa, oi]:
+                        new_other = -new_other
+                    new_side = -delta if side_x > target else delta
+                    g = abs(ratio_other * s[oa, oi] - ratio_side * s[oa, si])
+                    if side == 0:
+                        mi, mj = new_side, new_other
+                    else:
+                        mj, mi = new_side, new_other
+                if not (valid and _fresh_ok(xi_q, mi) and _fresh_ok(xj_p, mj)):
+                    continue
+                if act.shape[0]:
+                    k = offset + found
+                    act[k, 0], act[k, 1] = ia, ja
+                    sup[k, 0], sup[k, 1] = q, p
+                    move[k, 0], move[k, 1] = mi, mj
+                    gain[k] = g
+                    # equal gains are ordered by issues, positions, then the actors'
+                    # whole data rows (as the Python engine's sort), as one integer
+                    tie[k] = (
+                        (((q * m + p) * n + ranks[ia, q]) * n + ranks[ja, p]) * n + ranks[ia, m]
+                    ) * n + ranks[ja, m]
+                found += 1
+    return found
+
+
+@njit(cache=True, parallel=True)
+def candidates(x, present, nbs, s, c, w, den, sums, pp, qq, cap_decide, ranks):
     """The valid exchanges on the issue pairs ``(pp[t], qq[t])`` before any execution.
 
     The same arithmetic and order as ``exchange._candidate_arrays`` (numpy's rules for
-    division by zero): per issue pair, actors left of the NBS on both issues with those
-    right on both, then left on p and right on q with the reverse, each by actor. Returns
-    i, j, p, q, i's and j's positions, moves and the gain, and the kind (0 "ad", 1 "bc").
+    division by zero), pairs in parallel. Returns per exchange its actors (i, j), the
+    issues they supply (q, p), their moves, the gain and its tie key (meaningful when
+    issues² × actors⁴ < 2⁶²).
     """
-    n = x.shape[0]
-    total = 0
-    for t in range(len(pp)):
-        p, q = pp[t], qq[t]
-        sizes = np.zeros(4, dtype=np.int64)
-        for a in range(n):
-            if present[a, p] and present[a, q]:
-                g = (1 if x[a, p] < nbs[p] - EPS else 0) | (
-                    (1 if x[a, q] < nbs[q] - EPS else 0) << 1
-                )
-                sizes[g] += 1
-        total += sizes[0] * sizes[3] + sizes[1] * sizes[2]
-    out_i = np.empty((total, 5), dtype=np.int64)  # ia, ja, p, q, kind
-    out_f = np.empty((total, 5))  # xi, xj, mi, mj, gain
-    found = 0
-    group = np.empty(n, dtype=np.int64)
-    for t in range(len(pp)):
-        p, q = pp[t], qq[t]
-        for a in range(n):
-            group[a] = -1
-            if present[a, p] and present[a, q]:
-                group[a] = (1 if x[a, p] < nbs[p] - EPS else 0) | (
-                    (1 if x[a, q] < nbs[q] - EPS else 0) << 1
-                )
-        for kind in range(2):
-            lo, hi = (0, 3) if kind == 0 else (1, 2)
-            for a in range(n):
-                if group[a] != lo:
-                    continue
-                for b in range(n):
-                    if group[b] != hi:
-                        continue
-                    ia, ja = a, b
-                    if s[a, p] / s[a, q] < s[b, p] / s[b, q]:
-                        ia, ja = b, a  # i supplies q, j supplies p
-                    xi_p, xi_q, xj_p, xj_q = x[ia, p], x[ia, q], x[ja, p], x[ja, q]
-                    dp = abs(xi_p - xj_p) * s[ja, p] * c[ja, p] / den[p]
-                    dq = (s[ja, p] + s[ia, p]) / (s[ja, q] + s[ia, q]) * dp
-                    mi = dq * den[q] / (c[ia, q] * s[ia, q])
-                    mj = abs(xi_p - xj_p)
-                    if abs(mi) > abs(xj_q - xi_q):
-                        dq2 = abs(xj_q - xi_q) * s[ia, q] * c[ia, q] / den[q]
-                        dp2 = (s[ia, q] + s[ja, q]) / (s[ia, p] + s[ja, p]) * dq2
-                        dq, dp = dq2, dp2
-                        mi = abs(xj_q - xi_q)
-                        mj = dp2 * den[p] / (c[ja, p] * s[ja, p])
-                    if xi_q > xj_q:
-                        mi = -mi
-                    if xj_p > xi_p:
-                        mj = -mj
-                    gain = abs(dq * s[ia, q] - dp * s[ia, p])
-                    valid = _fresh_ok(xi_q, mi) and _fresh_ok(xj_p, mj) and gain >= 1e-10
-                    # check_nbs for i (issue q, target j's position), then j (p, i's)
-                    for side in range(2):
-                        if side == 0:
-                            side_x, si, sa, other_x, oi, oa, target = xi_q, q, ia, xj_p, p, ja, xj_q
-                            side_move = mi
-                        else:
-                            side_x, si, sa, other_x, oi, oa, target = xj_p, p, ja, xi_q, q, ia, xi_p
-                            side_move = mj
-                        rest = sums[si] - w[sa, si] * side_x
-                        nbs0 = (rest + w[sa, si] * side_x) / den[si]
-                        nbs1 = (rest + w[sa, si] * (side_x + side_move)) / den[si]
-                        crossing = valid and not (
-                            (target - nbs0 >= -EPS and target - nbs1 >= -EPS)
-                            or (target - nbs0 <= EPS and target - nbs1 <= EPS)
-                        )
-                        if not crossing:
-                            continue
-                        position = (target * den[si] - rest) / w[sa, si]
-                        delta = abs(position) if cap_decide else abs(position - side_x)
-                        ratio_side = delta * s[sa, si] * c[sa, si] / den[si]
-                        ratio_other = (s[sa, si] + s[oa, si]) / (s[sa, oi] + s[oa, oi]) * ratio_side
-                        new_other = abs(ratio_other * den[oi] / (c[oa, oi] * s[oa, oi]))
-                        if other_x > x[sa, oi]:
-                            new_other = -new_other
-                        new_side = -delta if side_x > target else delta
-                        gain = abs(ratio_other * s[oa, oi] - ratio_side * s[oa, si])
-                        if side == 0:
-                            mi, mj = new_side, new_other
-                        else:
-                            mj, mi = new_side, new_other
-                    if valid and _fresh_ok(xi_q, mi) and _fresh_ok(xj_p, mj):
-                        out_i[found, 0], out_i[found, 1] = ia, ja
-                        out_i[found, 2], out_i[found, 3], out_i[found, 4] = p, q, kind
-                        out_f[found, 0], out_f[found, 1] = xi_q, xj_p
-                        out_f[found, 2], out_f[found, 3], out_f[found, 4] = mi, mj, gain
-                        found += 1
-    return out_i[:found], out_f[:found]
+    n_pairs = len(pp)
+    counts = np.zeros(n_pairs + 1, dtype=np.int64)
+    act = np.empty((0, 2), dtype=np.int32)
+    sup = np.empty((0, 2), dtype=np.int32)
+    move = np.empty((0, 2))
+    gain = np.empty(0)
+    tie = np.empty(0, dtype=np.int64)
+    for t in prange(n_pairs):
+        counts[t + 1] = _pair_candidates(
+            t,
+            x,
+            present,
+            nbs,
+            s,
+            c,
+            w,
+            den,
+            sums,
+            pp,
+            qq,
+            cap_decide,
+            ranks,
+            act,
+            sup,
+            move,
+            gain,
+            tie,
+            0,
+        )
+    offsets = np.cumsum(counts)
+    total = offsets[-1]
+    act = np.empty((total, 2), dtype=np.int32)
+    sup = np.empty((total, 2), dtype=np.int32)
+    move = np.empty((total, 2))
+    gain = np.empty(total)
+    tie = np.empty(total, dtype=np.int64)
+    for t in prange(n_pairs):
+        _pair_candidates(
+            t,
+            x,
+            present,
+            nbs,
+            s,
+            c,
+            w,
+            den,
+            sums,
+            pp,
+            qq,
+            cap_decide,
+            ranks,
+            act,
+            sup,
+            move,
+            gain,
+            tie,
+            offsets[t],
+        )
+    return act, sup, move, gain, tie
 
 
 @njit(cache=True)

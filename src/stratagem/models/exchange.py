@@ -759,79 +759,68 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
     combos = np.array(list(itertools.combinations(issues, 2)), dtype=np.int64).reshape(-1, 2)
     sal = np.asarray(rnd.s, dtype=float)
     cap = np.asarray(rnd.c, dtype=float)
-    ints, floats = kernel.candidates(
+    w = np.asarray(rnd.w, dtype=float)
+    x0 = np.asarray(rnd.x, dtype=float)
+    m = x0.shape[1]
+    # equal gains: the order of the exchanges' data (issues, positions, then the actors'
+    # whole rows of positions, saliences and capabilities), as the Python engine's sort;
+    # positions and actors are replaced by their ranks, which order the same, so that one
+    # integer key sorts it
+    ranks = np.empty((n, m + 1), dtype=np.int64)
+    for d in range(m):
+        ranks[:, d] = _ranks(x0[:, d : d + 1])
+    ranks[:, m] = _ranks(np.concatenate([x0, sal, cap], axis=1))
+    act, sup, move, gain, tie = kernel.candidates(
         np.ascontiguousarray(x, dtype=float),
         np.ascontiguousarray(rnd.present),
         np.asarray(rnd.nbs, dtype=float),
         sal,
         cap,
-        np.asarray(rnd.w, dtype=float),
+        w,
         np.asarray(rnd.denominator, dtype=float),
         np.asarray(rnd.sums, dtype=float),
         combos[:, 0].copy(),
         combos[:, 1].copy(),
         rnd.opts["nbs_cap"] == "decide",
+        ranks,
     )
-    if not len(ints):
+    if not len(gain):
         return _Executed.from_table(np.zeros((0, 17)))
-    ia, ja, p_arr, q_arr = ints[:, 0], ints[:, 1], ints[:, 2], ints[:, 3]
-    act = np.stack([ia, ja], axis=1)
-    sup = np.stack([q_arr, p_arr], axis=1)
-    move = floats[:, 2:4]
-    gain = floats[:, 4]
-    # equal gains: the order of the exchanges' data (issues, positions, then the actors'
-    # whole rows of positions, saliences and capabilities), as the Python engine's sort;
-    # positions and actors are replaced by their ranks, which order the same, so that one
-    # integer key sorts it
-    x0 = np.asarray(rnd.x, dtype=float)
-    m = x0.shape[1]
-    actor_rank = _ranks(np.concatenate([x0, sal, cap], axis=1))
-    position_rank = np.stack([_ranks(x0[:, d : d + 1]) for d in range(m)], axis=1)
-    digits = (m, m, n, n, n, n)
-    parts = (
-        q_arr,
-        p_arr,
-        position_rank[ia, q_arr],
-        position_rank[ja, p_arr],
-        actor_rank[ia],
-        actor_rank[ja],
-    )
-    if float(np.prod(np.array(digits, dtype=float))) < 2.0**62:
-        key = np.zeros(len(gain), dtype=np.int64)
-        for part, base in zip(parts, digits, strict=True):
-            key = key * base + part
-        ranked = np.argsort(key, kind="stable")
+    ia, ja, q_arr, p_arr = act[:, 0], act[:, 1], sup[:, 0], sup[:, 1]
+    if float(m) ** 2 * float(n) ** 4 < 2.0**62:
+        by_rank = np.argsort(tie, kind="stable")
     else:  # too many actors and issues for one integer key
-        ranked = np.lexsort(parts[::-1])
-    rank = np.empty(len(gain), dtype=np.int64)
-    rank[ranked] = np.arange(len(gain))
+        by_rank = np.lexsort(
+            (ranks[ja, m], ranks[ia, m], ranks[ja, p_arr], ranks[ia, q_arr], p_arr, q_arr)
+        )
     # the kernel's fifth plane holds the current positions
-    model = np.stack([x0, sal, cap, np.asarray(rnd.w, dtype=float), x0])
+    model = np.stack([x0, sal, cap, w, x0])
     sums = np.stack([np.asarray(rnd.denominator, dtype=float), np.asarray(rnd.sums, dtype=float)])
     r, nbs, xcur_r, y_r, gain_r = kernel.execute_round(
         kernel.aligned_records(len(gain)),
-        act.astype(np.int32),
-        sup.astype(np.int32),
+        act,
+        sup,
         move,
         gain,
-        rank,
+        by_rank,
         model,
         sums,
         n,
         m,
         rnd.opts["nbs_cap"] == "decide",
     )
+    ia_r, ja_r, q_r, p_r = ia[r], ja[r], q_arr[r], p_arr[r]
     return _Executed(
-        ia[r],
-        ja[r],
-        q_arr[r],
-        p_arr[r],
+        ia_r,
+        ja_r,
+        q_r,
+        p_r,
         xcur_r[:, 0],
         xcur_r[:, 1],
         y_r[:, 0],
         y_r[:, 1],
-        x0[ia[r], q_arr[r]],
-        x0[ja[r], p_arr[r]],
+        x0[ia_r, q_r],
+        x0[ja_r, p_r],
         gain_r,
         gain_r,
         gain_r,
@@ -921,10 +910,9 @@ def run_exchange(
         history_pref.append(rnd.nbs.copy())
         pref_positions.append(x.copy())
         done = (_compiled_round if compiled else _python_round)(rnd, x, issues, n)
+        moved_at, last_y, start = _last_moves(done, m)
         voting = x.copy()
-        for k in range(len(done)):
-            voting[done.ia[k], done.q[k]] = done.yi[k]
-            voting[done.ja[k], done.p[k]] = done.yj[k]
+        voting.flat[moved_at] = last_y
         vote_round = _Round(voting, s, c, present, params, rng)
         history_vote.append(vote_round.nbs.copy())
         vote_positions.append(voting.copy())
@@ -933,13 +921,8 @@ def run_exchange(
         externalities.append({scenario.actors[a].name: v for a, v in round_ext.items()})
         new_x = x.copy()
         sw, fw = float(params["salience_weight"]), float(params["fixed_weight"])
-        for k in range(len(done)):
-            for actor, issue, start, y in (
-                (done.ia[k], done.q[k], done.start_i[k], done.yi[k]),
-                (done.ja[k], done.p[k], done.start_j[k], done.yj[k]),
-            ):
-                sal = s[actor, issue]
-                new_x[actor, issue] = start + ((1 - sal) * sw + fw) * (y - start)
+        sal = s.flat[moved_at]
+        new_x.flat[moved_at] = start + ((1 - sal) * sw + fw) * (last_y - start)
         rounds_run = rnd_no + 1
         moved = np.abs(_Round(new_x, s, c, present, params, rng).nbs - rnd.nbs).max() if m else 0.0
         x = new_x
@@ -965,27 +948,57 @@ def run_exchange(
     }
 
 
+def _last_moves(done: _Executed, n_issues: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (actor, issue) that moved in the round: its flat index, last position, start.
+
+    Executions move an actor on an issue in turn, so the last one gives its voting
+    position.
+    """
+    flat = np.empty(2 * len(done), dtype=np.int64)
+    flat[0::2] = done.ia * n_issues + done.q
+    flat[1::2] = done.ja * n_issues + done.p
+    y = np.empty(2 * len(done))
+    y[0::2], y[1::2] = done.yi, done.yj
+    start = np.empty(2 * len(done))
+    start[0::2], start[1::2] = done.start_i, done.start_j
+    _, first_from_end = np.unique(flat[::-1], return_index=True)
+    last = len(flat) - 1 - first_from_end
+    return flat[last], y[last], start[last]
+
+
 def _exchange_records(
     scenario: Scenario, rnd_no: int, done: _Executed, lo: np.ndarray, span: np.ndarray
 ) -> list[dict[str, Any]]:
-    def side(
-        actor: int, supply: int, demand: int, frm: float, to: float, eu: float
-    ) -> dict[str, Any]:
-        return {
-            "actor": scenario.actors[actor].name,
-            "supply": scenario.issues[supply].id,
-            "demand": scenario.issues[demand].id,
-            "from": float(frm * span[supply] / 100 + lo[supply]),
-            "to": float(to * span[supply] / 100 + lo[supply]),
-            "gain": float(eu),
-        }
+    actors = [a.name for a in scenario.actors]
+    issues = [i.id for i in scenario.issues]
 
+    def scaled(position: np.ndarray, issue: np.ndarray) -> list[float]:
+        return list((position * span[issue] / 100 + lo[issue]).tolist())
+
+    i_from, i_to = scaled(done.xi, done.q), scaled(done.yi, done.q)
+    j_from, j_to = scaled(done.xj, done.p), scaled(done.yj, done.p)
+    gain, eu_i, eu_j = done.gain.tolist(), done.eu_i.tolist(), done.eu_j.tolist()
+    ia, ja, q, p = done.ia.tolist(), done.ja.tolist(), done.q.tolist(), done.p.tolist()
     return [
         {
             "round": rnd_no + 1,
-            "gain": float(done.gain[k]),
-            "i": side(done.ia[k], done.q[k], done.p[k], done.xi[k], done.yi[k], done.eu_i[k]),
-            "j": side(done.ja[k], done.p[k], done.q[k], done.xj[k], done.yj[k], done.eu_j[k]),
+            "gain": gain[k],
+            "i": {
+                "actor": actors[ia[k]],
+                "supply": issues[q[k]],
+                "demand": issues[p[k]],
+                "from": i_from[k],
+                "to": i_to[k],
+                "gain": eu_i[k],
+            },
+            "j": {
+                "actor": actors[ja[k]],
+                "supply": issues[p[k]],
+                "demand": issues[q[k]],
+                "from": j_from[k],
+                "to": j_to[k],
+                "gain": eu_j[k],
+            },
         }
         for k in range(len(done))
     ]
