@@ -3,25 +3,30 @@
 The same arithmetic as :class:`stratagem.models.exchange._Round` (``calculate``,
 ``check_nbs``, ``recalculate``) and :func:`stratagem.models.exchange._execute`. Exchange
 ``k`` has two sides, 0 (``i``: supplies issue ``q``, demands ``p``) and 1 (``j``: supplies
-``p``, demands ``q``).
+``p``, demands ``q``). ``tests/unit/test_exchange.py`` checks that both engines give
+identical runs.
 
 What the Python engine keeps per exchange is, for every exchange still alive, shared:
 
 * a side's current position on its supply issue is the position its actor reached in
   the last executed exchange where it supplied that issue (every live exchange with that
-  side is recalculated then and takes it), so it is one array ``cur[actor, issue]``;
+  side is recalculated then and takes it), so it is one array, the model's fifth plane;
 * an exchange's partners' updates on side ``s``'s supply issue ``d`` are the positions of
   the actors that moved on ``d`` in executed exchanges where the other side's actor
   demanded ``d``: they depend on (that actor, ``d``) only, so they are kept once per
   (demander, issue) as lists in insertion order (the Python dictionaries' order, so sums
-  are taken in the same order) in a pool of at most two entries per execution.
+  are taken in the same order), at most two entries per execution.
 
 What stays per exchange fits one 64-byte record (``RECORD``, one cache line): the current
 moves, the running sum and the sign of each side's committed moves (the moves of a live
 exchange always share one sign, so the sign is all the validity test needs of their
-minimum and maximum), the queue key, the actors, the supply issues and flags. Records
-are numbered by the initial queue order, so that the queue's front is read in memory
-order. ``tests/unit/test_exchange.py`` checks that both engines give identical runs.
+minimum and maximum), the queue key, the actors, the supply issues and a flag.
+
+An execution touches the exchanges in four lists (its actors supplying, or demanding,
+its issues); they are recalculated in parallel, each where its first list lists it. The
+loop calls no function that takes an array: numba counts references on every such call,
+and that was most of the time before. Records are numbered in buckets of initial keys
+(see ``_buckets``), so that the queue's front is read bucket by bucket.
 """
 
 from __future__ import annotations
@@ -300,7 +305,8 @@ def _others(a, partner, d, n_issues, issue_data, model, spans, pool):
 # front reaches it, one whose gain rose is pushed at once. A death is a flag. The front of
 # the list is then the best of the exchanges still at their initial key, and the fresh top
 # of the heap the best of the rest: the better of the two is the best of all, the one the
-# Python engine's heap pops.
+# Python engine's heap pops. The front's order is only made for a bucket of initial keys
+# when the front reaches it, and only of its exchanges still live and unchanged.
 
 
 @njit(cache=True)
@@ -382,40 +388,61 @@ def _compact(items, gone, start, live, key):
 
 
 @njit(cache=True)
-def _stable_order(keys, order):
-    """``order`` stably sorted by ``keys[order]`` (ascending; no NaN).
+def _buckets(keys, order):
+    """Number the exchanges by buckets of ascending keys, each in ``order`` within.
 
-    A radix sort on the keys' bits, 11 at a time: a few passes instead of comparisons.
+    A bucket holds the keys that agree on their bits above the twelve highest ones in
+    which any keys differ (in the keys' unsigned order, which is their float order), so
+    that all of one bucket's keys are below all of the next's. Returns each record's
+    exchange and the buckets' first records (one more: the total). Only the exchanges
+    still live when the front reaches a bucket are sorted (nearly all have died by
+    then), instead of all of them at the start.
     """
     n = order.shape[0]
     bits = keys.view(np.uint64)
     sign = np.uint64(1) << np.uint64(63)
     sortable = np.empty(n, dtype=np.uint64)
     for t in range(n):
-        b = bits[order[t]]
-        sortable[t] = ~b if b & sign else b | sign  # unsigned order = float order
-    current = order.copy()
-    spare = np.empty(n, dtype=np.int64)
-    current_bits = sortable
-    spare_bits = np.empty(n, dtype=np.uint64)
-    count = np.empty(2049, dtype=np.int64)
-    for shift in range(0, 64, 11):
-        count[:] = 0
+        b = bits[t]
+        sortable[t] = ~b if b & sign else b | sign
+    lowest = sortable.min() if n else np.uint64(0)
+    spread = (sortable.max() - lowest) if n else np.uint64(0)
+    shift = 0
+    while (spread >> np.uint64(shift)) >= np.uint64(4096):
+        shift += 1
+    n_buckets = int(spread >> np.uint64(shift)) + 1
+    count = np.zeros(n_buckets + 1, dtype=np.int64)
+    for t in range(n):
+        count[int((sortable[t] - lowest) >> np.uint64(shift)) + 1] += 1
+    start = np.cumsum(count)
+    fill = start[:-1].copy()
+    layout = np.empty(n, dtype=np.int64)
+    for t in range(n):
+        src = order[t]
+        g = int((sortable[src] - lowest) >> np.uint64(shift))
+        layout[fill[g]] = src
+        fill[g] += 1
+    return layout, start
+
+
+@njit(cache=True)
+def _sort_bucket(first, end, rec, in_heap, key0, out):
+    """Sort a bucket's live records that the heap does not hold into ``out``.
+
+    By initial key, stably: records are numbered by rank within a bucket. Returns their
+    number.
+    """
+    n = 0
+    for k in range(first, end):
+        if rec[k].alive and not in_heap[k]:
+            out[n] = k
+            n += 1
+    if n > 1:
+        chosen = out[:n].copy()
+        by_key = np.argsort(key0[chosen], kind="mergesort")
         for t in range(n):
-            count[((current_bits[t] >> np.uint64(shift)) & np.uint64(0x7FF)) + 1] += 1
-        if count.max() == n:  # every key has this digit: the pass would not move anything
-            continue
-        for digit in range(2048):
-            count[digit + 1] += count[digit]
-        for t in range(n):
-            digit = (current_bits[t] >> np.uint64(shift)) & np.uint64(0x7FF)
-            target = count[digit]
-            count[digit] = target + 1
-            spare[target] = current[t]
-            spare_bits[target] = current_bits[t]
-        current, spare = spare, current
-        current_bits, spare_bits = spare_bits, current_bits
-    return current
+            out[t] = chosen[by_key[t]]
+    return n
 
 
 @njit(cache=True)
@@ -467,8 +494,8 @@ def execute_round(
         initial_key[src] = -quantise(gain_in[src])
     rank_in = np.empty(n_ex, dtype=np.int64)
     rank_in[by_rank] = np.arange(n_ex)
-    layout = _stable_order(initial_key, by_rank)
-    key0 = initial_key[layout]  # the records' initial keys, in queue order
+    layout, bucket_start = _buckets(initial_key, by_rank)
+    key0 = initial_key[layout]  # the records' initial keys
     rank = rank_in[layout]
     for k in range(n_ex):
         src = layout[k]
@@ -485,10 +512,10 @@ def execute_round(
     n_keys = n_actors * n_issues
     list_s, start_s, live_s = _index(rec, n_keys, n_issues, False)
     list_d, start_d, live_d = _index(rec, n_keys, n_issues, True)
-    # the partners' updates per (demander, issue): linked lists in a pool of at most two
-    # entries per execution (pages never used are never touched)
-    # contiguous lists (first entry, length, capacity) moved to the pool's end, twice
-    # as long, when full: their capacities sum to less than 8 per key plus 4 per entry
+    # the partners' updates per (demander, issue): contiguous lists in a pool (first
+    # entry, length, capacity), moved to the pool's end, twice as long, when full; their
+    # capacities sum to less than 8 per key plus 4 per entry, at most two entries per
+    # execution (pages never used are never touched)
     spans = np.zeros((n_keys, 3), dtype=np.int64)
     pool = np.empty(8 * n_keys + 8 * n_ex, dtype=ENTRY)
     values = np.empty(pool.shape[0])  # the entries' positions
@@ -496,6 +523,14 @@ def execute_round(
 
     queued_key = key0.copy()  # the key of the exchange's best entry in the queue
     in_heap = np.zeros(n_ex, dtype=np.bool_)
+    # the front: the current bucket's live exchanges sorted by (initial key, rank)
+    n_buckets = bucket_start.shape[0] - 1
+    bucket = 0
+    largest = 0
+    for g in range(n_buckets):
+        largest = max(largest, bucket_start[g + 1] - bucket_start[g])
+    candidates_ = np.empty(largest, dtype=np.int64)
+    n_candidates = 0
     front = 0
     # The heap holds at most one entry per exchange moved from the front plus one per
     # rise (a requeue replaces the entry it pops), so it grows only before rises are
@@ -520,18 +555,29 @@ def execute_round(
     gone_d = np.zeros(2 * n_ex, dtype=np.uint8)
     while True:
         # the front: skip the dead and those the heap holds; move one whose gain fell to
-        # the heap
-        while front < n_ex:
-            r = rec[front]
-            if r.alive == 0 or in_heap[front]:
-                front += 1
-            elif r.key != key0[front]:
-                size = _push(hk, hr, he, size, r.key, rank[front], front)
-                queued_key[front] = r.key
-                in_heap[front] = True
-                front += 1
+        # the heap; sort the next bucket's live exchanges when this one is done
+        while True:
+            if front < n_candidates:
+                k = candidates_[front]
+                r = rec[k]
+                if r.alive == 0 or in_heap[k]:
+                    front += 1
+                elif r.key != key0[k]:
+                    size = _push(hk, hr, he, size, r.key, rank[k], k)
+                    queued_key[k] = r.key
+                    in_heap[k] = True
+                    front += 1
+                else:
+                    break
+            elif bucket < n_buckets:
+                n_candidates = _sort_bucket(
+                    bucket_start[bucket], bucket_start[bucket + 1], rec, in_heap, key0, candidates_
+                )
+                bucket += 1
+                front = 0
             else:
                 break
+        has_front = front < n_candidates
         # the top of the heap: drop the dead and stale entries (requeue a fallen one)
         while size > 0:
             k = he[0]
@@ -545,10 +591,11 @@ def execute_round(
                     queued_key[k] = rec[k].key
             else:
                 break
-        if front >= n_ex and size == 0:
+        if not has_front and size == 0:
             break
-        if size == 0 or (front < n_ex and _less(key0[front], rank[front], hk[0], hr[0])):
-            best = front
+        k = candidates_[front] if has_front else 0
+        if size == 0 or (has_front and _less(key0[k], rank[k], hk[0], hr[0])):
+            best = k
             front += 1
         else:
             best = he[0]
