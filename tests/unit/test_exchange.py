@@ -92,11 +92,13 @@ def test_explain_lists_exchanges() -> None:
     assert any("each gains" in line for line in lines)
 
 
+@pytest.mark.parametrize("cap", ["exact", "decide"])
 @pytest.mark.parametrize("name", ["sample_data.txt", "copenhagen.csv", "cop21.csv"])
-def test_compiled_engine_equals_the_python_one(shared_data, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_compiled_engine_equals_the_python_one(shared_data, name: str, cap: str) -> None:  # type: ignore[no-untyped-def]
     sc = io.read(shared_data / "decide" / name)
-    compiled = stratagem.run(sc, "exchange", params={"rounds": 10, "engine": "compiled"}, seed=1)
-    python = stratagem.run(sc, "exchange", params={"rounds": 10, "engine": "python"}, seed=1)
+    params = {"rounds": 10, "nbs_cap": cap}
+    compiled = stratagem.run(sc, "exchange", params={**params, "engine": "compiled"}, seed=1)
+    python = stratagem.run(sc, "exchange", params={**params, "engine": "python"}, seed=1)
     assert compiled.details == python.details
     assert compiled.issues == python.issues
 
@@ -106,12 +108,56 @@ def test_compiled_engine_equals_the_python_one(shared_data, name: str) -> None: 
 def test_compiled_engine_equals_the_python_one_on_generated_cases(sc: Scenario) -> None:
     if sc.n_issues < 2:
         return
-    for cap in ("exact", "decide"):
-        params = {"rounds": 3, "nbs_cap": cap}
+    for cap, on_nbs in (("exact", "left"), ("decide", "right")):
+        params = {"rounds": 3, "nbs_cap": cap, "on_nbs": on_nbs}
         compiled = stratagem.run(sc, "exchange", params={**params, "engine": "compiled"}, seed=0)
         python = stratagem.run(sc, "exchange", params={**params, "engine": "python"}, seed=0)
         assert compiled.details == python.details
         assert compiled.positions() == python.positions()
+
+
+def _on_the_nbs() -> Scenario:
+    """b stands exactly on issue p's NBS (50: a and c weigh the same on either side)."""
+    return Scenario.from_table(
+        "on-nbs",
+        ["a", "b", "c"],
+        ["p", "q"],
+        np.array([[20.0, 90.0], [50.0, 10.0], [80.0, 80.0]]),
+        np.array([[0.5, 0.5], [0.8, 0.3], [0.5, 0.5]]),
+        np.array([1.0, 1.0, 1.0]),
+    )
+
+
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_an_actor_on_the_nbs_is_grouped_by_on_nbs(engine: str) -> None:
+    """b is on p's NBS and left of q's: on the left of p (decide) it can exchange with c
+    (right of both), on the right of p with a (left of p, right of q)."""
+    sc = _on_the_nbs()
+    partners = {}
+    for side in ("left", "right"):
+        f = stratagem.run(
+            sc, "exchange", params={"rounds": 1, "on_nbs": side, "engine": engine}, seed=0
+        )
+        partners[side] = {
+            (e["i"]["actor"], e["j"]["actor"])
+            for e in f.details["exchanges"]
+            if "b" in (e["i"]["actor"], e["j"]["actor"])
+        }
+    assert partners["left"]
+    assert partners["right"]
+    assert all("c" in pair for pair in partners["left"])
+    assert all("a" in pair for pair in partners["right"])
+
+
+def test_decide_ties_are_seeded_and_differ_from_the_default() -> None:
+    sc = stratagem.load("copenhagen-2009")
+    params = {"ties": "decide", "nbs_cap": "decide"}
+    a = stratagem.run(sc, "exchange", params=params, seed=3)
+    b = stratagem.run(sc, "exchange", params=params, seed=3)
+    c = stratagem.run(sc, "exchange", params=params, seed=4)
+    assert a == b
+    assert a.positions() != c.positions()
+    assert a.params["ties"] == "decide"
 
 
 def test_compiled_engine_handles_a_zero_capability() -> None:

@@ -147,7 +147,7 @@ def _check_nbs(
     side_x,
     other_x,
     side_y,
-    cap_decide,
+    cap_from,
 ):
     """``check_nbs`` for side s against the other side o.
 
@@ -155,7 +155,8 @@ def _check_nbs(
     capped moves (s's, o's) and the gain.
 
     Scalars only: ``s_so`` is the salience of s on o's supply issue, ``c_oo`` o's
-    capability on its own, ``x0_so`` s's round-start position on o's issue, and so on.
+    capability on its own, ``x0_so`` s's round-start position on o's issue, and so on;
+    ``cap_from`` is where the capped move is measured from (``nbs_cap``).
     """
     nbs_0 = 0.0
     nbs_1 = 0.0
@@ -167,7 +168,7 @@ def _check_nbs(
     ):
         return False, 0.0, 0.0, 0.0
     position = (target * den_s - others) / w_s
-    delta = abs(position) if cap_decide else abs(position - side_x)
+    delta = abs(position - cap_from)
     ratio_side = delta * s_ss * c_ss / den_s
     ratio_other = ((s_ss + s_os) / (s_so + s_oo)) * (ratio_side)
     other_move = abs(ratio_other * den_o / (c_oo * s_oo))
@@ -181,7 +182,7 @@ def _check_nbs(
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _calculate(r, n_issues, model, issue_data, spans, pool, cap_decide):
+def _calculate(r, n_issues, model, issue_data, spans, pool, values, cap_decide):
     """Equal-gain moves of exchange r from the current positions (``calculate``).
 
     Returns side 0's move, side 1's move, the gain and whether the exchange is valid.
@@ -224,17 +225,24 @@ def _calculate(r, n_issues, model, issue_data, spans, pool, cap_decide):
     ):
         return mi, mj, gain, False
     # Σ c·s·x over the others on each supply issue: the list of (partner, issue) in
-    # insertion order, each entry's term added as the Python engine adds it
+    # insertion order, each entry's term added as the Python engine adds it; a side's
+    # own entry is where nbs_cap=decide measures its capped move from
     others_i = issue_data[SUMS, q] - model[W, ai, q] * model[X0, ai, q]
+    cap_from_i = xi
     first, length = spans[aj * n_issues + q, 0], spans[aj * n_issues + q, 1]
     for e in range(first, first + length):
         if pool[e].actor != ai:
             others_i += pool[e].term
+        elif cap_decide:
+            cap_from_i = values[e]
     others_j = issue_data[SUMS, p] - model[W, aj, p] * model[X0, aj, p]
+    cap_from_j = xj
     first, length = spans[ai * n_issues + p, 0], spans[ai * n_issues + p, 1]
     for e in range(first, first + length):
         if pool[e].actor != aj:
             others_j += pool[e].term
+        elif cap_decide:
+            cap_from_j = values[e]
     # check_nbs for side i (issue q, j's position), then for side j (issue p, i's)
     crossed, side_move, other_move, capped = _check_nbs(
         others_i,
@@ -252,7 +260,7 @@ def _calculate(r, n_issues, model, issue_data, spans, pool, cap_decide):
         xi,
         xj,
         xi + mi,
-        cap_decide,
+        cap_from_i,
     )
     if crossed:
         mi, mj, gain = side_move, other_move, capped
@@ -272,7 +280,7 @@ def _calculate(r, n_issues, model, issue_data, spans, pool, cap_decide):
         xj,
         xi,
         xj + mj,
-        cap_decide,
+        cap_from_j,
     )
     if crossed:
         mj, mi, gain = side_move, other_move, capped
@@ -604,7 +612,9 @@ def execute_round(
         b.alive = 0
         realized[n_real] = layout[best]
         # its gain, as last calculated (nothing it reads changed since, or it was touched)
-        gain_out[n_real] = _calculate(b, n_issues, model, issue_data, spans, pool, cap_decide)[2]
+        gain_out[n_real] = _calculate(
+            b, n_issues, model, issue_data, spans, pool, values, cap_decide
+        )[2]
         for sd in range(2):
             a, d = b.act[sd], b.sup[sd]
             x_out[n_real, sd] = model[CUR, a, d]
@@ -710,7 +720,7 @@ def execute_round(
                         rec[k].csum[sd] = rec[k].csum[sd] + mv
                         rec[k].csign[sd] = 1 if mv > 0 else -1
                 mi, mj, gain, ok = _calculate(
-                    rec[k], n_issues, model, issue_data, spans, pool, cap_decide
+                    rec[k], n_issues, model, issue_data, spans, pool, values, cap_decide
                 )
                 rec[k].move[0] = mi
                 rec[k].move[1] = mj
@@ -761,7 +771,7 @@ def _pair_candidates(
     t,
     x,
     present,
-    nbs,
+    left,
     s,
     c,
     w,
@@ -769,7 +779,6 @@ def _pair_candidates(
     sums,
     pp,
     qq,
-    cap_decide,
     ranks,
     act,
     sup,
@@ -780,10 +789,11 @@ def _pair_candidates(
 ):
     """The valid exchanges on issue pair t, written from ``offset``; returns their number.
 
-    They are only counted when ``act`` is empty. Per pair: actors left of the NBS on both
-    issues with those right on both, then left on p and right on q with the reverse, each
-    by actor. ``ranks`` gives the tie key's parts: each actor's rank on every issue's
-    position (columns 0 … issues - 1) and of its whole data row (the last column).
+    They are only counted when ``act`` is empty. Per pair: actors right of the NBS on both
+    issues with those left of both, then left on p and right on q with the reverse, each
+    by actor (``left``: who is left of the NBS on each issue). ``ranks`` gives the tie
+    key's parts: each actor's rank on every issue's position (columns 0 … issues - 1) and
+    of its whole data row (the last column).
     """
     n = x.shape[0]
     m = x.shape[1]
@@ -791,9 +801,7 @@ def _pair_candidates(
     group = np.full(n, -1, dtype=np.int64)
     for a in range(n):
         if present[a, p] and present[a, q]:
-            group[a] = (1 if x[a, p] < nbs[p] - EPS else 0) | (
-                (1 if x[a, q] < nbs[q] - EPS else 0) << 1
-            )
+            group[a] = (1 if left[a, p] else 0) | ((1 if left[a, q] else 0) << 1)
     found = 0
     for kind in range(2):
         lo, hi = (0, 3) if kind == 0 else (1, 2)
@@ -841,7 +849,7 @@ def _pair_candidates(
                     if not crossing:
                         continue
                     position = (target * den[si] - rest) / w[sa, si]
-                    delta = abs(position) if cap_decide else abs(position - side_x)
+                    delta = abs(position - side_x)  # no updates yet: both caps agree
                     ratio_side = delta * s[sa, si] * c[sa, si] / den[si]
                     ratio_other = (s[sa, si] + s[oa, si]) / (s[sa, oi] + s[oa, oi]) * ratio_side
                     new_other = abs(ratio_other * den[oi] / (c[oa, oi] * s[oa, oi]))
@@ -871,7 +879,7 @@ def _pair_candidates(
 
 
 @njit(cache=True, parallel=True)
-def candidates(x, present, nbs, s, c, w, den, sums, pp, qq, cap_decide, ranks):
+def candidates(x, present, left, s, c, w, den, sums, pp, qq, ranks):
     """The valid exchanges on the issue pairs ``(pp[t], qq[t])`` before any execution.
 
     The same arithmetic and order as ``exchange._candidate_arrays`` (numpy's rules for
@@ -891,7 +899,7 @@ def candidates(x, present, nbs, s, c, w, den, sums, pp, qq, cap_decide, ranks):
             t,
             x,
             present,
-            nbs,
+            left,
             s,
             c,
             w,
@@ -899,7 +907,6 @@ def candidates(x, present, nbs, s, c, w, den, sums, pp, qq, cap_decide, ranks):
             sums,
             pp,
             qq,
-            cap_decide,
             ranks,
             act,
             sup,
@@ -920,7 +927,7 @@ def candidates(x, present, nbs, s, c, w, den, sums, pp, qq, cap_decide, ranks):
             t,
             x,
             present,
-            nbs,
+            left,
             s,
             c,
             w,
@@ -928,7 +935,6 @@ def candidates(x, present, nbs, s, c, w, den, sums, pp, qq, cap_decide, ranks):
             sums,
             pp,
             qq,
-            cap_decide,
             ranks,
             act,
             sup,

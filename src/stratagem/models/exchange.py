@@ -14,8 +14,9 @@ Per issue :math:`d`, positions are normalised to 0–100 and the compromise ("Na
 bargaining solution", NBS) is :math:`O_d = \sum_i c_{id} s_{id} x_{id} / \sum_i c_{id} s_{id}`.
 
 * **Groups.** For each pair of issues :math:`(p, q)` actors are grouped by side of the NBS
-  on each issue; exchanges are possible between the two groups that disagree on both
-  (left/left with right/right, left/right with right/left).
+  on each issue (an actor on it counts as left, as in decide: option ``on_nbs``);
+  exchanges are possible between the two groups that disagree on both (left/left with
+  right/right, left/right with right/left).
 * **Roles.** Of actors :math:`i, j`, the one with the smaller salience ratio
   :math:`s_p / s_q` supplies (moves) on :math:`p` and demands on :math:`q`; the other the
   reverse.
@@ -27,7 +28,8 @@ bargaining solution", NBS) is :math:`O_d = \sum_i c_{id} s_{id} x_{id} / \sum_i 
   the other's position, the other as far as equal gain requires (swapped if that would
   overshoot). Moves are capped so the NBS does not cross the partner's demand position
   (option ``nbs_cap``).
-* **Execution.** Exchanges are executed highest gain first; each executed exchange moves
+* **Execution.** Exchanges are executed highest gain first (equal gains: option
+  ``ties``, which can follow decide's own list and its draws); each executed exchange moves
   its actors' voting positions, and the exchanges that share an actor and issue with it are
   recalculated from the new positions (or become invalid: a move must keep the direction of
   the actor's earlier moves on that issue and stay within 0–100).
@@ -43,6 +45,7 @@ Every executed exchange, the preference and voting NBS per round and the externa
 
 from __future__ import annotations
 
+import copy
 import heapq
 import itertools
 import math
@@ -105,17 +108,28 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "nbs_cap",
         "exact",
-        "Cap when an exchange would push the NBS past the partner's "
-        "demand position: 'exact' moves the supplier to where the NBS reaches it; 'decide' "
-        "reproduces the decide package, which uses that position itself as the move.",
+        "Cap when an exchange would push the NBS past the partner's demand position: the "
+        "supplier moves to where the NBS reaches it, measured from its current position "
+        "('exact') or, as the decide package does, from its own entry in the exchange's "
+        "partners' updates when it has one ('decide'; that entry can be older).",
         choices=("exact", "decide"),
     ),
     Param(
         "ties",
         "first",
-        "Exchanges with equal gain: execute the first found ('first'), or "
-        "pick between the two at random ('random', seeded; decide does this unseeded).",
-        choices=("first", "random"),
+        "Exchanges with equal gain: execute the one first in an order fixed by their data "
+        "('first'); pick between the two best at random ('random'); or follow decide's own "
+        "list ('decide': sorted stably by gain, the first two swapped or the second put in "
+        "twice on a draw, invalid exchanges taken and dropped). Draws come from the run's "
+        "seeded stream.",
+        choices=("first", "random", "decide"),
+    ),
+    Param(
+        "on_nbs",
+        "left",
+        "The side of the NBS of an actor on it (within 1e-9 on the 0–100 scale), which "
+        "decides its group: 'left', as decide groups it (position <= NBS), or 'right'.",
+        choices=("left", "right"),
     ),
     Param(
         "engine",
@@ -124,7 +138,7 @@ PARAMS: tuple[Param, ...] = (
         "'python' (the reference implementation; both give identical runs), or 'auto': "
         "compiled once the kernel is compiled in this process or when the case is large "
         "enough to repay compiling it (actors² × issues² of at least 500,000, some 10 s of "
-        "the Python engine; compiling takes about 15–20 s once per installation).",
+        "the Python engine; compiling takes about 40 s once per installation).",
         choices=("auto", "compiled", "python"),
     ),
 )
@@ -236,9 +250,16 @@ class _Round:
         return (target * self.denominator[d] - self._others(ex, side)) / self.w[side.actor][d]
 
     def cap_delta(self, ex: _Exchange, side: _Side, target: float) -> float:
+        """The capped move: from side's position to where the NBS reaches ``target``.
+
+        ``nbs_cap=decide`` measures it from side's own entry in the exchange's partners'
+        updates when it has one (decide sums every actor, itself included, with its
+        update, because its test for "the actor itself" compares deep copies by
+        identity); that entry can be older than side's current position.
+        """
         position = self.position_for_nbs(ex, side, target)
         if self.opts["nbs_cap"] == "decide":
-            return abs(position)
+            return abs(position - ex.updates.get(side.supply, {}).get(side.actor, side.x))
         return abs(position - side.x)
 
     @staticmethod
@@ -395,17 +416,24 @@ class _Round:
             self.calculate(ex)
 
 
+def _left_of_nbs(x: np.ndarray, rnd: _Round) -> np.ndarray:
+    """Who is left of each issue's NBS (``on_nbs`` says where an actor on it stands)."""
+    if rnd.opts["on_nbs"] == "left":
+        return np.asarray(x <= rnd.nbs[None, :] + EPS)
+    return np.asarray(x < rnd.nbs[None, :] - EPS)
+
+
 def _actor_pairs(
     rnd: _Round, x: np.ndarray, pp: np.ndarray, qq: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every (issue pair, actor a, actor b) that can exchange, in decide's order.
 
-    Per issue pair (in the given order): actors left of the NBS on both issues with those
-    right on both ("ad"), then left on p and right on q with the reverse ("bc"), each by
+    Per issue pair (in the given order): actors right of the NBS on both issues with those
+    left of both ("ad"), then left on p and right on q with the reverse ("bc"), each by
     actor. Returns the pair's index, its issues p and q, a, b and the kind.
     """
     n = x.shape[0]
-    left = x < rnd.nbs[None, :] - EPS
+    left = _left_of_nbs(x, rnd)
     group = left[:, pp].astype(np.int64) | (left[:, qq].astype(np.int64) << 1)  # (n, P)
     both = rnd.present[:, pp] & rnd.present[:, qq]
     found: list[tuple[np.ndarray, ...]] = []
@@ -492,9 +520,7 @@ def _candidate_arrays(
             position = (
                 target * den[side_issue] - (sums[side_issue] - w[side_actor, side_issue] * side_x)
             ) / w[side_actor, side_issue]
-            delta = (
-                np.abs(position) if rnd.opts["nbs_cap"] == "decide" else np.abs(position - side_x)
-            )
+            delta = np.abs(position - side_x)  # no updates yet: both caps agree
             ratio_side = (
                 delta * sal[side_actor, side_issue] * cap[side_actor, side_issue] / den[side_issue]
             )
@@ -560,7 +586,7 @@ def _build(
         return [
             ex for p, q in itertools.combinations(issues, 2) for ex in _candidates(rnd, x, p, q)
         ]
-    left = x < rnd.nbs[None, :] - EPS
+    left = _left_of_nbs(x, rnd)
     exchanges: list[_Exchange] = []
     for p, q in itertools.combinations(issues, 2):
         both = [a for a in range(actors) if rnd.present[a, p] and rnd.present[a, q]]
@@ -726,8 +752,49 @@ class _Executed:
         )
 
 
+def _execute_as_decide(rnd: _Round, exchanges: list[_Exchange]) -> list[_Exchange]:
+    """Execute as the decide package's list does (``ties=decide``), with seeded draws.
+
+    The list starts in construction order, invalid exchanges included. Each step sorts it
+    by gain (stably, best first) and takes the first; when the next has the same gain, a
+    draw ``u`` decides: ``u >= 0.5`` puts the first at the end and takes the next, otherwise
+    the next is appended to the end *as well* (decide's slip: it then sits in the list
+    twice and is recalculated twice per execution). An invalid exchange taken is dropped;
+    a valid one is executed, and every valid exchange left is recalculated, in list order,
+    and dropped if it became invalid. Gains are compared as :func:`quantise` rounds them
+    (decide compares exact decimals: where two equal gains differ in its 28th digit, its
+    order can differ from this one). The executed exchanges are returned as they were when
+    executed: a copy left in the list goes on changing.
+    """
+    queue = list(exchanges)
+    realized: list[_Exchange] = []
+    while queue:
+        queue.sort(key=lambda ex: -quantise(ex.gain))
+        best = queue.pop(0)
+        if queue and quantise(queue[0].gain) == quantise(best.gain):
+            if rnd.rng.random() >= 0.5:
+                queue.append(best)
+                best = queue.pop(0)
+            else:
+                queue.append(queue[0])
+        if not best.valid:
+            continue
+        realized.append(copy.deepcopy(best))
+        kept = []
+        for ex in queue:
+            if ex.valid:
+                rnd.recalculate(ex, best)
+                if ex.valid:
+                    kept.append(ex)
+        queue = kept
+    return realized
+
+
 def _python_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _Executed:
-    realized = _execute(rnd, _build(rnd, x, issues, n))
+    if rnd.opts["ties"] == "decide":
+        realized = _execute_as_decide(rnd, _build(rnd, x, issues, n, vectorised=False))
+    else:
+        realized = _execute(rnd, _build(rnd, x, issues, n))
     rows = [
         (
             ex.i.actor,
@@ -773,7 +840,7 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
     act, sup, move, gain, tie = kernel.candidates(
         np.ascontiguousarray(x, dtype=float),
         np.ascontiguousarray(rnd.present),
-        np.asarray(rnd.nbs, dtype=float),
+        np.ascontiguousarray(_left_of_nbs(x, rnd)),
         sal,
         cap,
         w,
@@ -781,7 +848,6 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
         np.asarray(rnd.sums, dtype=float),
         combos[:, 0].copy(),
         combos[:, 1].copy(),
-        rnd.opts["nbs_cap"] == "decide",
         ranks,
     )
     if not len(gain):
