@@ -33,15 +33,19 @@ def test_vectorised_construction_equals_the_scalar_one(shared_data) -> None:  # 
 def test_positions_stay_in_range_and_gains_are_positive(sc: Scenario) -> None:
     if sc.n_issues < 2:
         return
-    f = stratagem.run(sc, "exchange", params={"rounds": 4}, seed=0)
-    for issue in sc.issues:
-        path = np.array(f.issues[issue.id].details["positions_by_round"])
-        if path.size == 0:  # nobody cares about this issue (every salience 0)
-            continue
-        assert path.min() >= issue.min - 1e-9 * issue.range
-        assert path.max() <= issue.max + 1e-9 * issue.range
-    for record in f.details["exchanges"]:
-        assert record["gain"] > 0  # expected utility never decreases through an exchange
+    for params in ({}, {"ties": "decide", "nbs_cap": "decide"}, {"p": 0.5}):
+        f = stratagem.run(sc, "exchange", params={"rounds": 4, **params}, seed=0)
+        for issue in sc.issues:
+            for key in ("positions_by_round", "voting_positions_by_round"):
+                path = np.array(f.issues[issue.id].details[key])
+                if path.size == 0:  # nobody cares about this issue (every salience 0)
+                    continue
+                assert path.min() >= issue.min - 1e-9 * issue.range
+                assert path.max() <= issue.max + 1e-9 * issue.range
+        for record in f.details["exchanges"]:
+            # expected utility never decreases through an exchange, for either side
+            assert record["i"]["gain"] > 0
+            assert record["j"]["gain"] > 0
 
 
 def test_equal_gain_and_moves_toward_the_partner(shared_data) -> None:  # type: ignore[no-untyped-def]

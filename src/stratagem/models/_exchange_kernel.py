@@ -40,6 +40,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 EPS = 1e-9
+TINY_GAIN = 1e-290  # as exchange.TINY_GAIN: not rounded (the power of ten would overflow)
 
 RECORD = np.dtype(
     {
@@ -85,7 +86,7 @@ def aligned_records(n: int) -> np.ndarray:
 @njit(cache=True)
 def quantise(gain: float) -> float:
     """Round a gain to 12 significant digits (equal gains in other summation orders tie)."""
-    if gain == 0.0 or not math.isfinite(gain):
+    if gain == 0.0 or not math.isfinite(gain) or abs(gain) < TINY_GAIN:
         return gain
     exponent = math.floor(math.log10(abs(gain)))
     scale = float(POWERS_OF_TEN[11 - exponent + 340])

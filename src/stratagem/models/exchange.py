@@ -63,6 +63,9 @@ from stratagem.scenario import Scenario
 
 __all__ = ["PARAMS", "explain", "run_exchange"]
 
+TINY_GAIN = 1e-290
+"""Gains below this are not rounded (``10 ** (11 - exponent)`` would overflow); they are
+far below any valid exchange's."""
 EPS = 1e-9
 """Positions (on 0–100) closer than this to the NBS count as on it: sums taken in another
 order differ in the last bits, and a side of the NBS must not depend on the actors' order."""
@@ -173,6 +176,17 @@ class _Exchange:
     updates: dict[int, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
 
 
+def _divide(numerator: float, denominator: float) -> float:
+    """``numerator / denominator`` with numpy's rules for zero (inf or nan, no exception).
+
+    An actor without capability moves no NBS: the vectorised construction finds its
+    exchanges invalid through these values, and the scalar arithmetic must agree.
+    """
+    if denominator == 0.0:
+        return math.nan if numerator == 0.0 or math.isnan(numerator) else math.inf * numerator
+    return numerator / denominator
+
+
 class _Round:
     """The state of one round: positions, saliences, powers and the exchanges."""
 
@@ -207,12 +221,12 @@ class _Round:
     def ratio(self, side: _Side, delta: float) -> float:
         """NBS shift on side's supply issue when it moves by ``delta``."""
         a, d = side.actor, side.supply
-        return delta * self.s[a][d] * self.c[a][d] / self.denominator[d]
+        return _divide(delta * self.s[a][d] * self.c[a][d], self.denominator[d])
 
     def reverse(self, side: _Side, ratio: float) -> float:
         """Move on side's supply issue that shifts the NBS by ``ratio``."""
         a, d = side.actor, side.supply
-        return ratio * self.denominator[d] / (self.c[a][d] * self.s[a][d])
+        return _divide(ratio * self.denominator[d], self.c[a][d] * self.s[a][d])
 
     def by_ratio(self, side: _Side, other: _Side, ratio: float) -> float:
         """Shift on the other issue giving equal gain, from a shift ``ratio`` on side's supply."""
@@ -247,7 +261,7 @@ class _Round:
     def position_for_nbs(self, ex: _Exchange, side: _Side, target: float) -> float:
         """Where side must stand on its supply issue for the NBS to equal ``target``."""
         d = side.supply
-        return (target * self.denominator[d] - self._others(ex, side)) / self.w[side.actor][d]
+        return _divide(target * self.denominator[d] - self._others(ex, side), self.w[side.actor][d])
 
     def cap_delta(self, ex: _Exchange, side: _Side, target: float) -> float:
         """The capped move: from side's position to where the NBS reaches ``target``.
@@ -276,21 +290,21 @@ class _Round:
     def calculate(self, ex: _Exchange) -> None:
         i, j = ex.i, ex.j
         # j moves fully to i's position on j's supply issue
-        dp = (
+        dp = _divide(
             abs(self.x[i.actor][j.supply] - j.x)
             * self.s[j.actor][j.supply]
-            * self.c[j.actor][j.supply]
-            / self.denominator[j.supply]
+            * self.c[j.actor][j.supply],
+            self.denominator[j.supply],
         )
         dq = self.by_ratio(j, i, dp)
         i.move = self.reverse(i, dq)
         j.move = abs(self.x[i.actor][j.supply] - j.x)
         if abs(i.move) > abs(self.x[j.actor][i.supply] - i.x):  # i would overshoot: swap
-            dq = (
+            dq = _divide(
                 abs(self.x[j.actor][i.supply] - i.x)
                 * self.s[i.actor][i.supply]
-                * self.c[i.actor][i.supply]
-                / self.denominator[i.supply]
+                * self.c[i.actor][i.supply],
+                self.denominator[i.supply],
             )
             dp = self.by_ratio(i, j, dq)
             i.move = abs(self.x[j.actor][i.supply] - i.x)
@@ -612,7 +626,7 @@ def quantise(gain: float) -> float:
     Gains equal but for the order of their sums then tie; the compiled engine computes the
     same (``_exchange_kernel.quantise``).
     """
-    if gain == 0.0 or not math.isfinite(gain):
+    if gain == 0.0 or not math.isfinite(gain) or abs(gain) < TINY_GAIN:
         return gain
     exponent = math.floor(math.log10(abs(gain)))
     scale = 10.0 ** (11 - exponent)
