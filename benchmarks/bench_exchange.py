@@ -92,7 +92,7 @@ def run(smoke: bool) -> list[Row]:
         )
     sizes = [(20, 6, 2)] if smoke else [(30, 10, 10), (50, 15, 10), (100, 30, 10)]
     for n, m, rounds in sizes:
-        took = timed(synthetic(n, m), rounds, 1)
+        took = timed(synthetic(n, m), rounds, 1 if smoke else 3)
         rows.append(
             {
                 "case": f"exchange: {n} actors × {m} issues × {rounds} rounds",
