@@ -36,8 +36,11 @@ bargaining solution", NBS) is :math:`O_d = \sum_i c_{id} s_{id} x_{id} / \sum_i 
 * **Next round.** Voting positions give the round's voting NBS; each actor that exchanged
   starts the next round at :math:`x' = x + (w_s (1 - s) + w_f)(y - x)` (``salience_weight``
   :math:`w_s = 0.4`, ``fixed_weight`` :math:`w_f = 0.1`): it keeps part of its preference.
-* **Randomized equal gain** (``p > 0``): one side's gain is perturbed by :math:`p z` (random
-  :math:`u, v, z`), as in decide's randomized model.
+* **Randomized equal gain** (``p > 0``, decide's randomized model): with draws
+  :math:`u, v, z`, side :math:`A` (:math:`i` if :math:`u < 0.5`) gains
+  :math:`EU + p z (EU^{max}_A - EU)` if :math:`v < 0.5`, else :math:`EU - p z EU`, and the
+  moves follow from that split (:meth:`_Round.maximum_utility`, :meth:`_Round.randomize`;
+  option ``random_cap``).
 
 Every executed exchange, the preference and voting NBS per round and the externalities
 (the expected-utility change of actors outside an exchange) are kept in the forecast.
@@ -126,6 +129,15 @@ PARAMS: tuple[Param, ...] = (
         "twice on a draw, invalid exchanges taken and dropped). Draws come from the run's "
         "seeded stream.",
         choices=("first", "random", "decide"),
+    ),
+    Param(
+        "random_cap",
+        "capped",
+        "Randomized model (p > 0), when the perturbed side's move would push the NBS past "
+        "its partner's position: it moves to where the NBS reaches that position ('capped'), "
+        "or, as decide's code does, keeps its whole move with its direction reversed "
+        "('decide').",
+        choices=("capped", "decide"),
     ),
     Param(
         "on_nbs",
@@ -326,7 +338,7 @@ class _Round:
         self.check_nbs(ex, j, i)
         i.eu = j.eu = ex.gain
         ex.valid = self.move_valid(i, i.move) and self.move_valid(j, j.move)
-        if ex.valid and self.opts["p"] > 0:
+        if self.opts["p"] > 0:  # decide draws here whether or not the caps left it valid
             self.randomize(ex)
 
     def check_nbs(self, ex: _Exchange, side: _Side, other: _Side) -> None:
@@ -353,50 +365,100 @@ class _Round:
         ex.gain = self.utility(other, ratio_other, ratio_side)
         side.nbs_1 = self.adjusted_nbs(ex, side, side.y)
 
-    def randomize(self, ex: _Exchange) -> None:
-        """Randomized equal gain: perturb one side's gain by p·z (decide's randomized model)."""
-        u, v, z = self.rng.uniform(size=3)
-        first, second = (ex.i, ex.j) if u < 0.5 else (ex.j, ex.i)
-        p = float(self.opts["p"])
-        eu = ex.gain
-        ratio_first = self.ratio(first, abs(first.move))
-        eu_max = abs(
-            ratio_first
-            * self.s[first.actor][first.supply]
-            / self.s[first.actor][first.demand]
-            * self.s[first.actor][first.supply]
-            - ratio_first * self.s[first.actor][first.demand]
+    def maximum_utility(self, ex: _Exchange) -> dict[int, float]:
+        """Each side's largest gain for the randomized model (decide's ``eu_max``), by actor.
+
+        The NBS shift on each supply issue if the side moved all the way to its partner's
+        position (or stays at its voting position when that equals its own position on its
+        demand issue — decide compares those two, though they lie on different issues) is
+        valued with both sides' saliences; the side that gains less on its demand issue
+        keeps its gain net of its partner's loss shares, the other the rest.
+        """
+        i, j = ex.i, ex.j
+        x, s = self.x, self.s
+        i_stays = abs(x[i.actor][i.demand] - i.y) <= EPS
+        j_stays = abs(x[j.actor][j.demand] - j.y) <= EPS
+        shift_q = abs(
+            self.adjusted_nbs(ex, i, i.x)
+            - self.adjusted_nbs(ex, i, i.y if i_stays else x[j.actor][i.supply])
         )
-        eu_first = p * z * (eu_max - eu) + eu if v < 0.5 else eu - p * z * eu
-        move_first = abs(first.x - self.x[second.actor][first.supply])
-        ratio_q = self.ratio(first, move_first)
-        ratio_p = (eu_first + ratio_q * self.s[first.actor][first.supply]) / self.s[first.actor][
-            first.demand
-        ]
-        move_second = self.reverse(second, ratio_p)
-        room = abs(second.x - self.x[first.actor][second.supply])
-        if abs(move_second) > room:
-            ratio_p = self.ratio(second, room)
-            ratio_q = abs(
-                (eu_first - ratio_p * self.s[first.actor][first.demand])
-                / self.s[first.actor][first.supply]
-            )
-            move_second = room
-            move_first = self.reverse(first, ratio_q)
-        if first.x > self.x[second.actor][first.supply]:
-            move_first = -abs(move_first)
+        shift_p = abs(
+            self.adjusted_nbs(ex, j, j.x)
+            - self.adjusted_nbs(ex, j, j.y if j_stays else x[i.actor][j.supply])
+        )
+        loss_j, gain_i = shift_p * s[j.actor][j.supply], shift_p * s[i.actor][i.demand]
+        loss_i, gain_j = shift_q * s[i.actor][i.supply], shift_q * s[j.actor][j.demand]
+        overwrite = 0.0
+        if i_stays and gain_j - loss_j > 0:
+            overwrite = gain_i - (loss_j / s[j.actor][j.demand]) * s[i.actor][i.supply]
+        if j_stays and gain_i - loss_i > 0:
+            overwrite = gain_j - (loss_i / s[i.actor][i.demand]) * s[j.actor][j.supply]
+        if gain_i > gain_j:
+            side, other, gain, loss = j, i, gain_j, loss_i
         else:
-            move_first = abs(move_first)
-        if second.x > self.x[first.actor][second.supply]:
-            move_second = -abs(move_second)
+            side, other, gain, loss = i, j, gain_i, loss_j
+        s_side, s_other = s[side.actor][side.supply], s[other.actor][other.demand]
+        share = s_side / (s_side + s_other)
+        return {
+            side.actor: gain - share * s_side * (loss / (share * s_other)),
+            other.actor: overwrite or share * s_other * (gain / (share * s_side)) - loss,
+        }
+
+    def randomize(self, ex: _Exchange) -> None:
+        """Randomized equal gain (decide's model): one side's gain is perturbed by p·z.
+
+        Draws u, v, z: side A (i when u < 0.5, else j) gains ``eu + p z (eu_max - eu)``
+        when v < 0.5, else ``eu - p z eu``. A moves all the way to its partner B's position
+        and B as far as A's new gain requires; if B would overshoot, B moves all the way and
+        A as far as required. Otherwise, if A's move would push the NBS past B's position,
+        B's move is set by A's capped move, and A moves to where the NBS reaches B's
+        position (``random_cap=capped``) or, as decide's code does, keeps its whole move
+        with its direction reversed (``random_cap=decide``).
+        """
+        u, v, z = self.rng.uniform(size=3)
+        eu_max = self.maximum_utility(ex)
+        a, b = (ex.i, ex.j) if u < 0.5 else (ex.j, ex.i)
+        p = float(self.opts["p"])
+        s, x = self.s, self.x
+        eu = ex.gain
+        eu_a = eu + p * z * (eu_max[a.actor] - eu) if v < 0.5 else eu - p * z * eu
+        target_a, target_b = x[b.actor][a.supply], x[a.actor][b.supply]
+        move_a = abs(a.x - target_a)
+        ratio_a = self.ratio(a, move_a)
+        ratio_b = (eu_a + ratio_a * s[a.actor][a.supply]) / s[a.actor][a.demand]
+        move_b = self.reverse(b, ratio_b)
+        eu_b = self.utility(b, ratio_b, ratio_a)
+        flip_a = a.x > target_a
+        room_b = abs(b.x - target_b)
+        if abs(move_b) > room_b:  # B would overshoot: B moves all the way
+            ratio_b = self.ratio(b, room_b)
+            ratio_a = abs((eu_a - ratio_b * s[a.actor][a.demand]) / s[a.actor][a.supply])
+            move_b = room_b
+            move_a = self.reverse(a, ratio_a)
+            if abs(move_a) < abs(a.x - target_a):
+                eu_b = self.utility(b, ratio_b, ratio_a)
         else:
-            move_second = abs(move_second)
-        first.move, second.move = move_first, move_second
-        first.moves[-1], second.moves[-1] = move_first, move_second
-        first.y, second.y = first.x + move_first, second.x + move_second
-        first.eu = eu_first
-        second.eu = self.utility(second, ratio_q, ratio_p)
-        ex.valid = self.move_valid(first, move_first) and self.move_valid(second, move_second)
+            signed_a = -move_a if flip_a else move_a
+            nbs_0 = self.adjusted_nbs(ex, a, a.x)
+            nbs_1 = self.adjusted_nbs(ex, a, a.x + signed_a)
+            if not (
+                (target_a - nbs_0 >= -EPS and target_a - nbs_1 >= -EPS)
+                or (target_a - nbs_0 <= EPS and target_a - nbs_1 <= EPS)
+            ):
+                capped = self.cap_delta(ex, a, target_a)
+                ratio_a = self.ratio(a, capped)
+                ratio_b = (eu_a + ratio_a * s[a.actor][a.supply]) / s[a.actor][a.demand]
+                move_b = self.reverse(b, ratio_b)
+                eu_b = self.utility(b, ratio_b, ratio_a)
+                # decide keeps the whole move, already signed, and reverses it again below
+                move_a = signed_a if self.opts["random_cap"] == "decide" else capped
+        move_a = -move_a if flip_a else move_a
+        move_b = -move_b if b.x > target_b else move_b
+        a.move, b.move = move_a, move_b
+        a.moves[-1], b.moves[-1] = move_a, move_b
+        a.y, b.y = a.x + move_a, b.x + move_b
+        a.eu, b.eu = eu_a, eu_b
+        ex.valid = self.move_valid(a, move_a) and self.move_valid(b, move_b)
 
     # -- execution ----------------------------------------------------------------------
 
