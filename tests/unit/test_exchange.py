@@ -94,6 +94,10 @@ def test_explain_lists_exchanges() -> None:
     lines = spec.explain(f, "Extra", 1)
     assert lines[0].startswith("Extra, round 1: compromise")
     assert any("each gains" in line for line in lines)
+    randomized = spec.run(sc, params={"p": 0.5}, seed=0)
+    first = randomized.details["exchanges"][0]
+    line = next(x for x in spec.explain(randomized, first["i"]["supply"], 1) if "moves" in x)
+    assert f"{first['i']['actor']} gains {first['i']['gain']:.4g}" in line
 
 
 @pytest.mark.parametrize("cap", ["exact", "decide"])

@@ -1184,10 +1184,13 @@ def explain(forecast: Forecast, issue_id: str, round_: int) -> list[str]:
         if ex["round"] != round_ or issue_id not in (ex["i"]["supply"], ex["j"]["supply"]):
             continue
         i, j = ex["i"], ex["j"]
+        if math.isclose(i["gain"], j["gain"], rel_tol=1e-9):
+            gains = f"each gains {ex['gain']:.4g}"
+        else:  # the randomized model splits the gain unequally
+            gains = f"{i['actor']} gains {i['gain']:.4g}, {j['actor']} {j['gain']:.4g}"
         lines.append(
             f"  {i['actor']} moves on {i['supply']} ({i['from']:.3g} → {i['to']:.3g}) for "
-            f"{j['actor']} moving on {j['supply']} ({j['from']:.3g} → {j['to']:.3g}); "
-            f"each gains {ex['gain']:.4g}"
+            f"{j['actor']} moving on {j['supply']} ({j['from']:.3g} → {j['to']:.3g}); {gains}"
         )
     details = forecast.issues[issue_id].details
     comp = details["compromise_by_round"]
