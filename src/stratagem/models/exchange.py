@@ -199,6 +199,18 @@ def _divide(numerator: float, denominator: float) -> float:
     return numerator / denominator
 
 
+def _passes(nbs_0: float, nbs_1: float, target: float) -> bool:
+    """Whether the NBS moving from ``nbs_0`` to ``nbs_1`` passes ``target``.
+
+    decide's test: strictly, so an NBS starting on the target may leave it; within EPS
+    counts as on it.
+    """
+    return not (
+        (target - nbs_0 >= -EPS and target - nbs_1 >= -EPS)
+        or (target - nbs_0 <= EPS and target - nbs_1 <= EPS)
+    )
+
+
 class _Round:
     """The state of one round: positions, saliences, powers and the exchanges."""
 
@@ -346,9 +358,7 @@ class _Round:
         side.nbs_0 = self.adjusted_nbs(ex, side, side.x)
         side.nbs_1 = self.adjusted_nbs(ex, side, side.y)
         target = self.x[other.actor][side.supply]
-        if (target - side.nbs_0 >= -EPS and target - side.nbs_1 >= -EPS) or (
-            target - side.nbs_0 <= EPS and target - side.nbs_1 <= EPS
-        ):
+        if not _passes(side.nbs_0, side.nbs_1, target):
             return
         delta = self.cap_delta(ex, side, target)
         ratio_side = self.ratio(side, delta)
@@ -441,10 +451,7 @@ class _Round:
             signed_a = -move_a if flip_a else move_a
             nbs_0 = self.adjusted_nbs(ex, a, a.x)
             nbs_1 = self.adjusted_nbs(ex, a, a.x + signed_a)
-            if not (
-                (target_a - nbs_0 >= -EPS and target_a - nbs_1 >= -EPS)
-                or (target_a - nbs_0 <= EPS and target_a - nbs_1 <= EPS)
-            ):
+            if _passes(nbs_0, nbs_1, target_a):
                 capped = self.cap_delta(ex, a, target_a)
                 ratio_a = self.ratio(a, capped)
                 ratio_b = (eu_a + ratio_a * s[a.actor][a.supply]) / s[a.actor][a.demand]
