@@ -1,4 +1,4 @@
-"""Record decide's own equal-gain runs as reference data for the exchange model's tests.
+"""Record decide's own runs (equal gain and randomized) as reference data for the tests.
 
 Runs in an interpreter where the decide package is installed (GPL-3.0; benchmark and
 reference only, never a dependency of stratagem)::

@@ -118,7 +118,7 @@ WHOLE_ROUND = {
 }
 """Where every recorded seed's first round is decide's whole (measured)."""
 AT_LEAST = 30
-"""Exchanges that are decide's before the runs may part anywhere else."""
+"""Where the runs part (at equal gains), at least this many exchanges before are decide's."""
 
 
 @pytest.mark.parametrize(
@@ -132,9 +132,10 @@ def test_first_round_is_decides_exchange_for_exchange(
     Equal gain (p = 0) and randomized (p = 0.5, ``random_cap=decide``): the same exchanges
     in the same order, with the same gain (and, randomized, the same gain for each side),
     and the same NBS after the round. The runs may part only where two exchanges have the
-    same gain to 15 digits: decide orders those by the last of its 28 decimal digits (its
-    arithmetic is ``Decimal``) and we by their place in its list. That happens on cop21
-    after 46 to 48 exchanges (every seed) and in one randomized copenhagen run after 34.
+    same gain (within 1e-12; they agree to 15 digits): decide orders those by the last of
+    its 28 decimal digits (its arithmetic is ``Decimal``) and we by their place in its
+    list. That happens on cop21 after 46 to 48 exchanges (every seed) and in one
+    randomized copenhagen run after 34.
     """
     reference = DECIDE["files"][name][kind][str(seed)]
     p = DECIDE["files"][name]["randomized_p"] if kind == "randomized" else 0.0

@@ -157,7 +157,7 @@ def test_an_actor_on_the_nbs_is_grouped_by_on_nbs(engine: str) -> None:
     assert all("a" in pair for pair in partners["right"])
 
 
-def test_decide_ties_are_seeded_and_differ_from_the_default() -> None:
+def test_decide_ties_are_seeded() -> None:
     sc = stratagem.load("copenhagen-2009")
     params = {"ties": "decide", "nbs_cap": "decide"}
     a = stratagem.run(sc, "exchange", params=params, seed=3)
