@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from stratagem._version import __version__
+from stratagem.jsonable import plain
 
 __all__ = ["SUMMARY_KEYS", "Forecast", "IssueForecast"]
 
@@ -116,30 +117,19 @@ class Forecast:
         Details named in :data:`SUMMARY_KEYS` are given at the top level, the rest under
         ``details``.
         """
-        summary = {k: _plain(v) for k, v in self.details.items() if k in SUMMARY_KEYS}
+        summary = {k: plain(v) for k, v in self.details.items() if k in SUMMARY_KEYS}
         rest = {k: v for k, v in self.details.items() if k not in SUMMARY_KEYS}
         return {
             "model": self.model,
             "scenario": self.scenario,
-            "params": _plain(self.params),
+            "params": plain(self.params),
             "seed": self.seed,
             "branch": self.branch,
             "version": self.version,
             "outcome": self.outcome,
             "issues": {
-                k: {"forecast": v.forecast, **_plain(v.details)} for k, v in self.issues.items()
+                k: {"forecast": v.forecast, **plain(v.details)} for k, v in self.issues.items()
             },
             **summary,
-            **({"details": _plain(rest)} if rest else {}),
+            **({"details": plain(rest)} if rest else {}),
         }
-
-
-def _plain(value: Any) -> Any:
-    """Convert mappings and tuples (and numpy scalars) to JSON-ready builtins."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return value

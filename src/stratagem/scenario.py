@@ -51,6 +51,10 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 ChangeField = Literal["position", "salience", "capability"]
 CHANGE_FIELDS: tuple[ChangeField, ...] = ("position", "salience", "capability")
+SALIENCE_RANGE = (0.0, 1.0)
+"""Saliences lie in this range (inclusive)."""
+SEED_RANGE = (0, 2**64 - 1)
+"""Seeds are unsigned 64-bit integers (numpy's ``SeedSequence`` takes any, stores take these)."""
 Comparison = Literal["<", "<=", ">", ">="]
 _FLIPPED: dict[str, Comparison] = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
@@ -492,6 +496,8 @@ class Scenario:
             out.append(Problem("actors", "the scenario has no actors"))
         if not self.issues:
             out.append(Problem("issues", "the scenario has no issues"))
+        if self.seed is not None:
+            out.extend(seed_problems("seed", self.seed))
         out.extend(_duplicates("actors", [a.id for a in self.actors], "actor id"))
         out.extend(_duplicates("actors", [a.name for a in self.actors], "actor name"))
         out.extend(_duplicates("issues", [i.id for i in self.issues], "issue id"))
@@ -828,6 +834,15 @@ class Scenario:
             if outcome.matches(positions):
                 return outcome.name
         return None
+
+
+def seed_problems(where: str, seed: Any) -> list[Problem]:
+    """What is wrong with a seed (empty if it is an unsigned 64-bit integer)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < SEED_RANGE[0]:
+        return [Problem(where, f"must be a non-negative whole number, got {seed!r}")]
+    if seed > SEED_RANGE[1]:
+        return [Problem(where, f"must be at most 2**64 - 1 (an unsigned 64-bit seed), got {seed}")]
+    return []
 
 
 def _rebuild_scenario(state: dict[str, Any]) -> Scenario:
