@@ -1,7 +1,7 @@
-"""Reading and writing scenario files; one module per format.
+"""Reading and writing scenario files; one module per format, each with its :class:`Format`.
 
 =============  ==========================  =========================================
-format         extensions                  module
+format         suffixes                    module
 =============  ==========================  =========================================
 ``yaml``       ``.yaml``, ``.yml``         :mod:`stratagem.io.yaml_io` (native)
 ``json``       ``.json``                   :mod:`stratagem.io.yaml_io` (native)
@@ -11,7 +11,9 @@ format         extensions                  module
 ``decide``     ``.csv``, ``.txt``          :mod:`stratagem.io.decide`
 =============  ==========================  =========================================
 
-Text files with a ``.csv``/``.tsv``/``.txt`` extension are told apart by their content.
+Files whose suffix several formats share are told apart by their content (each format's
+``sniff``); text without a suffix (standard input) by its content alone. Adding a format is
+one module that defines its :class:`Format` and one entry in :data:`REGISTERED`.
 """
 
 from __future__ import annotations
@@ -19,82 +21,109 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.io import decide, ktab, table_csv, yaml_io
-from stratagem.io._common import decode
+from stratagem.io._common import Format, decode
 from stratagem.scenario import Scenario
 
 __all__ = [
     "FORMATS",
+    "REGISTERED",
+    "Format",
     "atomic_write_text",
+    "decode",
     "detect_format",
+    "format_for_path",
+    "get_format",
     "lost_in",
     "read",
+    "read_bytes",
     "read_text",
     "write",
     "write_text",
 ]
 
-FORMATS = ("yaml", "json", "csv", "ktab-csv", "ktab-xml", "decide")
+REGISTERED: tuple[Format, ...] = (
+    yaml_io.YAML,
+    yaml_io.JSON,
+    table_csv.TABLE,
+    ktab.KTAB_CSV,
+    ktab.KTAB_XML,
+    decide.DECIDE,
+)
+"""Every format, in the order ``--to`` lists them."""
 
-_READERS: dict[str, Callable[[str, str], Scenario]] = {
-    "yaml": yaml_io.read_yaml,
-    "json": yaml_io.read_json,
-    "csv": table_csv.read_table,
-    "ktab-csv": ktab.read_csv,
-    "ktab-xml": ktab.read_xml,
-    "decide": decide.read_decide,
-}
-_WRITERS: dict[str, Callable[[Scenario], str]] = {
-    "yaml": yaml_io.write_yaml,
-    "json": yaml_io.write_json,
-    "csv": table_csv.write_table,
-    "ktab-csv": ktab.write_csv,
-    "ktab-xml": ktab.write_xml,
-    "decide": decide.write_decide,
-}
-_EXTENSIONS = {
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".json": "json",
-    ".xml": "ktab-xml",
-    ".csv": "table",
-    ".tsv": "table",
-    ".txt": "table",
+FORMATS = tuple(f.name for f in REGISTERED)
+_BY_NAME = {f.name: f for f in REGISTERED}
+# shared table suffixes: the most specific content test first
+_TABLES = (decide.DECIDE, ktab.KTAB_CSV, table_csv.TABLE)
+_TABLE_SUFFIXES = {s for f in _TABLES for s in f.suffixes}
+# text without a suffix: tried in this order, YAML (which accepts anything) last
+_BY_CONTENT = (yaml_io.JSON, ktab.KTAB_XML, *_TABLES, yaml_io.YAML)
+
+
+_NOT_WHAT_IT_SAYS = {
+    "ktab-xml": "is not XML (it does not start with '<')",
+    "json": "is not JSON (it does not start with '{')",
 }
 
 
-def _sniff_table(text: str) -> str | None:
-    if decide.looks_like_decide(text):
-        return "decide"
-    if ktab.looks_like_ktab_csv(text):
-        return "ktab-csv"
-    if table_csv.looks_like_table(text):
-        return "csv"
-    return None
-
-
-def detect_format(source: str, text: str) -> str:
-    """The format of a file from its extension, and for tables from its content.
+def get_format(name: str) -> Format:
+    """The format with this name.
 
     Raises
     ------
     InvalidInputError
-        If the extension is unknown or the content is not what the extension says.
+        If no format has this name (the message lists them).
+    """
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise InvalidInputError(
+            [Problem("format", f"unknown format {name!r}; one of {', '.join(FORMATS)}")]
+        ) from None
+
+
+def _not_a_table(source: str, suffix: str, text: str) -> InvalidInputError:
+    stripped = text.lstrip()
+    what = (
+        "JSON" if stripped.startswith("{") else "YAML" if ":" in stripped.split("\n")[0] else None
+    )
+    hint = f" (it looks like {what})" if what else ""
+    return InvalidInputError(
+        [
+            Problem(
+                "file",
+                f"is not a {suffix[1:]} scenario table{hint}: expected a "
+                "header with actor/capability/position/salience columns, a KTAB "
+                "first line, or decide #A/#P/#D rows",
+                1,
+                source,
+            )
+        ]
+    )
+
+
+def detect_format(source: str, text: str) -> str:
+    """The format of a file from its suffix, and where suffixes are shared from its content.
+
+    Raises
+    ------
+    InvalidInputError
+        If the suffix is unknown or the content is not what the suffix says.
     """
     suffix = Path(source).suffix.lower()
-    kind = _EXTENSIONS.get(suffix)
-    stripped = text.lstrip()
-    if source == "<stdin>" or (kind is None and not suffix):
-        if stripped.startswith(("{", "[")):
-            return "json"
-        if stripped.startswith("<"):
-            return "ktab-xml"
-        return _sniff_table(text) or "yaml"
-    if kind is None:
+    if source == "<stdin>" or not suffix:
+        return next(f.name for f in _BY_CONTENT if f.sniff(text))
+    if suffix in _TABLE_SUFFIXES:
+        found = next((f for f in _TABLES if suffix in f.suffixes and f.sniff(text)), None)
+        if found is None:
+            raise _not_a_table(source, suffix, text)
+        return found.name
+    fmt = next((f for f in REGISTERED if suffix in f.suffixes), None)
+    if fmt is None:
         raise InvalidInputError(
             [
                 Problem(
@@ -106,39 +135,9 @@ def detect_format(source: str, text: str) -> str:
                 )
             ]
         )
-    if kind == "table":
-        found = _sniff_table(text)
-        if found is None:
-            what = (
-                "JSON"
-                if stripped.startswith("{")
-                else "YAML"
-                if ":" in stripped.split("\n")[0]
-                else None
-            )
-            hint = f" (it looks like {what})" if what else ""
-            raise InvalidInputError(
-                [
-                    Problem(
-                        "file",
-                        f"is not a {suffix[1:]} scenario table{hint}: expected a "
-                        "header with actor/capability/position/salience columns, a KTAB "
-                        "first line, or decide #A/#P/#D rows",
-                        1,
-                        source,
-                    )
-                ]
-            )
-        return found
-    if kind == "ktab-xml" and not stripped.startswith("<"):
-        raise InvalidInputError(
-            [Problem("file", "is not XML (it does not start with '<')", 1, source)]
-        )
-    if kind == "json" and not stripped.startswith(("{", "[")):
-        raise InvalidInputError(
-            [Problem("file", "is not JSON (it does not start with '{')", 1, source)]
-        )
-    return kind
+    if not fmt.sniff(text):
+        raise InvalidInputError([Problem("file", _NOT_WHAT_IT_SAYS[fmt.name], 1, source)])
+    return fmt.name
 
 
 def read_text(text: str, source: str = "<stdin>", fmt: str | None = None) -> Scenario:
@@ -149,12 +148,19 @@ def read_text(text: str, source: str = "<stdin>", fmt: str | None = None) -> Sce
     InvalidInputError
         With every problem found, each naming ``source`` and its line where known.
     """
-    fmt = fmt or detect_format(source, text)
-    if fmt not in _READERS:
-        raise InvalidInputError(
-            [Problem("format", f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")]
-        )
-    return _READERS[fmt](text, source)
+    return get_format(fmt or detect_format(source, text)).read(text, source)
+
+
+def read_bytes(data: bytes, source: str, fmt: str | None = None) -> Scenario:
+    """Read a scenario from a file's bytes (UTF-8; binary content is refused).
+
+    Raises
+    ------
+    InvalidInputError
+        If the bytes are not UTF-8 text or hold an invalid scenario.
+    """
+    text = decode(data, source, fmt or Path(source).suffix.lstrip(".") or "text")
+    return read_text(text, source, fmt)
 
 
 def read(path: str | os.PathLike[str], fmt: str | None = None) -> Scenario:
@@ -167,59 +173,23 @@ def read(path: str | os.PathLike[str], fmt: str | None = None) -> Scenario:
     """
     source = str(path)
     if source == "-":
-        data = sys.stdin.buffer.read()
-        source = "<stdin>"
-    else:
-        try:
-            data = Path(source).read_bytes()
-        except FileNotFoundError:
-            raise InvalidInputError([Problem("file", "does not exist", None, source)]) from None
-        except IsADirectoryError:
-            raise InvalidInputError([Problem("file", "is a directory", None, source)]) from None
-        except OSError as exc:
-            raise InvalidInputError(
-                [Problem("file", f"cannot be read: {exc.strerror}", None, source)]
-            ) from None
-    text = decode(data, source, fmt or Path(source).suffix.lstrip(".") or "text")
-    return read_text(text, source, fmt)
+        return read_bytes(sys.stdin.buffer.read(), "<stdin>", fmt)
+    try:
+        data = Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InvalidInputError([Problem("file", "does not exist", None, source)]) from None
+    except IsADirectoryError:
+        raise InvalidInputError([Problem("file", "is a directory", None, source)]) from None
+    except OSError as exc:
+        raise InvalidInputError(
+            [Problem("file", f"cannot be read: {exc.strerror}", None, source)]
+        ) from None
+    return read_bytes(data, source, fmt)
 
 
 def lost_in(scenario: Scenario, fmt: str) -> list[str]:
     """What a file of format ``fmt`` cannot hold of the scenario (empty: nothing is lost)."""
-    if fmt in ("yaml", "json"):
-        return []
-    lost = []
-    if scenario.events:
-        lost.append(f"{len(scenario.events)} event(s)")
-    if scenario.branches:
-        lost.append(f"{len(scenario.branches)} branch(es)")
-    if scenario.outcomes:
-        lost.append(f"{len(scenario.outcomes)} outcome(s)")
-    if any(i.status_quo is not None for i in scenario.issues):
-        lost.append("status quo positions")
-    if (
-        any(v.note or v.source for v in scenario.values.values())
-        or any(a.source for a in scenario.actors)
-        or (fmt != "decide" and any(a.note for a in scenario.actors) and not fmt.startswith("ktab"))
-    ):
-        lost.append("notes and sources")
-    if scenario.uncertainty or scenario.spread:
-        lost.append("uncertain inputs")
-    other_params = {k for k in scenario.model_params if not (fmt.startswith("ktab") and k == "smp")}
-    if other_params or (fmt == "ktab-csv" and "smp" in scenario.model_params):
-        lost.append("model parameters")
-    if fmt.startswith("ktab") or fmt == "csv":
-        if fmt.startswith("ktab") and any(
-            v.capability is not None for v in scenario.values.values()
-        ):
-            lost.append("per-issue capabilities")
-        if any(i.points for i in scenario.issues):
-            lost.append("named scale points")
-    if fmt.startswith("ktab") and any(a.name != a.id for a in scenario.actors):
-        lost.append("actor display names")
-    if fmt == "ktab-csv" and scenario.seed is not None:
-        lost.append("the seed")
-    return lost
+    return get_format(fmt).lost(scenario)
 
 
 def write_text(scenario: Scenario, fmt: str) -> str:
@@ -228,28 +198,25 @@ def write_text(scenario: Scenario, fmt: str) -> str:
     Raises
     ------
     InvalidInputError
-        If the format cannot hold the scenario's values at all.
+        If the format is unknown or cannot hold the scenario's values at all.
     """
-    if fmt not in _WRITERS:
-        raise InvalidInputError(
-            [Problem("format", f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")]
-        )
-    return _WRITERS[fmt](scenario)
+    return get_format(fmt).write(scenario)
 
 
 def format_for_path(path: str | os.PathLike[str]) -> str:
     """The format a file name asks for when writing (``.csv`` writes the actor table)."""
     suffix = Path(path).suffix.lower()
-    kind = _EXTENSIONS.get(suffix)
-    if kind is None:
+    if suffix in _TABLE_SUFFIXES:
+        return table_csv.TABLE.name
+    fmt = next((f for f in REGISTERED if suffix in f.suffixes), None)
+    if fmt is None:
         raise InvalidInputError([Problem("file", f"unknown extension {suffix!r}", None, str(path))])
-    return "csv" if kind == "table" else kind
+    return fmt.name
 
 
 def write(scenario: Scenario, path: str | os.PathLike[str], fmt: str | None = None) -> None:
-    """Write the scenario to ``path`` atomically (format from ``fmt`` or the extension)."""
-    text = write_text(scenario, fmt or format_for_path(path))
-    atomic_write_text(path, text)
+    """Write the scenario to ``path`` atomically (format from ``fmt`` or the suffix)."""
+    atomic_write_text(path, write_text(scenario, fmt or format_for_path(path)))
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:

@@ -109,3 +109,90 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 def finite_or_nan(x: float | None) -> float:
     """``x`` or NaN when missing (so validation reports it as not a finite number)."""
     return math.nan if x is None else x
+
+
+# ---------------------------------------------------------------------- formats
+
+FEATURES = (
+    "events",
+    "branches",
+    "outcomes",
+    "status_quo",
+    "value_notes",
+    "actor_notes",
+    "uncertainty",
+    "model_params",
+    "smp_params",
+    "per_issue_capability",
+    "scale_points",
+    "display_names",
+    "seed",
+)
+"""What a scenario can hold beyond its actor table; each format declares which it keeps."""
+
+
+def features_used(scenario: Scenario) -> dict[str, str]:
+    """The features the scenario uses, each with the words a lossy write reports it by."""
+    used: dict[str, str] = {}
+    if scenario.events:
+        used["events"] = f"{len(scenario.events)} event(s)"
+    if scenario.branches:
+        used["branches"] = f"{len(scenario.branches)} branch(es)"
+    if scenario.outcomes:
+        used["outcomes"] = f"{len(scenario.outcomes)} outcome(s)"
+    if any(i.status_quo is not None for i in scenario.issues):
+        used["status_quo"] = "status quo positions"
+    if any(v.note or v.source for v in scenario.values.values()) or any(
+        a.source for a in scenario.actors
+    ):
+        used["value_notes"] = "notes and sources"
+    if any(a.note for a in scenario.actors):
+        used["actor_notes"] = "notes and sources"
+    if scenario.uncertainty or scenario.spread:
+        used["uncertainty"] = "uncertain inputs"
+    if any(k != "smp" for k in scenario.model_params):
+        used["model_params"] = "model parameters"
+    if "smp" in scenario.model_params:
+        used["smp_params"] = "model parameters"
+    if any(v.capability is not None for v in scenario.values.values()):
+        used["per_issue_capability"] = "per-issue capabilities"
+    if any(i.points for i in scenario.issues):
+        used["scale_points"] = "named scale points"
+    if any(a.name != a.id for a in scenario.actors):
+        used["display_names"] = "actor display names"
+    if scenario.seed is not None:
+        used["seed"] = "the seed"
+    return used
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: its name, file suffixes, how to recognise, read and write it.
+
+    Parameters
+    ----------
+    name : str
+        The name used with ``--to`` and ``fmt=`` (``yaml``, ``ktab-csv``, ...).
+    suffixes : tuple of str
+        File suffixes it is read from (``.csv`` is shared: content decides).
+    read : callable
+        ``(text, source) -> Scenario``.
+    write : callable
+        ``Scenario -> text``.
+    sniff : callable
+        ``text -> bool``: whether text looks like this format.
+    holds : frozenset of str
+        The :data:`FEATURES` a file of this format keeps; a write loses the others.
+    """
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[str, str], Scenario]
+    write: Callable[[Scenario], str]
+    sniff: Callable[[str], bool]
+    holds: frozenset[str] = frozenset(FEATURES)
+
+    def lost(self, scenario: Scenario) -> list[str]:
+        """What a file of this format cannot hold of the scenario (empty: nothing is lost)."""
+        words = [w for f, w in features_used(scenario).items() if f not in self.holds]
+        return list(dict.fromkeys(words))

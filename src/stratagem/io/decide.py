@@ -25,10 +25,10 @@ import re
 from pathlib import PurePath
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector, parse_number
+from stratagem.io._common import Collector, Format, parse_number
 from stratagem.scenario import Actor, Issue, ScalePoint, Scenario, Value
 
-__all__ = ["looks_like_decide", "read_decide", "write_decide"]
+__all__ = ["DECIDE", "looks_like_decide", "read_decide", "write_decide"]
 
 _TAGS = ("#A", "#P", "#M", "#D", "#/", "#O")
 
@@ -234,3 +234,14 @@ def write_decide(scenario: Scenario) -> str:
                 f"{_fmt(power)}\t{_q(v.note)}"
             )
     return "\n".join(lines) + "\n"
+
+
+DECIDE = Format(
+    "decide",
+    (".csv", ".txt"),
+    read_decide,
+    write_decide,
+    looks_like_decide,
+    holds=frozenset({"actor_notes", "per_issue_capability", "scale_points", "display_names"}),
+)
+"""The decide exchange-model input format (``#A/#P/#M/#D`` rows)."""

@@ -28,11 +28,13 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector, parse_number
+from stratagem.io._common import Collector, Format, parse_number
 from stratagem.scenario import Actor, Issue, Scenario, Value
 
 __all__ = [
+    "KTAB_CSV",
     "KTAB_PARAMETERS",
+    "KTAB_XML",
     "looks_like_ktab_csv",
     "read_csv",
     "read_xml",
@@ -508,3 +510,27 @@ def write_xml(scenario: Scenario) -> str:
         out.append("  </IdealAdjustment>")
     out.append("</Scenario>")
     return "\n".join(out) + "\n"
+
+
+def _looks_like_xml(text: str) -> bool:
+    return text.lstrip().startswith("<")
+
+
+KTAB_CSV = Format(
+    "ktab-csv",
+    (".csv",),
+    read_csv,
+    write_csv,
+    looks_like_ktab_csv,
+    holds=frozenset({"actor_notes"}),
+)
+"""KTAB's CSV scenario (``SMPModel::csvRead``)."""
+KTAB_XML = Format(
+    "ktab-xml",
+    (".xml",),
+    read_xml,
+    write_xml,
+    _looks_like_xml,
+    holds=frozenset({"actor_notes", "smp_params", "seed"}),
+)
+"""KTAB's XML scenario (``smpSchema.xsd``)."""

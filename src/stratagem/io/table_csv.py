@@ -30,10 +30,10 @@ import re
 from pathlib import PurePath
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector, parse_number
+from stratagem.io._common import Collector, Format, parse_number
 from stratagem.scenario import Actor, Issue, Scenario, Value
 
-__all__ = ["looks_like_table", "read_table", "write_table"]
+__all__ = ["TABLE", "looks_like_table", "read_table", "write_table"]
 
 _ACTOR = {"actor", "name", "actors", ""}
 _CAPABILITY = {"capability", "c", "power", "clout", "influence", "resources", "cap"}
@@ -311,3 +311,14 @@ def write_table(scenario: Scenario) -> str:
                 row.append(_fmt(v.capability) if v and v.capability is not None else "")
         w.writerow(row)
     return buf.getvalue()
+
+
+TABLE = Format(
+    "csv",
+    (".csv", ".tsv", ".txt"),
+    read_table,
+    write_table,
+    looks_like_table,
+    holds=frozenset({"per_issue_capability", "display_names"}),
+)
+"""Actor tables (classic or wide layout)."""

@@ -10,16 +10,16 @@ import io
 import json
 from typing import Any
 
-from ruamel.yaml import YAML
+from ruamel import yaml as ruamel_yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector
+from stratagem.io._common import Collector, Format
 from stratagem.io.document import from_document, to_document
 from stratagem.scenario import Scenario
 
-__all__ = ["read_json", "read_yaml", "write_json", "write_yaml"]
+__all__ = ["JSON", "YAML", "read_json", "read_yaml", "write_json", "write_yaml"]
 
 
 def _line_of(container: Any, key: Any) -> int | None:
@@ -34,7 +34,7 @@ def _line_of(container: Any, key: Any) -> int | None:
 
 
 def _load_yaml(text: str, source: str) -> Any:
-    yaml = YAML(typ="rt")
+    yaml = ruamel_yaml.YAML(typ="rt")
     yaml.version = (1, 2)
     try:
         return yaml.load(text)
@@ -103,7 +103,7 @@ def _styled(doc: Any, depth: int = 0) -> Any:
 
 def write_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text (lossless)."""
-    yaml = YAML(typ="rt")
+    yaml = ruamel_yaml.YAML(typ="rt")
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     buf = io.StringIO()
@@ -114,3 +114,13 @@ def write_yaml(scenario: Scenario) -> str:
 def write_json(scenario: Scenario) -> str:
     """The scenario as JSON text (lossless)."""
     return json.dumps(to_document(scenario), indent=2, ensure_ascii=False) + "\n"
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip().startswith(("{", "["))
+
+
+YAML = Format("yaml", (".yaml", ".yml"), read_yaml, write_yaml, lambda _t: True)
+"""The native format (lossless)."""
+JSON = Format("json", (".json",), read_json, write_json, _looks_like_json)
+"""The native document in JSON (lossless)."""

@@ -23,7 +23,6 @@ from shiny.types import SafeException
 
 from stratagem import catalog, io, models
 from stratagem.errors import InvalidInputError
-from stratagem.io._common import decode
 from stratagem.scenario import Actor, Scenario, Value
 
 __all__ = ["MAX_UPLOAD", "create_app", "scenario_frame"]
@@ -171,8 +170,7 @@ def create_app(initial: Scenario | None = None) -> App:
                 message.set(f"{name}: file: refused: larger than {MAX_UPLOAD // (1024 * 1024)} MB")
                 return
             try:
-                text = decode(path.read_bytes(), name, Path(name).suffix.lstrip("."))
-                loaded = io.read_text(text, name)
+                loaded = io.read_bytes(path.read_bytes(), name)
             except InvalidInputError as err:
                 message.set("\n".join(p.format() for p in err.problems))
                 return
