@@ -777,6 +777,47 @@ class Scenario:
             )
         return self.evolve(actors=tuple(actors), values=values, uncertainty={})
 
+    def set(
+        self, actor: str, field: ChangeField, value: float, issue: str | None = None
+    ) -> Scenario:
+        """The scenario with one input set: ``with_value("us", "salience", 0.8, "escalation")``.
+
+        ``issue=None`` sets an actor-wide capability. Notes and sources are kept.
+        """
+        return self.apply([Change(actor, field, value, issue)])
+
+    def rename_actor(self, old: str, new: str) -> Scenario:
+        """The scenario with actor ``old`` called ``new`` everywhere it is named.
+
+        Its values, uncertain inputs, and the events and branches that change it follow; a
+        display name equal to the old id follows too.
+        """
+
+        def moved(ch: Change) -> Change:
+            return dataclasses.replace(ch, actor=new) if ch.actor == old else ch
+
+        actors = tuple(
+            dataclasses.replace(a, id=new, name=new if a.name == a.id else a.name)
+            if a.id == old
+            else a
+            for a in self.actors
+        )
+        return self.evolve(
+            actors=actors,
+            values={((new if a == old else a), i): v for (a, i), v in self.values.items()},
+            uncertainty={
+                ((new if a == old else a), i, f): d for (a, i, f), d in self.uncertainty.items()
+            },
+            events=tuple(
+                dataclasses.replace(e, changes=tuple(moved(ch) for ch in e.changes))
+                for e in self.events
+            ),
+            branches=tuple(
+                dataclasses.replace(b, changes=tuple(moved(ch) for ch in b.changes))
+                for b in self.branches
+            ),
+        )
+
     def without_actors(self, actor_ids: Iterable[str]) -> Scenario:
         """The scenario without these actors.
 
@@ -800,6 +841,30 @@ class Scenario:
             events=events,
             branches=tuple(branches),
         )
+
+    def differences(self, other: Scenario) -> list[str]:
+        """The inputs that differ from ``other``'s, one line each.
+
+        A line reads ``us.escalation.salience: 0.6 → 0.9``; a single line says so if only
+        notes, events, branches or outcomes differ. An input is ``actor.issue.field`` (an
+        actor-wide capability is ``actor.capability``); an empty list means they are equal.
+        """
+        out: list[str] = []
+        for key in sorted(set(self.values) | set(other.values)):
+            va, vb = self.values.get(key), other.values.get(key)
+            for fname in CHANGE_FIELDS:
+                x = getattr(va, fname) if va else None
+                y = getattr(vb, fname) if vb else None
+                if x != y:
+                    out.append(f"{key[0]}.{key[1]}.{fname}: {x} → {y}")
+        cap_a = {x.id: x.capability for x in self.actors}
+        cap_b = {x.id: x.capability for x in other.actors}
+        for actor in sorted(set(cap_a) | set(cap_b)):
+            if cap_a.get(actor) != cap_b.get(actor):
+                out.append(f"{actor}.capability: {cap_a.get(actor)} → {cap_b.get(actor)}")
+        if not out and self != other:
+            out.append("the scenario files differ (notes, events, branches or outcomes)")
+        return out
 
     def with_branch(self, name: str | None) -> Scenario:
         """Return the scenario as the branch would have it (``None``: unchanged).

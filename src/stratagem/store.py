@@ -372,24 +372,11 @@ def diff(a: RunRecord, b: RunRecord) -> dict[str, Any]:
 
     inputs: list[str] = []
     if a.scenario_hash != b.scenario_hash:
-        sa, sb = (
-            read_yaml(a.scenario_yaml, f"run {a.id}"),
-            read_yaml(b.scenario_yaml, f"run {b.id}"),
-        )
-        for key in sorted(set(sa.values) | set(sb.values)):
-            va, vb = sa.values.get(key), sb.values.get(key)
-            for fname in ("position", "salience", "capability"):
-                x = getattr(va, fname) if va else None
-                y = getattr(vb, fname) if vb else None
-                if x != y:
-                    inputs.append(f"{key[0]}.{key[1]}.{fname}: {x} → {y}")
-        cap_a = {x.id: x.capability for x in sa.actors}
-        cap_b = {x.id: x.capability for x in sb.actors}
-        for actor in sorted(set(cap_a) | set(cap_b)):
-            if cap_a.get(actor) != cap_b.get(actor):
-                inputs.append(f"{actor}.capability: {cap_a.get(actor)} → {cap_b.get(actor)}")
-        if not inputs:
-            inputs.append("the scenario files differ (notes, events, branches or outcomes)")
+        sa = read_yaml(a.scenario_yaml, f"run {a.id}")
+        sb = read_yaml(b.scenario_yaml, f"run {b.id}")
+        inputs = sa.differences(sb) or [
+            "the scenario files differ (notes, events, branches or outcomes)"
+        ]
     settings = {
         k: (a.params.get(k), b.params.get(k))
         for k in sorted(set(a.params) | set(b.params))

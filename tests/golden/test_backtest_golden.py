@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stratagem.io.deu import read_deu
+from stratagem.validation.deu import read_deu
 from stratagem.validation.backtest import backtest
 
 EXPECTED = {

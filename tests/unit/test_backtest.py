@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from stratagem.errors import InvalidInputError
-from stratagem.io.deu import read_deu
+from stratagem.validation.deu import read_deu
 from stratagem.validation import backtest as bt
 
 

@@ -593,8 +593,8 @@ def backtest(
     import datetime as dt
 
     started = dt.datetime.now(dt.UTC)
-    from stratagem.io.deu import read_deu
     from stratagem.validation import backtest as bt
+    from stratagem.validation.deu import read_deu
 
     data = read_deu(dataset, missing_salience=missing_salience)
     for name in model_names:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.scenario import Scenario
+from stratagem.scenario import Change, Scenario
 
 __all__ = [
     "STANCES",
@@ -181,19 +181,11 @@ def from_scenario(
     shape = (*(len(stances) for _ in actors), len(actors))
     payoffs = np.empty(shape)
     for profile in itertools.product(range(len(stances)), repeat=len(actors)):
-        changes = {
-            (a, issue): stance_position(a, stances[k]) for a, k in zip(actors, profile, strict=True)
-        }
-        values = dict(scenario.values)
-        for key, x in changes.items():
-            values[key] = values[key].__class__(
-                x,
-                values[key].salience,
-                values[key].capability,
-                values[key].note,
-                values[key].source,
-            )
-        forecast = spec.run(scenario.evolve(values=values, uncertainty={}), params)
+        played = scenario.apply(
+            Change(a, "position", stance_position(a, stances[k]), issue)
+            for a, k in zip(actors, profile, strict=True)
+        )
+        forecast = spec.run(played, params)
         outcome = forecast.issues[issue].forecast
         payoffs[profile] = [sal[a] * (1.0 - abs(own[a] - outcome) / scale.range) for a in actors]
     names = {a.id: a.name for a in scenario.actors}

@@ -42,8 +42,9 @@ import numpy as np
 import numpy.typing as npt
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io.deu import DecisionCase, DEUDataset
 from stratagem.models.registry import ModelSpec, get, specs
+from stratagem.scenario import Change
+from stratagem.validation.deu import DecisionCase, DEUDataset
 
 __all__ = [
     "CAPABILITY_SCHEMES",
@@ -325,7 +326,7 @@ def backtest(
     Parameters
     ----------
     dataset : DEUDataset
-        The decisions (see :func:`stratagem.io.deu.read_deu`).
+        The decisions (see :func:`stratagem.validation.deu.read_deu`).
     models : sequence of str, optional
         Model names, optionally with parameters (``"compromise:weights=salience"``).
         Default: every registered model plus :data:`DEFAULT_VARIANTS`.
@@ -362,9 +363,7 @@ def backtest(
     for case in cases:
         caps = capability_for(case, dataset, capability)
         sc = case.scenario
-        scenarios.append(
-            sc.evolve(actors=tuple(a.__class__(a.id, a.name, caps[a.id]) for a in sc.actors))
-        )
+        scenarios.append(sc.apply(Change(a, "capability", caps[a]) for a in sc.actor_ids))
     outcomes = np.array([c.outcome for c in cases], dtype=float)
     forecasts: dict[str, FloatArray] = {}
     skipped: dict[str, str] = {}

@@ -11,7 +11,6 @@ All model logic is the library's; this module only adapts it.
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from shiny import App, reactive, render, ui
 from shiny.types import SafeException
 
 from stratagem import catalog, io, models
-from stratagem.errors import InvalidInputError
+from stratagem.errors import InvalidInputError, Problem
 from stratagem.scenario import Actor, Scenario, Value
 
 __all__ = ["MAX_UPLOAD", "create_app", "scenario_frame"]
@@ -49,48 +48,23 @@ def _edit(scenario: Scenario, row: int, column: str, text: str) -> Scenario:
     actor = scenario.actors[row]
     if column == "actor":
         if not text.strip():
-            raise InvalidInputError([_problem(f"actors[{actor.id}].id", "must not be empty")])
-        new_id = text.strip()
-        actors = tuple(
-            dataclasses.replace(a, id=new_id, name=new_id if a.name == a.id else a.name)
-            if a.id == actor.id
-            else a
-            for a in scenario.actors
-        )
-        values = {((new_id if a == actor.id else a), i): v for (a, i), v in scenario.values.items()}
-        return scenario.evolve(actors=actors, values=values, uncertainty={}, events=(), branches=())
+            raise InvalidInputError([Problem(f"actors[{actor.id}].id", "must not be empty")])
+        return scenario.rename_actor(actor.id, text.strip())
     issue_id, _, field = column.partition(":")
+    where = (
+        f"actors[{actor.id}].capability"
+        if column == "capability"
+        else f"actors[{actor.id}].positions[{issue_id}].{field}"
+    )
     try:
         number = float(text)
     except ValueError:
-        where = (
-            f"actors[{actor.id}].capability"
-            if column == "capability"
-            else f"actors[{actor.id}].positions[{issue_id}].{field}"
-        )
-        raise InvalidInputError([_problem(where, f"{text!r} is not a number")]) from None
+        raise InvalidInputError([Problem(where, f"{text!r} is not a number")]) from None
     if column == "capability":
-        actors = tuple(
-            dataclasses.replace(a, capability=number) if a.id == actor.id else a
-            for a in scenario.actors
-        )
-        return scenario.evolve(actors=actors)
-    current = scenario.values.get((actor.id, issue_id))
-    if current is None:
-        issue = scenario.issue(issue_id)
-        current = Value(position=issue.midpoint, salience=0.0)
-    values = dict(scenario.values)
-    if field == "position":
-        values[(actor.id, issue_id)] = dataclasses.replace(current, position=number)
-    else:
-        values[(actor.id, issue_id)] = dataclasses.replace(current, salience=number)
-    return scenario.evolve(values=values)
-
-
-def _problem(field: str, reason: str) -> Any:
-    from stratagem.errors import Problem
-
-    return Problem(field, reason)
+        return scenario.with_value(actor.id, "capability", number)
+    return scenario.with_value(
+        actor.id, "position" if field == "position" else "salience", number, issue_id
+    )
 
 
 def _messages(err: InvalidInputError) -> str:
