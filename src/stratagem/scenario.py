@@ -777,7 +777,7 @@ class Scenario:
             )
         return self.evolve(actors=tuple(actors), values=values, uncertainty={})
 
-    def set(
+    def with_value(
         self, actor: str, field: ChangeField, value: float, issue: str | None = None
     ) -> Scenario:
         """The scenario with one input set: ``with_value("us", "salience", 0.8, "escalation")``.
