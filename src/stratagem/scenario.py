@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -262,19 +263,16 @@ class Bound:
     op: Comparison
     value: float
 
-    def holds(self, x: float) -> bool:
-        """Whether position ``x`` satisfies the bound."""
-        if self.op == "<":
-            return x < self.value
-        if self.op == "<=":
-            return x <= self.value
-        if self.op == ">":
-            return x > self.value
-        return x >= self.value
+    def holds(self, x: Any) -> Any:
+        """Whether position ``x`` satisfies the bound (elementwise for an array)."""
+        return _COMPARE[self.op](x, self.value)
 
     def text(self) -> str:
         """Render as ``issue op value``."""
         return f"{self.issue} {self.op} {_number_text(self.value)}"
+
+
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def _number_text(x: float) -> str:
@@ -323,6 +321,14 @@ class Outcome:
     def matches(self, positions: Mapping[str, float]) -> bool:
         """Whether every bound holds for the given issue positions."""
         return all(b.issue in positions and b.holds(positions[b.issue]) for b in self.bounds)
+
+    def matches_all(self, positions: Mapping[str, FloatArray]) -> BoolArray:
+        """Elementwise :meth:`matches` over arrays of positions (one per issue, same shape)."""
+        shape = np.shape(next(iter(positions.values()))) if positions else ()
+        out = np.ones(shape, dtype=bool)
+        for b in self.bounds:
+            out &= b.holds(positions[b.issue]) if b.issue in positions else False
+        return out
 
 
 def _parse_chain(text: str) -> list[Bound]:
@@ -888,6 +894,23 @@ class Scenario:
         """Events that happen at the given round, in file order."""
         return tuple(e for e in self.events if e.round == round_)
 
+    def events_by_round(
+        self, issue: str | None = None, last_round: int | None = None
+    ) -> dict[int, tuple[str, ...]]:
+        """Names of the events at each round, in file order.
+
+        With ``issue``, only events that change something on it (an actor-wide capability
+        change counts for every issue); with ``last_round``, only rounds up to it.
+        """
+        out: dict[int, tuple[str, ...]] = {}
+        for e in sorted(self.events, key=lambda e: e.round):
+            if last_round is not None and e.round > last_round:
+                continue
+            if issue is not None and not any(ch.issue in (None, issue) for ch in e.changes):
+                continue
+            out[e.round] = (*out.get(e.round, ()), e.name)
+        return out
+
     def at_round(self, round_: int) -> Scenario:
         """The scenario with every event up to and including ``round_`` applied."""
         changes = [ch for e in self.events if e.round <= round_ for ch in e.changes]
@@ -899,6 +922,21 @@ class Scenario:
             if outcome.matches(positions):
                 return outcome.name
         return None
+
+    def classify_all(self, forecasts: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Per row of ``(n, n_issues)`` forecasts, the index of the first outcome it meets.
+
+        A row that meets none gets ``len(self.outcomes)``.
+        """
+        values = np.atleast_2d(np.asarray(forecasts, dtype=float))
+        by_issue = {issue.id: values[:, j] for j, issue in enumerate(self.issues)}
+        result = np.full(values.shape[0], len(self.outcomes), dtype=np.int64)
+        undecided = np.ones(values.shape[0], dtype=bool)
+        for k, outcome in enumerate(self.outcomes):
+            match = undecided & outcome.matches_all(by_issue)
+            result[match] = k
+            undecided &= ~match
+        return result
 
 
 def seed_problems(where: str, seed: Any) -> list[Problem]:

@@ -34,14 +34,14 @@ def pinned(scenario: stratagem.Scenario) -> dict[str, object]:
     forecast = stratagem.run(scenario, "eum")
     return {
         issue: {
-            "forecast": f.forecast,
-            "rounds": f.details["rounds"],
-            "stop_rule": f.details["stop_rule"],
-            "median_by_round": f.details["median_by_round"],
-            "mean_by_round": f.details["mean_by_round"],
-            "final_positions": f.details["positions_by_round"][-1],
+            "forecast": d["forecast"],
+            "rounds": d["rounds"],
+            "stop_rule": d["stop_rule"],
+            "median_by_round": d["median_by_round"],
+            "mean_by_round": d["mean_by_round"],
+            "final_positions": d["positions_by_round"][-1],
         }
-        for issue, f in forecast.issues.items()
+        for issue, d in ((i, f.to_dict()) for i, f in forecast.issues.items())
     }
 
 

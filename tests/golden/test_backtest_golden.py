@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stratagem.validation.deu import read_deu
 from stratagem.validation.backtest import backtest
+from stratagem.validation.deu import read_deu
 
 EXPECTED = {
     # label: (model spec, n, MAE)

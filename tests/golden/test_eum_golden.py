@@ -30,7 +30,7 @@ def emissions(shared_data: Path) -> stratagem.Scenario:
 @pytest.fixture(scope="module")
 def scholz_run(emissions: stratagem.Scenario) -> dict[str, object]:
     return dict(
-        stratagem.run(emissions, "eum", params={"preset": "scholz-table"}).issues[ISSUE].details
+        stratagem.run(emissions, "eum", params={"preset": "scholz-table"}).issues[ISSUE].to_dict()
     )
 
 
@@ -74,9 +74,12 @@ def test_round_one_risk_exponents(
 
 
 def test_initial_median_and_mean(emissions: stratagem.Scenario) -> None:
-    details = stratagem.run(emissions, "eum").issues[ISSUE].details
-    assert details["median_by_round"][0] == 7.0
-    assert details["mean_by_round"][0] == pytest.approx(7.3900, abs=5e-5)
+    path = stratagem.run(emissions, "eum").trajectory(ISSUE)
+    assert path is not None
+    assert path.median is not None
+    assert path.mean is not None
+    assert path.median.values[0] == 7.0
+    assert path.mean.values[0] == pytest.approx(7.3900, abs=5e-5)
 
 
 def assert_same(got: object, want: object, where: str = "") -> None:

@@ -77,7 +77,7 @@ def decide_spread(name: str, issue: str, published: float) -> str:
 def test_round_0(
     shared_data: Path, name: str, issue: str, start: float, end: float, gap: float | None
 ) -> None:
-    compromise = run(shared_data, name).issues[issue].details["compromise_by_round"]
+    compromise = run(shared_data, name).issues[issue].to_dict()["compromise_by_round"]
     assert compromise[0] == pytest.approx(start, abs=0.5)
 
 
@@ -101,7 +101,7 @@ def test_round_0(
 def test_round_9(
     shared_data: Path, name: str, issue: str, start: float, end: float, gap: float | None
 ) -> None:
-    compromise = run(shared_data, name).issues[issue].details["compromise_by_round"]
+    compromise = run(shared_data, name).issues[issue].to_dict()["compromise_by_round"]
     assert compromise[9] == pytest.approx(end, abs=0.5)
 
 
@@ -162,7 +162,7 @@ def test_first_round_is_decides_exchange_for_exchange(
     if (name, kind) in WHOLE_ROUND or common == max(len(ours), len(theirs)):
         assert len(ours) == len(theirs) == common
         for issue, values in reference["compromise_by_round"].items():
-            after = forecast.issues[issue].details["compromise_by_round"][1]
+            after = forecast.issues[issue].to_dict()["compromise_by_round"][1]
             assert after == pytest.approx(values[1], abs=1e-9)
     else:
         assert common >= AT_LEAST
@@ -184,7 +184,7 @@ def our_round_9(shared_data: Path, name: str) -> dict[str, Any]:
             scenario, "exchange", params={**DECIDE_LIKE, "rounds": 10}, seed=seed
         )
         for issue, result in forecast.issues.items():
-            finals.setdefault(issue, []).append(result.details["compromise_by_round"][9])
+            finals.setdefault(issue, []).append(result.to_dict()["compromise_by_round"][9])
     return finals
 
 

@@ -117,10 +117,10 @@ def test_soe_policy_forecast_as_described(shared_data: Path) -> None:
     """MODELS.md: three actors hold at 15.8–17.5, the rest gather at about 38–39, and the
     capability × salience weighted mean moves 35.0 → 32.8."""
     scenario = io.read(shared_data / "ktab" / "SOE-Policy.csv")
-    details = models.get("smp").run(scenario).issues["Policy-Position"].details
-    first = np.array(details["positions_by_round"][0])
-    final = np.array(details["positions_by_round"][-1])
-    holders = {n for n, x in zip(details["actors"], final, strict=True) if x < 20}
+    path = models.get("smp").run(scenario).trajectory("Policy-Position")
+    assert path is not None
+    first, final = path.positions[0], path.positions[-1]
+    holders = {n for n, x in zip(path.names, final, strict=True) if x < 20}
     assert holders == {"COG", "WY", "SPC"}  # CNPC old guard, CNOOC (Wang Yilin), Sinopec
     assert all(15.75 <= x <= 17.55 for x in final[final < 20])
     assert 38.0 <= float(np.median(final[final >= 20])) <= 39.0

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from stratagem.errors import InvalidInputError
-from stratagem.validation.deu import read_deu
 from stratagem.validation import backtest as bt
+from stratagem.validation.deu import read_deu
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,7 @@ def test_positions_stay_within_the_range(preset: str, sc: Scenario) -> None:
     f = stratagem.run(sc, "eum", params={"preset": preset, "rounds": 8})
     for j, issue in enumerate(sc.issues):
         start = sc.positions[sc.has_position[:, j], j]
-        path = np.array(f.issues[issue.id].details["positions_by_round"])
+        path = f.trajectory(issue.id).positions  # type: ignore[union-attr]
         assert path.min() >= start.min() - 1e-9
         assert path.max() <= start.max() + 1e-9
         risk = np.array(f.issues[issue.id].details["risk_by_round"])
@@ -100,7 +100,7 @@ def test_relabelling_actors_leaves_the_trajectory_unchanged(preset: str, sc: Sce
     base = stratagem.run(sc, "eum", params={"preset": preset, "rounds": 6})
     other = stratagem.run(relabelled, "eum", params={"preset": preset, "rounds": 6})
     for issue in sc.issue_ids:
-        b, o = base.issues[issue].details, other.issues[issue].details
+        b, o = base.issues[issue].to_dict(), other.issues[issue].to_dict()
         np.testing.assert_allclose(o["median_by_round"], b["median_by_round"], rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(
             np.array(o["positions_by_round"])[:, ::-1],
@@ -121,9 +121,10 @@ def test_all_actors_at_one_position_nothing_moves(position: float, n: int) -> No
         np.full((n, 1), 0.7),
         np.arange(1, n + 1, dtype=float),
     )
-    details = stratagem.run(sc, "eum").issues["i"].details
+    forecast = stratagem.run(sc, "eum")
+    details = forecast.issues["i"].details
     assert details["offers"] == []
-    assert np.all(np.array(details["positions_by_round"]) == position)
+    assert np.all(forecast.trajectory("i").positions == position)  # type: ignore[union-attr]
     assert details["stop_rule"] == "no-moves"
 
 
@@ -147,8 +148,11 @@ def test_presets_and_explicit_parameters() -> None:
 def test_events_apply_at_their_rounds() -> None:
     sc = stratagem.load()
     f = stratagem.run(sc, "eum", params={"stop": "rounds", "rounds": 5})
-    path = f.issues["iraq_order"].details["positions_by_round"]
-    sadr = f.issues["iraq_order"].details["actors"].index("al-Sadr movement")
+    trajectory = f.trajectory("iraq_order")
+    assert trajectory is not None
+    path = trajectory.positions
+    sadr = trajectory.actors.index("sadr")
+    assert trajectory.events[4] == ("sadr-withdraws",)
     # al-Sadr's withdrawal (round 4) sets its position to 15 before round 4's moves
     assert 15.0 in {path[3][sadr], path[4][sadr]} or any(
         o["actor"] == "al-Sadr movement" and o["round"] == 4 and o["from"] == 15.0

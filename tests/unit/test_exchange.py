@@ -36,8 +36,11 @@ def test_positions_stay_in_range_and_gains_are_positive(sc: Scenario) -> None:
     for params in ({}, {"ties": "decide", "nbs_cap": "decide"}, {"p": 0.5}):
         f = stratagem.run(sc, "exchange", params={"rounds": 4, **params}, seed=0)
         for issue in sc.issues:
-            for key in ("positions_by_round", "voting_positions_by_round"):
-                path = np.array(f.issues[issue.id].details[key])
+            paths = (
+                f.trajectory(issue.id).positions,  # type: ignore[union-attr]
+                f.issues[issue.id].details["voting_positions_by_round"],
+            )
+            for path in map(np.array, paths):
                 if path.size == 0:  # nobody cares about this issue (every salience 0)
                     continue
                 assert path.min() >= issue.min - 1e-9 * issue.range

@@ -172,7 +172,7 @@ def test_every_option_runs(pol_comp, name: str, value: str) -> None:  # type: ig
     assert forecast.params[name] == value
     assert 1 <= forecast.details["turns"] <= 6
     for issue in pol_comp.issues:
-        by_turn = np.array(forecast.issues[issue.id].details["positions_by_round"])
+        by_turn = forecast.trajectory(issue.id).positions  # type: ignore[union-attr]
         # bargains interpolate, so nobody leaves the initial range (4-decimal rounding aside)
         assert by_turn.min() >= by_turn[0].min() - 1e-2
         assert by_turn.max() <= by_turn[0].max() + 1e-2
@@ -220,9 +220,12 @@ def test_stopping_rule(pol_comp) -> None:  # type: ignore[no-untyped-def]
 def test_forecast_is_the_probability_weighted_position(pol_comp) -> None:  # type: ignore[no-untyped-def]
     f = SPEC.run(pol_comp)
     d = f.issues["Policy-Position"].details
-    assert f.issues["Policy-Position"].forecast == d["prob_weighted_by_round"][-1]
+    path = f.trajectory("Policy-Position")
+    assert path is not None
+    assert path.forecast is not None
+    assert f.issues["Policy-Position"].forecast == path.forecast.values[-1]
     caps = np.array([a.capability for a in pol_comp.actors])
-    final = np.array(d["positions_by_round"][-1])
+    final = path.positions[-1]
     assert d["capability_weighted"] == pytest.approx(caps @ final / caps.sum())
     # a weighted mean of positions lies between them
     assert final.min() <= f.issues["Policy-Position"].forecast <= final.max()

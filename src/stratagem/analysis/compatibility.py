@@ -37,6 +37,7 @@ __all__ = ["WEIGHTS", "Compatibility", "coalition_stability", "compatibility", "
 FloatArray = npt.NDArray[np.float64]
 WEIGHTS = {"spatial": 0.4, "relations": 0.3, "adversaries": 0.3}
 RELATION_SCORES = {0: 1.0, 1: 0.0, 2: 0.5, 3: 0.25, 4: 0.75}
+_RELATION_SCORE = np.array([RELATION_SCORES[k] for k in range(len(RELATION_SCORES))])
 
 
 @dataclass(frozen=True)
@@ -173,13 +174,12 @@ def _relations(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray] | None:
     total = np.zeros((n, n))
     count = 0
     for j, issue in enumerate(sc.issues):
-        details = forecast.issues[issue.id].details
-        rounds = details.get("relations_by_round")
-        if not rounds:
+        trajectory = forecast.trajectory(issue.id)
+        if trajectory is None or trajectory.relations is None or not trajectory.rounds:
             return None
         present = np.flatnonzero(sc.has_position[:, j])
         m = np.full((n, n), 0.5)
-        scores = np.mean([np.vectorize(RELATION_SCORES.get)(np.asarray(r)) for r in rounds], axis=0)
+        scores = _RELATION_SCORE[trajectory.relations].mean(axis=0)
         scores = (scores + scores.T) / 2.0
         m[np.ix_(present, present)] = scores
         np.fill_diagonal(m, 1.0)

@@ -18,7 +18,7 @@ from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
 if TYPE_CHECKING:
-    from stratagem.uncertainty.montecarlo import Ensemble
+    from stratagem.results import Ensemble
 
 __all__ = [
     "Section",
@@ -104,11 +104,11 @@ def movements(scenario: Scenario, forecast: Forecast) -> list[Sentence]:
     """Per issue, who moves furthest in a dynamic model's run, and toward whom."""
     out = []
     for issue in scenario.issues:
-        details = forecast.issues[issue.id].details
-        if "positions_by_round" not in details:
+        trajectory = forecast.trajectory(issue.id)
+        if trajectory is None:
             continue
-        path = np.asarray(details["positions_by_round"], dtype=float)
-        names = list(details["actors"])
+        path, names = trajectory.positions, trajectory.names
+        details = forecast.issues[issue.id].details
         moved = np.abs(path[-1] - path[0])
         k = int(np.argmax(moved))
         if moved[k] <= 1e-9 * issue.range:
@@ -198,11 +198,10 @@ def concert(
     """Pairs that start far apart on an issue and end together in a dynamic model's run."""
     found = []
     for issue in scenario.issues:
-        details = forecast.issues[issue.id].details
-        if "positions_by_round" not in details:
+        trajectory = forecast.trajectory(issue.id)
+        if trajectory is None:
             continue
-        path = np.asarray(details["positions_by_round"], dtype=float)
-        names = list(details["actors"])
+        path, names = trajectory.positions, trajectory.names
         for a in range(len(names)):
             for b in range(a + 1, len(names)):
                 before = abs(path[0, a] - path[0, b])

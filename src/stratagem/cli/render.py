@@ -12,7 +12,7 @@ from stratagem.results import Forecast
 
 if TYPE_CHECKING:
     from stratagem.analysis.compatibility import Compatibility
-    from stratagem.uncertainty.montecarlo import Ensemble
+    from stratagem.results import Ensemble
     from stratagem.uncertainty.sensitivity import SensitivityResult
     from stratagem.validation.backtest import BacktestResult
 from stratagem.scenario import Scenario

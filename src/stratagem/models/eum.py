@@ -70,17 +70,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from stratagem.limits import limit
 from stratagem.models.registry import ModelResult, ModelSpec, Param, register
-from stratagem.results import Forecast, IssueForecast
+from stratagem.results import Forecast, IssueForecast, Series, Trajectory
 from stratagem.scenario import Scenario
 
 __all__ = [
     "DENSE_LIMIT",
     "PARAMS",
     "PRESETS",
+    "BatchRun",
     "EUMOptions",
     "IssueEvent",
-    "Trajectory",
     "simulate",
 ]
 
@@ -269,7 +270,7 @@ class IssueEvent:
 
 
 @dataclass
-class Trajectory:
+class BatchRun:
     """What :func:`simulate` returns, for a batch of ``B`` copies of one issue.
 
     Arrays have the batch first; ``T`` is the number of rounds actually run by the
@@ -535,7 +536,7 @@ def simulate(
     events: Sequence[IssueEvent] = (),
     scale: tuple[float, float] | None = None,
     record: bool = True,
-) -> Trajectory:
+) -> BatchRun:
     """Run the model on a batch of copies of one issue.
 
     Parameters
@@ -553,7 +554,7 @@ def simulate(
 
     Returns
     -------
-    Trajectory
+    BatchRun
         Positions, medians, means and risk exponents per round, rounds run, stop rules.
     """
     opts = options or EUMOptions()
@@ -638,7 +639,7 @@ def simulate(
             relations.append(relation)
     if opts.stop == "rounds":
         stop_rule = ["rounds"] * b
-    return Trajectory(
+    return BatchRun(
         positions=np.stack(history_x, axis=1),
         median=np.stack(history_mu, axis=1),
         mean=np.stack(history_mean, axis=1),
@@ -700,13 +701,23 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
         t = int(traj.rounds_run[0])
         final = traj.median[0, t] if params["forecast"] == "median" else traj.mean[0, t]
         actor_names = [names[int(a)] for a in present]
+        relations = None
+        if len(present) <= limit("pairwise_actors"):
+            relations = np.stack([rel[0] for rel in traj.relations[:t]]).reshape(
+                t, len(present), len(present)
+            )
+        path = Trajectory(
+            actors=tuple(scenario.actors[int(a)].id for a in present),
+            names=tuple(actor_names),
+            positions=traj.positions[0, : t + 1],
+            median=Series("median_by_round", "median voter", traj.median[0, : t + 1]),
+            mean=Series("mean_by_round", "weighted mean", traj.mean[0, : t + 1]),
+            events=scenario.events_by_round(issue.id, last_round=t),
+            relations=relations,
+        )
         details: dict[str, Any] = {
-            "median_by_round": traj.median[0, : t + 1].tolist(),
-            "mean_by_round": traj.mean[0, : t + 1].tolist(),
             "rounds": t,
             "stop_rule": traj.stop_rule[0],
-            "actors": actor_names,
-            "positions_by_round": traj.positions[0, : t + 1].tolist(),
             "risk_by_round": traj.risk[0, :t].tolist(),
             "offers": [
                 {
@@ -722,9 +733,7 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
                 for rnd, i, k, kind, frm, to, eu_i, eu_k in traj.offers[0]
             ],
         }
-        if len(present) <= 100:
-            details["relations_by_round"] = [rel[0].tolist() for rel in traj.relations[:t]]
-        issues[issue.id] = IssueForecast(final, details)
+        issues[issue.id] = IssueForecast(final, details, path)
     return ModelResult(issues, {"relation_codes": {str(k): v for k, v in RELATION_NAMES.items()}})
 
 
@@ -773,10 +782,14 @@ def explain(forecast: Forecast, issue_id: str, round_: int) -> list[str]:
         The round (1 is the first).
     """
     details = forecast.issues[issue_id].details
-    rounds = int(details["rounds"])
+    path = forecast.trajectory(issue_id)
+    assert path is not None
+    assert path.median is not None
+    assert path.mean is not None
+    rounds = path.rounds
     if not 1 <= round_ <= rounds:
         return [f"{issue_id}: the run has rounds 1 to {rounds}; there is no round {round_}."]
-    med, mean = details["median_by_round"], details["mean_by_round"]
+    med, mean = path.median.values, path.mean.values
     header = (
         f"{issue_id}, round {round_}: median {_fmt(med[round_ - 1])} → {_fmt(med[round_])}, "
         f"weighted mean {_fmt(mean[round_ - 1])} → {_fmt(mean[round_])}"
@@ -793,7 +806,7 @@ def explain(forecast: Forecast, issue_id: str, round_: int) -> list[str]:
     risk = details["risk_by_round"][round_ - 1]
     lines.append(
         "  risk exponents: "
-        + ", ".join(f"{a} {r:.2f}" for a, r in zip(details["actors"], risk, strict=True))
+        + ", ".join(f"{a} {r:.2f}" for a, r in zip(path.names, risk, strict=True))
     )
     return lines
 

@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 
 from stratagem.models.registry import ModelResult, ModelSpec, Param, register
-from stratagem.results import Forecast, IssueForecast
+from stratagem.results import Forecast, IssueForecast, Series, Trajectory
 from stratagem.scenario import Scenario
 
 __all__ = ["PARAMS", "explain", "run_exchange"]
@@ -1161,23 +1161,26 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
         pref = out["pref"][:, j] * out["span"][j] / 100 + out["lo"][j]
         vote = out["vote"][:, j] * out["span"][j] / 100 + out["lo"][j]
         present = [k for k in range(scenario.n_actors) if out["present"][k, j]]
+
+        def scaled(rounds: list[np.ndarray], j: int = j, rows: list[int] = present) -> np.ndarray:
+            unit = np.array([p[rows, j] for p in rounds], dtype=float)
+            return np.asarray(unit * out["span"][j] / 100 + out["lo"][j], dtype=float)
+
+        path = Trajectory(
+            actors=tuple(scenario.actors[k].id for k in present),
+            names=tuple(names[k] for k in present),
+            positions=scaled(out["pref_positions"]),
+            mean=Series("compromise_by_round", "compromise (NBS)", pref),
+            others=(Series("voting_compromise_by_round", "voting compromise", vote),),
+        )
         issues[issue.id] = IssueForecast(
             float(pref[-1]),
             {
-                "compromise_by_round": pref.tolist(),
-                "voting_compromise_by_round": vote.tolist(),
-                "actors": [names[k] for k in present],
-                "positions_by_round": [
-                    [float(p[k, j] * out["span"][j] / 100 + out["lo"][j]) for k in present]
-                    for p in out["pref_positions"]
-                ],
-                "voting_positions_by_round": [
-                    [float(p[k, j] * out["span"][j] / 100 + out["lo"][j]) for k in present]
-                    for p in out["vote_positions"]
-                ],
+                "voting_positions_by_round": scaled(out["vote_positions"]).tolist(),
                 "rounds": out["rounds"],
                 "stop_rule": out["stop_rule"],
             },
+            path,
         )
     return ModelResult(
         issues, {"exchanges": out["executed"], "externalities_by_round": out["externalities"]}
@@ -1199,8 +1202,10 @@ def explain(forecast: Forecast, issue_id: str, round_: int) -> list[str]:
             f"  {i['actor']} moves on {i['supply']} ({i['from']:.3g} → {i['to']:.3g}) for "
             f"{j['actor']} moving on {j['supply']} ({j['from']:.3g} → {j['to']:.3g}); {gains}"
         )
-    details = forecast.issues[issue_id].details
-    comp = details["compromise_by_round"]
+    path = forecast.trajectory(issue_id)
+    assert path is not None
+    assert path.mean is not None
+    comp = path.mean.values
     if not 1 <= round_ < len(comp):
         return [f"{issue_id}: the run has rounds 1 to {len(comp) - 1}; there is no round {round_}."]
     header = (

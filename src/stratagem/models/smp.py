@@ -71,7 +71,7 @@ from numpy.typing import NDArray
 
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.models.registry import ModelResult, ModelSpec, Param, register
-from stratagem.results import Forecast, IssueForecast
+from stratagem.results import Forecast, IssueForecast, Series, Trajectory
 from stratagem.scenario import Scenario
 
 __all__ = [
@@ -900,15 +900,20 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
             float(pu @ p[u]) for p, u, pu in zip(by_turn, out.unique, out.unique_prob, strict=True)
         ]
         cap_weighted = [float(cap_share @ p) for p in by_turn]
+        path = Trajectory(
+            actors=scenario.actor_ids,
+            names=tuple(names),
+            positions=np.array(by_turn),
+            mean=Series(
+                "capability_weighted_by_round", "capability-weighted", np.array(cap_weighted)
+            ),
+            forecast=Series(
+                "prob_weighted_by_round", "probability-weighted", np.array(prob_weighted)
+            ),
+            step="turn",
+        )
         issues[issue.id] = IssueForecast(
-            prob_weighted[-1],
-            {
-                "prob_weighted_by_round": prob_weighted,
-                "capability_weighted_by_round": cap_weighted,
-                "capability_weighted": cap_weighted[-1],
-                "actors": names,
-                "positions_by_round": [p.tolist() for p in by_turn],
-            },
+            prob_weighted[-1], {"capability_weighted": cap_weighted[-1]}, path
         )
     details: dict[str, Any] = {
         "turns": turns,
@@ -966,11 +971,14 @@ def explain(forecast: Forecast, issue_id: str, round_: int) -> list[str]:
     turns = forecast.details["turns"]
     if not 1 <= round_ <= turns:
         return [f"{issue_id}: the run has turns 1 to {turns}; there is no turn {round_}."]
-    names = list(forecast.issues[issue_id].details["actors"])
+    path = forecast.trajectory(issue_id)
+    assert path is not None
+    assert path.forecast is not None
+    names = path.names
     d = list(forecast.issues).index(issue_id)
     record = forecast.details["bargains_by_turn"][round_ - 1]
-    by_turn = forecast.issues[issue_id].details["positions_by_round"]
-    weighted = forecast.issues[issue_id].details["prob_weighted_by_round"]
+    by_turn = path.positions
+    weighted = path.forecast.values
     header = (
         f"{issue_id}, turn {round_}: probability-weighted position "
         f"{weighted[round_ - 1]:.4g} → {weighted[round_]:.4g}; "

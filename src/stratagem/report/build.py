@@ -31,7 +31,7 @@ from stratagem.scenario import Scenario
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from stratagem.uncertainty.montecarlo import Ensemble
+    from stratagem.results import Ensemble
 
 __all__ = ["Report", "build_report", "write_report"]
 
@@ -187,7 +187,7 @@ def _draw(report: Report, formats: tuple[str, ...]) -> None:
         )
     for f in report.forecasts:
         for issue in sc.issues:
-            if "positions_by_round" in f.issues[issue.id].details:
+            if f.trajectory(issue.id) is not None:
                 keep(
                     f"trajectory-{f.model}-{issue.id}",
                     f"{f.model}: positions per round on {issue.name}",

@@ -52,79 +52,57 @@ def actor_colours(actor_ids: Sequence[str]) -> dict[str, tuple[float, float, flo
 
 
 def trajectory_figure(scenario: Scenario, forecast: Forecast, issue_id: str) -> Figure:
-    """Actor positions per round on one issue, the median and mean highlighted, events marked.
+    """Actor positions per round on one issue, the model's summaries highlighted, events marked.
 
     Parameters
     ----------
     scenario : Scenario
-        The scenario the forecast was made on (for names, scale and events).
+        The scenario the forecast was made on (for names and scale).
     forecast : Forecast
-        A forecast of a model that runs in rounds (its details hold ``positions_by_round``).
+        A forecast of a model that runs in rounds (its issues have a trajectory).
     issue_id : str
         The issue to draw.
     """
-    details = forecast.issues[issue_id].details
+    path = forecast.trajectory(issue_id)
+    if path is None:
+        raise ValueError(f"the {forecast.model} forecast has no rounds to draw")
     issue = scenario.issue(issue_id)
-    path = np.asarray(details["positions_by_round"], dtype=float)
-    rounds = np.arange(path.shape[0])
+    rounds = np.arange(path.positions.shape[0])
     colours = actor_colours(scenario.actor_ids)
-    by_name = {a.name: a.id for a in scenario.actors}
+    styles = {"median": ("-", 2.6), "forecast": ("-", 2.6), "mean": ("--", 1.6)}
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(7.5, 4.2))
-        for k, name in enumerate(details["actors"]):
+        for k, (actor, name) in enumerate(zip(path.actors, path.names, strict=True)):
             ax.plot(
                 rounds,
-                path[:, k],
-                color=colours[by_name.get(name, name)],
+                path.positions[:, k],
+                color=colours.get(actor, "grey"),
                 lw=1.2,
                 alpha=0.8,
                 marker="o",
                 ms=2.5,
                 label=name,
             )
-        if "median_by_round" in details:
-            ax.plot(rounds, details["median_by_round"], color="black", lw=2.6, label="median voter")
-        if "prob_weighted_by_round" in details:  # the spatial model's two summaries
-            ax.plot(
-                rounds,
-                details["prob_weighted_by_round"],
-                color="black",
-                lw=2.6,
-                label="probability-weighted",
+        for role in ("median", "forecast", "mean"):
+            line = getattr(path, role)
+            if line is not None:
+                ls, lw = styles[role]
+                ax.plot(rounds, line.values, color="black", lw=lw, ls=ls, label=line.label)
+        for round_, names in path.events.items():
+            ax.axvline(round_ - 0.5, color="grey", ls=":", lw=1)
+            ax.annotate(
+                ", ".join(names),
+                (round_ - 0.5, issue.max),
+                rotation=90,
+                va="top",
+                ha="right",
+                fontsize=7,
+                color="grey",
             )
-            ax.plot(
-                rounds,
-                details["capability_weighted_by_round"],
-                color="black",
-                lw=1.6,
-                ls="--",
-                label="capability-weighted",
-            )
-        if "mean_by_round" in details:
-            ax.plot(
-                rounds,
-                details["mean_by_round"],
-                color="black",
-                lw=1.6,
-                ls="--",
-                label="weighted mean",
-            )
-        for event in scenario.events:
-            if event.round <= rounds[-1]:
-                ax.axvline(event.round - 0.5, color="grey", ls=":", lw=1)
-                ax.annotate(
-                    event.name,
-                    (event.round - 0.5, issue.max),
-                    rotation=90,
-                    va="top",
-                    ha="right",
-                    fontsize=7,
-                    color="grey",
-                )
         ax.set_xlim(-0.2, max(1, rounds[-1]) + 0.2)
         span = issue.max - issue.min
         ax.set_ylim(issue.min - 0.03 * span, issue.max + 0.03 * span)
-        ax.set_xlabel("round")
+        ax.set_xlabel(path.step)
         ax.set_ylabel(issue.name)
         ax.set_title(f"{forecast.model}: {issue.name} ({scenario.name})", loc="left")
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
@@ -140,21 +118,21 @@ def paths_figure(scenario: Scenario, forecast: Forecast, x_issue: str, y_issue: 
     scenario : Scenario
         The scenario the forecast was made on.
     forecast : Forecast
-        A forecast whose issue details hold ``positions_by_round`` for both issues (the
-        spatial model moves actors on every issue at once).
+        A forecast with trajectories for both issues over the same actors (the spatial
+        model moves actors on every issue at once).
     x_issue, y_issue : str
         The issues on the horizontal and vertical axes.
     """
-    xs = np.asarray(forecast.issues[x_issue].details["positions_by_round"], dtype=float)
-    ys = np.asarray(forecast.issues[y_issue].details["positions_by_round"], dtype=float)
-    names = list(forecast.issues[x_issue].details["actors"])
+    px, py = forecast.trajectory(x_issue), forecast.trajectory(y_issue)
+    if px is None or py is None or px.actors != py.actors:
+        raise ValueError("paths need trajectories of the same actors on both issues")
+    xs, ys = px.positions, py.positions
     colours = actor_colours(scenario.actor_ids)
-    by_name = {a.name: a.id for a in scenario.actors}
     ix, iy = scenario.issue(x_issue), scenario.issue(y_issue)
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(6.4, 5.6))
-        for k, name in enumerate(names):
-            colour = colours[by_name.get(name, name)]
+        for k, (actor, name) in enumerate(zip(px.actors, px.names, strict=True)):
+            colour = colours.get(actor, "grey")
             ax.plot(xs[:, k], ys[:, k], color=colour, lw=1.1, alpha=0.8, marker="o", ms=2)
             ax.plot(xs[0, k], ys[0, k], color=colour, marker="s", ms=5)
             ax.annotate(
@@ -172,9 +150,8 @@ def paths_figure(scenario: Scenario, forecast: Forecast, x_issue: str, y_issue: 
         ax.set_ylim(iy.min - 0.03 * iy.range, iy.max + 0.03 * iy.range)
         ax.set_xlabel(ix.name)
         ax.set_ylabel(iy.name)
-        rounds = xs.shape[0] - 1
         ax.set_title(
-            f"{forecast.model}: paths over {rounds} rounds (square: start, star: end)",
+            f"{forecast.model}: paths over {px.rounds} {px.step}s (square: start, star: end)",
             loc="left",
         )
         ax.legend(loc="best", fontsize=8)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,22 +23,18 @@ import numpy.typing as npt
 
 from stratagem.errors import StratagemError
 from stratagem.models.registry import get
+from stratagem.results import Ensemble
 from stratagem.scenario import Scenario
 from stratagem.uncertainty.sampling import Draws, apply_branch, sample, uncertain_inputs
 
 __all__ = [
-    "BASELINE",
     "DrawFailedError",
-    "Ensemble",
     "run_chunk",
     "simulate",
 ]
 
 FloatArray = npt.NDArray[np.float64]
-BASELINE = "baseline"
 CHUNK = 250
-NO_OUTCOME = "(no named outcome)"
-HISTOGRAM_BINS = 20
 
 
 class DrawFailedError(StratagemError):
@@ -109,132 +105,6 @@ def run_chunk(task: ChunkTask) -> dict[str | None, FloatArray]:
             scenario, task.model, task.params, branch_draws, task.start, task.seed
         )
     return out
-
-
-def _summary(values: FloatArray, lo: float, hi: float) -> dict[str, Any]:
-    p05, p50, p95 = np.percentile(values, [5, 50, 95])
-    counts, edges = np.histogram(values, bins=HISTOGRAM_BINS, range=(lo, hi))
-    return {
-        "mean": float(values.mean()),
-        "p05": float(p05),
-        "p50": float(p50),
-        "p95": float(p95),
-        "sd": float(values.std()),
-        "histogram": {"edges": edges.tolist(), "counts": counts.tolist()},
-    }
-
-
-def _classify(scenario: Scenario, forecasts: FloatArray) -> npt.NDArray[np.int64]:
-    """Index of the first matching outcome per draw (len(outcomes) for none)."""
-    n = forecasts.shape[0]
-    result = np.full(n, len(scenario.outcomes), dtype=np.int64)
-    undecided = np.ones(n, dtype=bool)
-    for k, outcome in enumerate(scenario.outcomes):
-        match = undecided.copy()
-        for b in outcome.bounds:
-            x = forecasts[:, scenario.issue_index(b.issue)]
-            match &= {"<": x < b.value, "<=": x <= b.value, ">": x > b.value, ">=": x >= b.value}[
-                b.op
-            ]
-        result[match] = k
-        undecided &= ~match
-    return result
-
-
-@dataclass(frozen=True)
-class Ensemble:
-    """The distribution of a model's forecasts under input uncertainty.
-
-    ``forecasts`` maps a branch (``None`` for the baseline) to ``(draws, issues)``.
-    """
-
-    scenario: Scenario
-    model: str
-    params: Mapping[str, Any]
-    seed: int
-    draws: int
-    forecasts: Mapping[str | None, FloatArray]
-    inputs: tuple[str, ...]
-    interrupted: bool = False
-    executor: str = "serial"
-    version: str = field(default_factory=lambda: __import__("stratagem").__version__)
-
-    def outcome_names(self) -> list[str]:
-        """Outcome names in order (plus the catch-all when some draw matches none)."""
-        return [o.name for o in self.scenario.outcomes]
-
-    def outcome_probabilities(self, branch: str | None = None) -> dict[str, float]:
-        """Probability of each named outcome (first match wins), summing to 1."""
-        cls = _classify(self.scenario, self.forecasts[branch])
-        names = [*self.outcome_names(), NO_OUTCOME]
-        counts = np.bincount(cls, minlength=len(names))
-        probs = {names[k]: float(c / len(cls)) for k, c in enumerate(counts)}
-        if probs[NO_OUTCOME] == 0.0:
-            del probs[NO_OUTCOME]
-        return probs
-
-    def issue_summary(self, branch: str | None = None) -> dict[str, dict[str, Any]]:
-        """Mean, median, 5–95% interval, sd and histogram of each issue's forecast."""
-        values = self.forecasts[branch]
-        return {
-            issue.id: _summary(values[:, j], issue.min, issue.max)
-            for j, issue in enumerate(self.scenario.issues)
-        }
-
-    def difference(self, branch: str) -> dict[str, Any]:
-        """Branch − baseline on the same draws: per issue and per outcome, with 95% intervals."""
-        base, other = self.forecasts[None], self.forecasts[branch]
-        diff = other - base
-        issues = {}
-        for j, issue in enumerate(self.scenario.issues):
-            p05, p95 = np.percentile(diff[:, j], [5, 95])
-            mean = float(diff[:, j].mean())
-            se = float(diff[:, j].std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
-            issues[issue.id] = {
-                "mean": mean,
-                "mean_ci": [mean - 1.96 * se, mean + 1.96 * se],
-                "p05": float(p05),
-                "p95": float(p95),
-            }
-        cls_base = _classify(self.scenario, base)
-        cls_other = _classify(self.scenario, other)
-        outcomes = {}
-        for k, name in enumerate([*self.outcome_names(), NO_OUTCOME]):
-            d = (cls_other == k).astype(float) - (cls_base == k).astype(float)
-            if name == NO_OUTCOME and not d.any() and not (cls_base == k).any():
-                continue
-            mean = float(d.mean())
-            se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
-            outcomes[name] = {"difference": mean, "ci": [mean - 1.96 * se, mean + 1.96 * se]}
-        return {"issues": issues, "outcomes": outcomes}
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` document."""
-        doc: dict[str, Any] = {
-            "scenario": self.scenario.name,
-            "model": self.model,
-            "params": dict(self.params),
-            "draws": self.draws,
-            "seed": self.seed,
-            "version": self.version,
-            "executor": self.executor,
-            "uncertain_inputs": len(self.inputs),
-            "issues": self.issue_summary(),
-            "outcomes": self.outcome_probabilities(),
-        }
-        if self.interrupted:
-            doc["interrupted"] = True
-        branches = [b for b in self.forecasts if b is not None]
-        if branches:
-            doc["branches"] = {
-                b: {
-                    "issues": self.issue_summary(b),
-                    "outcomes": self.outcome_probabilities(b),
-                    "difference": self.difference(b),
-                }
-                for b in branches
-            }
-        return doc
 
 
 Executor = Callable[[Sequence[ChunkTask]], Iterator[tuple[int, dict[str | None, FloatArray]]]]

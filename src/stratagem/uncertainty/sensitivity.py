@@ -26,7 +26,6 @@ import numpy.typing as npt
 from stratagem.errors import StratagemError
 from stratagem.models.registry import get
 from stratagem.scenario import Scenario
-from stratagem.uncertainty.montecarlo import _classify
 from stratagem.uncertainty.sampling import Draws, UncertainInput, apply_branch, uncertain_inputs
 
 __all__ = [
@@ -223,7 +222,7 @@ def sensitivity(
         raise ValueError(f"unknown method {method!r}")
     y = _evaluate(base_scenario, model, resolved, inputs, np.asarray(x, dtype=float))
     outputs: dict[str, FloatArray] = {i: y[:, k] for k, i in enumerate(base_scenario.issue_ids)}
-    cls = _classify(base_scenario, y)
+    cls = base_scenario.classify_all(y)
     for k, outcome in enumerate(base_scenario.outcomes):
         outputs[f"outcome:{outcome.name}"] = (cls == k).astype(float)
     indices: dict[str, dict[str, list[float]]] = {}

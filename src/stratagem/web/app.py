@@ -311,11 +311,7 @@ def create_app(initial: Scenario | None = None) -> App:
                 return None
             from stratagem.report.figures import trajectory_figure
 
-            dynamic = [
-                f
-                for f in res["forecasts"]
-                if "positions_by_round" in next(iter(f.issues.values())).details
-            ]
+            dynamic = [f for f in res["forecasts"] if f.dynamic]
             if not dynamic:
                 return None
             plt.close("all")
