@@ -6,9 +6,14 @@ import pytest
 import stratagem
 from stratagem import Scenario
 from stratagem.scenario import Distribution
-from stratagem.uncertainty.sensitivity import default_spread, sensitivity
-
-pytest.importorskip("SALib")
+from stratagem.uncertainty.sensitivity import (
+    default_spread,
+    morris_mu_star,
+    morris_sample,
+    sensitivity,
+    sobol_indices,
+    sobol_sample,
+)
 
 
 def toy() -> Scenario:
@@ -71,3 +76,27 @@ def test_default_spread_when_nothing_is_uncertain() -> None:
     result = sensitivity(sc, "compromise", samples=16, seed=0)
     assert len(result.inputs) == 10 * 3
     assert np.isfinite(result.indices["emission-standards"]["ST"]).all()
+
+
+def _ishigami(x: np.ndarray) -> np.ndarray:
+    return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_estimators_reproduce_the_ishigami_indices() -> None:
+    # analytic indices of the Ishigami function (a = 7, b = 0.1; Saltelli et al. 2010)
+    bounds = np.array([[-np.pi, np.pi]] * 3)
+    x = sobol_sample(bounds, 8192, seed=1)
+    first, total = sobol_indices(_ishigami(x), 3)
+    np.testing.assert_allclose(first, [0.3139, 0.4424, 0.0], atol=0.02)
+    np.testing.assert_allclose(total, [0.5576, 0.4424, 0.2437], atol=0.02)
+
+
+def test_morris_ranks_the_ishigami_inputs_and_gives_linear_slopes() -> None:
+    bounds = np.array([[-np.pi, np.pi]] * 3)
+    x = morris_sample(bounds, 200, seed=2)
+    assert x.shape == (200 * 4, 3)
+    mu = morris_mu_star(x, _ishigami(x), bounds)
+    assert mu[2] < mu[0]  # x3 acts only through its interaction with x1
+    linear = np.array([[0.0, 2.0], [0.0, 10.0]])
+    x = morris_sample(linear, 20, seed=3)
+    np.testing.assert_allclose(morris_mu_star(x, 3 * x[:, 0] - x[:, 1], linear), [6.0, 10.0])

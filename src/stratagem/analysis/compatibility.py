@@ -23,7 +23,7 @@ average-linkage clustering of the combined matrix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -292,25 +292,47 @@ def explain_pair(scenario: Scenario, a: str, b: str) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class _CoalitionDraws:
+    """The engine's evaluator: each draw's coalitions."""
+
+    threshold: float
+
+    def __call__(
+        self, scenario: Scenario, draws: Any, first_draw: int, seed: int
+    ) -> list[list[list[str]]]:
+        out = []
+        for d in range(draws.n):
+            one = scenario.with_inputs(draws.positions[d], draws.salience[d], draws.capability[d])
+            out.append(compatibility(one.evolve(events=(), branches=())).coalitions(self.threshold))
+        return out
+
+
 def coalition_stability(
-    scenario: Scenario, draws: int, seed: int, threshold: float = 0.6
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    threshold: float = 0.6,
+    executor: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """How stable the coalitions are when the inputs are drawn from their uncertainty.
 
-    Returns, for every pair, the share of draws in which it falls in the same coalition, and
-    for each coalition of the point estimate the share of draws in which it reappears exactly.
+    The draws come from the uncertainty engine (:func:`stratagem.uncertainty.engine.run_draws`:
+    per-chunk seeds, any executor, the same numbers for the same seed). Returns, for every
+    pair, the share of draws in which it falls in the same coalition, and for each coalition
+    of the point estimate the share of draws in which it reappears exactly.
     """
-    from stratagem.uncertainty.sampling import sample, uncertain_inputs
+    from stratagem.uncertainty.engine import run_draws
 
     base = compatibility(scenario).coalitions(threshold)
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-    batch = sample(scenario, uncertain_inputs(scenario), draws, rng)
+    run = run_draws(
+        scenario, _CoalitionDraws(threshold), draws, seed, executor=executor, progress=progress
+    )
     ids = list(scenario.actor_ids)
     together = np.zeros((len(ids), len(ids)))
     reappears = [0] * len(base)
-    for d in range(draws):
-        one = scenario.with_inputs(batch.positions[d], batch.salience[d], batch.capability[d])
-        groups = compatibility(one.evolve(events=(), branches=())).coalitions(threshold)
+    for groups in run.results[None]:
         for group in groups:
             idx = [ids.index(a) for a in group]
             together[np.ix_(idx, idx)] += 1
@@ -318,11 +340,11 @@ def coalition_stability(
         for k, group in enumerate(base):
             reappears[k] += frozenset(group) in as_sets
     return {
-        "draws": draws,
+        "draws": run.draws,
         "seed": seed,
         "coalitions": [
-            {"actors": g, "reappears": reappears[k] / draws} for k, g in enumerate(base)
+            {"actors": g, "reappears": reappears[k] / run.draws} for k, g in enumerate(base)
         ],
-        "together": (together / max(draws, 1)).tolist(),
+        "together": (together / max(run.draws, 1)).tolist(),
         "actors": ids,
     }

@@ -12,7 +12,7 @@ equilibria go through :mod:`stratagem.games.gambit` (the optional ``games`` extr
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +197,34 @@ def from_scenario(
     )
 
 
+@dataclass(frozen=True)
+class _EquilibriaDraws:
+    """The engine's evaluator: each draw's pure equilibria, as stance labels."""
+
+    actors: tuple[str, ...]
+    issue: str
+    model: str
+    stances: tuple[str, ...]
+    step: float
+
+    def __call__(
+        self, scenario: Scenario, draws: Any, first_draw: int, seed: int
+    ) -> list[list[tuple[str, ...]]]:
+        out = []
+        for d in range(draws.n):
+            one = scenario.with_inputs(draws.positions[d], draws.salience[d], draws.capability[d])
+            game = from_scenario(
+                one.evolve(events=(), branches=()),
+                self.actors,
+                self.issue,
+                self.model,
+                self.stances,
+                self.step,
+            )
+            out.append([tuple(game.profile_label(p)) for p in pure_equilibria(game)])
+        return out
+
+
 def equilibrium_survival(
     scenario: Scenario,
     actors: Sequence[str],
@@ -206,25 +234,23 @@ def equilibrium_survival(
     model: str = "compromise",
     stances: Sequence[str] = STANCES,
     step: float = 0.25,
+    executor: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[tuple[str, ...], float]:
     """How often each pure equilibrium appears when the inputs are drawn from their uncertainty.
 
-    Each draw perturbs the scenario's uncertain inputs (its distributions and default spread),
-    rebuilds the game and finds its pure equilibria. Returns the share of draws in which each
-    profile (as stance labels) is an equilibrium.
+    Each draw perturbs the scenario's uncertain inputs (its distributions and default spread)
+    through the uncertainty engine (:func:`stratagem.uncertainty.engine.run_draws`: per-chunk
+    seeds, any executor, the same numbers for the same seed), rebuilds the game and finds its
+    pure equilibria. Returns the share of draws in which each profile (as stance labels) is
+    an equilibrium, most frequent first.
     """
-    from stratagem.uncertainty.sampling import sample, uncertain_inputs
+    from stratagem.uncertainty.engine import run_draws
 
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-    inputs = uncertain_inputs(scenario)
-    batch = sample(scenario, inputs, draws, rng)
+    evaluate = _EquilibriaDraws(tuple(actors), issue, model, tuple(stances), step)
+    run = run_draws(scenario, evaluate, draws, seed, executor=executor, progress=progress)
     counts: dict[tuple[str, ...], int] = {}
-    for d in range(draws):
-        one = scenario.with_inputs(batch.positions[d], batch.salience[d], batch.capability[d])
-        game = from_scenario(
-            one.evolve(events=(), branches=()), actors, issue, model, stances, step
-        )
-        for profile in pure_equilibria(game):
-            key = tuple(game.profile_label(profile))
+    for found in run.results[None]:
+        for key in found:
             counts[key] = counts.get(key, 0) + 1
-    return {k: v / draws for k, v in sorted(counts.items(), key=lambda kv: -kv[1])}
+    return {k: v / run.draws for k, v in sorted(counts.items(), key=lambda kv: -kv[1])}

@@ -209,6 +209,26 @@ class ModelSpec:
         resolved.update(explicit)
         return resolved
 
+    def prepare(
+        self, scenario: Scenario, params: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The parameters of a run on ``scenario``.
+
+        Defaults, then the scenario's own ``model_params`` for this model, then ``params``.
+
+        Raises
+        ------
+        InvalidInputError
+            If the model cannot run on this scenario.
+        UnknownParameterError
+            If a parameter is not declared or its value is invalid.
+        """
+        resolved = self.resolve({**self.scenario_params(scenario), **(params or {})})
+        reason = self.unavailable(scenario)
+        if reason is not None:
+            raise InvalidInputError([Problem(f"model[{self.name}]", reason)])
+        return resolved
+
     def unavailable(self, scenario: Scenario) -> str | None:
         """Why this model cannot run on ``scenario``, or ``None`` if it can."""
         return self.requires(scenario) if self.requires is not None else None
@@ -241,11 +261,7 @@ class ModelSpec:
         UnknownParameterError
             If a parameter is not declared or its value is invalid.
         """
-        merged = {**self.scenario_params(scenario), **(params or {})}
-        resolved = self.resolve(merged)
-        reason = self.unavailable(scenario)
-        if reason is not None:
-            raise InvalidInputError([Problem(f"model[{self.name}]", reason)])
+        resolved = self.prepare(scenario, params)
         working = scenario.with_branch(branch)
         if seed is None and self.stochastic:
             seed = scenario.seed

@@ -1,70 +1,50 @@
 """Monte Carlo over uncertain inputs: distributions of forecasts and outcome probabilities.
 
-Reproducibility: one :class:`numpy.random.SeedSequence` per run, ``spawn``-ed into one child
-per *chunk* of draws. Chunks have a fixed size whatever the executor, so the same seed
-gives bit-identical results serially, on local processes or on a Dask cluster, with any
-number of workers. Models with a batched entry point run each chunk as one vectorised
-batch; others run draw by draw.
-
-Branches are compared on the same draws (common random numbers): every draw keeps its
-perturbation of the inputs a branch does not change, so "branch − baseline" is a paired
-difference with its own interval.
+A thin use of the one engine (:mod:`stratagem.uncertainty.engine`): its evaluator forecasts
+every draw of a chunk with one model — as one vectorised batch where the model has a batched
+entry point, draw by draw otherwise — and the draws of every branch on the same random
+numbers, so "branch − baseline" is a paired difference with its own interval. The same seed
+gives bit-identical results on every executor.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from stratagem.errors import StratagemError
 from stratagem.models.registry import get
 from stratagem.results import Ensemble
 from stratagem.scenario import Scenario
-from stratagem.uncertainty.sampling import Draws, apply_branch, sample, uncertain_inputs
+from stratagem.uncertainty.engine import CHUNK, DrawFailedError, run_draws
+from stratagem.uncertainty.sampling import Draws
 
-__all__ = [
-    "DrawFailedError",
-    "run_chunk",
-    "simulate",
-]
+__all__ = ["CHUNK", "DrawFailedError", "ForecastDraws", "forecast_draws", "simulate"]
 
 FloatArray = npt.NDArray[np.float64]
-CHUNK = 250
 
 
-class DrawFailedError(StratagemError):
-    """A model failed on one draw; the draw's index and seed say how to reproduce it."""
-
-
-@dataclass(frozen=True)
-class ChunkTask:
-    """Everything a worker needs to compute one chunk (picklable)."""
-
-    scenario: Scenario
-    model: str
-    params: Mapping[str, Any]
-    seed: int
-    chunk: int
-    n_chunks: int
-    start: int
-    size: int
-    branches: tuple[str | None, ...]
-    spread: Mapping[str, float]
-
-
-def _forecast_draws(
+def forecast_draws(
     scenario: Scenario,
     model: str,
     params: Mapping[str, Any],
     draws: Draws,
-    first_draw: int,
-    seed: int,
+    first_draw: int = 0,
+    seed: int = 0,
 ) -> FloatArray:
+    """The model's forecast of every draw, ``(draws, issues)``.
+
+    A batched model runs all draws at once; if the batch fails, every draw runs alone so
+    that the failing one is found and named.
+
+    Raises
+    ------
+    DrawFailedError
+        Naming the draw's index and the run's seed.
+    """
     spec = get(model)
     batch_error: Exception | None = None
     if spec.batch is not None:
@@ -92,82 +72,16 @@ def _forecast_draws(
     return out
 
 
-def run_chunk(task: ChunkTask) -> dict[str | None, FloatArray]:
-    """Draw one chunk of perturbed inputs and forecast it under every branch."""
-    children = np.random.SeedSequence(task.seed).spawn(task.n_chunks)
-    rng = np.random.default_rng(children[task.chunk])
-    inputs = uncertain_inputs(task.scenario, task.spread)
-    draws = sample(task.scenario, inputs, task.size, rng)
-    out: dict[str | None, FloatArray] = {}
-    for branch in task.branches:
-        scenario, branch_draws = apply_branch(task.scenario, branch, draws)
-        out[branch] = _forecast_draws(
-            scenario, task.model, task.params, branch_draws, task.start, task.seed
-        )
-    return out
+@dataclass(frozen=True)
+class ForecastDraws:
+    """The engine's evaluator for forecast distributions: one model, its parameters."""
 
+    model: str
+    params: Mapping[str, Any]
 
-Executor = Callable[[Sequence[ChunkTask]], Iterator[tuple[int, dict[str | None, FloatArray]]]]
-
-
-def _serial(tasks: Sequence[ChunkTask]) -> Iterator[tuple[int, dict[str | None, FloatArray]]]:
-    for task in tasks:
-        yield task.chunk, run_chunk(task)
-
-
-def _processes(workers: int | None) -> Executor:
-    def run(tasks: Sequence[ChunkTask]) -> Iterator[tuple[int, dict[str | None, FloatArray]]]:
-        import concurrent.futures as cf
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(
-            max_workers=workers or os.cpu_count(), mp_context=context
-        ) as pool:
-            futures = {pool.submit(run_chunk, t): t.chunk for t in tasks}
-            try:
-                for future in cf.as_completed(futures):
-                    yield futures[future], future.result()
-            except BaseException:
-                for f in futures:
-                    f.cancel()
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-
-    return run
-
-
-def _dask(address: str | None, workers: int | None) -> Executor:
-    def run(tasks: Sequence[ChunkTask]) -> Iterator[tuple[int, dict[str | None, FloatArray]]]:
-        try:
-            from dask.distributed import Client, LocalCluster, as_completed
-        except ImportError as exc:
-            raise StratagemError(
-                "the dask executor needs the optional extra: pip install 'stratagem[dask]'"
-            ) from exc
-        cluster = None
-        if address:
-            client = Client(address)
-        else:
-            cluster = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                host="127.0.0.1",
-                dashboard_address=None,
-                processes=True,
-            )
-            client = Client(cluster)
-        try:
-            futures = client.map(run_chunk, list(tasks), pure=False)
-            chunk_of = {f.key: t.chunk for f, t in zip(futures, tasks, strict=True)}
-            for future in as_completed(futures):
-                yield chunk_of[future.key], future.result()
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-
-    return run
+    def __call__(self, scenario: Scenario, draws: Draws, first_draw: int, seed: int) -> FloatArray:
+        """Forecasts ``(draws, issues)`` of one chunk."""
+        return forecast_draws(scenario, self.model, self.params, draws, first_draw, seed)
 
 
 def simulate(
@@ -177,7 +91,7 @@ def simulate(
     seed: int,
     params: Mapping[str, Any] | None = None,
     branches: Sequence[str] = (),
-    executor: str = "serial",
+    executor: str = "auto",
     address: str | None = None,
     workers: int | None = None,
     spread: Mapping[str, float] | None = None,
@@ -199,8 +113,10 @@ def simulate(
         Model parameters.
     branches : sequence of str
         Branches compared with the baseline on the same draws.
-    executor : {"serial", "processes", "dask"}
-        Where chunks run; results do not depend on it.
+    executor : {"auto", "serial", "processes", "dask"}
+        Where chunks run (``auto``: local processes above
+        :data:`~stratagem.uncertainty.engine.AUTO_PROCESSES_ABOVE` draws); results do not
+        depend on it.
     address : str, optional
         A running Dask scheduler (``tcp://host:port``); without it ``dask`` starts a local
         cluster for the run.
@@ -222,71 +138,27 @@ def simulate(
     DrawFailedError
         If the model fails on a draw (its index and seed are in the message).
     """
-    spec = get(model)
-    resolved = spec.resolve({**spec.scenario_params(scenario), **(params or {})})
-    reason = spec.unavailable(scenario)
-    if reason is not None:
-        from stratagem.errors import InvalidInputError, Problem
-
-        raise InvalidInputError([Problem(f"model[{model}]", reason)])
-    for b in branches:
-        scenario.with_branch(b)  # unknown branch: InvalidInputError now, not in a worker
-    merged_spread = {**scenario.spread, **(spread or {})}
-    n_chunks = max(1, -(-draws // CHUNK))
-    tasks = [
-        ChunkTask(
-            scenario,
-            model,
-            resolved,
-            seed,
-            k,
-            n_chunks,
-            k * CHUNK,
-            min(CHUNK, draws - k * CHUNK),
-            (None, *branches),
-            merged_spread,
-        )
-        for k in range(n_chunks)
-    ]
-    run: Executor
-    if executor == "serial":
-        run = _serial
-    elif executor == "processes":
-        run = _processes(workers)
-    elif executor == "dask":
-        run = _dask(address or os.environ.get("STRATAGEM_DASK_ADDRESS"), workers)
-    else:
-        raise ValueError(f"unknown executor {executor!r}")
-    results: dict[int, dict[str | None, FloatArray]] = {}
-    interrupted = False
-    done = 0
-    try:
-        for chunk, result in run(tasks):
-            results[chunk] = result
-            done += tasks[chunk].size
-            if progress is not None:
-                progress(done, draws)
-    except KeyboardInterrupt:
-        interrupted = True
-    # keep the longest run of consecutive chunks from the first, so partial results are
-    # exactly the first draws of the full run
-    kept = []
-    for k in range(n_chunks):
-        if k not in results:
-            break
-        kept.append(results[k])
-    if not kept:
-        raise KeyboardInterrupt
-    forecasts = {b: np.concatenate([r[b] for r in kept]) for b in (None, *branches)}
-    inputs = tuple(u.name for u in uncertain_inputs(scenario, merged_spread))
+    resolved = get(model).prepare(scenario, params)
+    run = run_draws(
+        scenario,
+        ForecastDraws(model, resolved),
+        draws,
+        seed,
+        branches=branches,
+        spread=spread,
+        executor=executor,
+        address=address,
+        workers=workers,
+        progress=progress,
+    )
     return Ensemble(
         scenario=scenario,
         model=model,
         params=resolved,
         seed=seed,
-        draws=int(forecasts[None].shape[0]),
-        forecasts=forecasts,
-        inputs=inputs,
-        interrupted=interrupted,
-        executor=executor,
+        draws=run.draws,
+        forecasts=run.results,
+        inputs=run.inputs,
+        interrupted=run.interrupted,
+        executor=run.executor,
     )

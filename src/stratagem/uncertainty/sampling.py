@@ -22,7 +22,14 @@ import numpy.typing as npt
 
 from stratagem.scenario import Distribution, Scenario
 
-__all__ = ["Draws", "UncertainInput", "apply_branch", "sample", "uncertain_inputs"]
+__all__ = [
+    "Draws",
+    "UncertainInput",
+    "apply_branch",
+    "draws_from_columns",
+    "sample",
+    "uncertain_inputs",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -144,28 +151,39 @@ def _draw(dist: Distribution, lo: float, hi: float, n: int, rng: np.random.Gener
     return np.asarray(np.clip(mean + sd * ndtri(u), lo, hi), dtype=np.float64)
 
 
-def sample(
-    scenario: Scenario, inputs: list[UncertainInput], n: int, rng: np.random.Generator
-) -> Draws:
-    """``n`` perturbed copies of the scenario's inputs (one stream, inputs in order)."""
+def draws_from_columns(scenario: Scenario, inputs: list[UncertainInput], x: FloatArray) -> Draws:
+    """Draws whose uncertain inputs take the values in the columns of ``x`` (a row per draw).
+
+    Column ``k`` is ``inputs[k]``; every other input keeps its point value. An actor-wide
+    capability applies to every issue without a per-issue override.
+    """
+    n = x.shape[0]
     pos = np.repeat(scenario.positions[None], n, axis=0)
     sal = np.repeat(scenario.salience[None], n, axis=0)
     cap = np.repeat(scenario.capability[None], n, axis=0)
     overridden = {(a, i) for (a, i), v in scenario.values.items() if v.capability is not None}
-    for u in inputs:
-        values = _draw(u.distribution, u.lo, u.hi, n, rng)
+    for col, u in enumerate(inputs):
         if u.field == "position":
-            pos[:, u.actor, u.issue] = values
+            pos[:, u.actor, u.issue] = x[:, col]
         elif u.field == "salience":
-            sal[:, u.actor, u.issue] = values
+            sal[:, u.actor, u.issue] = x[:, col]
         elif u.issue >= 0:
-            cap[:, u.actor, u.issue] = values
+            cap[:, u.actor, u.issue] = x[:, col]
         else:
             actor_id = scenario.actors[u.actor].id
             for j, issue in enumerate(scenario.issues):
                 if (actor_id, issue.id) not in overridden:
-                    cap[:, u.actor, j] = values
+                    cap[:, u.actor, j] = x[:, col]
     return Draws(pos, sal, cap)
+
+
+def sample(
+    scenario: Scenario, inputs: list[UncertainInput], n: int, rng: np.random.Generator
+) -> Draws:
+    """``n`` perturbed copies of the scenario's inputs (one stream, inputs in order)."""
+    columns = [_draw(u.distribution, u.lo, u.hi, n, rng) for u in inputs]
+    x = np.column_stack(columns) if columns else np.empty((n, 0))
+    return draws_from_columns(scenario, inputs, x)
 
 
 def apply_branch(scenario: Scenario, branch: str | None, draws: Draws) -> tuple[Scenario, Draws]:

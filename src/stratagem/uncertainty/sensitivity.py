@@ -1,16 +1,34 @@
 r"""Sensitivity: which uncertain inputs move each forecast and each outcome's probability.
 
-Global indices come from SALib (the optional ``sensitivity`` extra): Sobol' first-order
-and total indices (Saltelli sampling, :math:`N(D+2)` model runs for :math:`D` inputs) for
-scenarios with up to :data:`SOBOL_LIMIT` uncertain inputs, Morris elementary effects
-(:math:`\mu^*`, :math:`r(D+1)` runs) above that. Outputs are each issue's forecast and,
-for each named outcome, the indicator that the forecast falls in it (its Sobol' indices
-decompose the variance of that indicator, i.e. of the outcome's probability).
+Global indices, computed here with numpy and scipy (no optional extra):
+
+* **Sobol'** first-order and total indices for scenarios with up to :data:`SOBOL_LIMIT`
+  uncertain inputs. Two independent scrambled Sobol' matrices :math:`A` and :math:`B`
+  (:math:`N \times D`) and the :math:`D` matrices :math:`A_B^{(i)}` (:math:`A` with column
+  :math:`i` from :math:`B`) cost :math:`N(D+2)` model runs; with :math:`V` the variance of
+  the outputs of :math:`A` and :math:`B`,
+
+  .. math::
+
+     S_i = \frac{1}{N V}\sum_j f(B)_j \left(f(A_B^{(i)})_j - f(A)_j\right), \qquad
+     S_{T,i} = \frac{1}{2 N V}\sum_j \left(f(A)_j - f(A_B^{(i)})_j\right)^2
+
+  (Saltelli et al. 2010, *Computer Physics Communications* 181: 259–270, table 2 (b) and
+  (f); the total index is Jansen's 1999 estimator).
+* **Morris** elementary effects above that: :math:`r` one-at-a-time trajectories on a
+  4-level grid of each input's range, steps :math:`\Delta = 2/3` of the range in a random
+  order and direction, :math:`r(D+1)` runs; :math:`\mu^*_i` is the mean absolute effect
+  :math:`|f(x + \Delta e_i) - f(x)| / \Delta` (Morris 1991, *Technometrics* 33: 161–174;
+  :math:`\mu^*` after Campolongo, Cariboni & Saltelli 2007).
+
+Outputs are each issue's forecast and, for each named outcome, the indicator that the
+forecast falls in it (its Sobol' indices decompose the variance of that indicator, i.e. of
+the outcome's probability).
 
 A one-at-a-time *tornado* (each input at the ends of its range, the others at their point
 values) gives the swings that reports plot.
 
-When a scenario declares no uncertainty, positions vary by ±10% of each issue's range,
+When a scenario declares no uncertainty, positions vary by ±10% of the median issue range,
 saliences by ±0.1 and capabilities by ±25% (:func:`default_spread`).
 """
 
@@ -26,20 +44,36 @@ import numpy.typing as npt
 from stratagem.errors import StratagemError
 from stratagem.models.registry import get
 from stratagem.scenario import Scenario
-from stratagem.uncertainty.sampling import Draws, UncertainInput, apply_branch, uncertain_inputs
+from stratagem.uncertainty.montecarlo import forecast_draws
+from stratagem.uncertainty.sampling import (
+    Draws,
+    UncertainInput,
+    apply_branch,
+    draws_from_columns,
+    uncertain_inputs,
+)
 
 __all__ = [
+    "METHODS",
+    "MORRIS_LEVELS",
     "SOBOL_LIMIT",
     "SensitivityResult",
     "default_spread",
-    "draws_from_matrix",
+    "morris_mu_star",
+    "morris_sample",
     "sensitivity",
+    "sobol_indices",
+    "sobol_sample",
     "tornado",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 SOBOL_LIMIT = 60
+"""``method="auto"`` uses Sobol' indices up to this many uncertain inputs, Morris above."""
+MORRIS_LEVELS = 4
+METHODS = ("auto", "sobol", "morris")
 BATCH_ROWS = 2000
+Swings = dict[str, list[tuple[str, float, float]]]
 
 
 def default_spread(scenario: Scenario) -> dict[str, float]:
@@ -48,26 +82,77 @@ def default_spread(scenario: Scenario) -> dict[str, float]:
     return {"position": 0.1 * float(np.median(ranges)), "salience": 0.1, "capability": 0.25}
 
 
-def draws_from_matrix(scenario: Scenario, inputs: list[UncertainInput], x: FloatArray) -> Draws:
-    """Draws whose inputs are the columns of ``x`` (one row per model run)."""
-    n = x.shape[0]
-    pos = np.repeat(scenario.positions[None], n, axis=0)
-    sal = np.repeat(scenario.salience[None], n, axis=0)
-    cap = np.repeat(scenario.capability[None], n, axis=0)
-    overridden = {(a, i) for (a, i), v in scenario.values.items() if v.capability is not None}
-    for col, u in enumerate(inputs):
-        if u.field == "position":
-            pos[:, u.actor, u.issue] = x[:, col]
-        elif u.field == "salience":
-            sal[:, u.actor, u.issue] = x[:, col]
-        elif u.issue >= 0:
-            cap[:, u.actor, u.issue] = x[:, col]
-        else:
-            actor_id = scenario.actors[u.actor].id
-            for j, issue in enumerate(scenario.issues):
-                if (actor_id, issue.id) not in overridden:
-                    cap[:, u.actor, j] = x[:, col]
-    return Draws(pos, sal, cap)
+# ---------------------------------------------------------------------- estimators
+
+
+def sobol_sample(bounds: FloatArray, n: int, seed: int) -> FloatArray:
+    """The :math:`N(D+2)` rows of a Sobol' design: ``A``, then ``B``, then each ``A_B^(i)``.
+
+    ``bounds`` is ``(D, 2)``; ``n`` is rounded up to a power of two (scrambled Sobol'
+    sequences are balanced at powers of two).
+    """
+    from scipy.stats import qmc
+
+    d = bounds.shape[0]
+    n = 1 << max(1, int(np.ceil(np.log2(max(2, n)))))
+    unit = qmc.Sobol(2 * d, scramble=True, seed=seed).random(n)
+    lo, width = bounds[:, 0], bounds[:, 1] - bounds[:, 0]
+    a, b = lo + unit[:, :d] * width, lo + unit[:, d:] * width
+    ab = np.repeat(a[None], d, axis=0)
+    for i in range(d):
+        ab[i, :, i] = b[:, i]
+    return np.concatenate([a, b, ab.reshape(d * n, d)])
+
+
+def sobol_indices(y: FloatArray, d: int) -> tuple[FloatArray, FloatArray]:
+    """First-order and total indices ``(S1, ST)`` from the outputs of :func:`sobol_sample`."""
+    n = y.shape[0] // (d + 2)
+    ya, yb = y[:n], y[n : 2 * n]
+    yab = y[2 * n :].reshape(d, n)
+    variance = float(np.var(np.concatenate([ya, yb])))
+    if variance == 0.0:
+        return np.zeros(d), np.zeros(d)
+    first = (yb[None] * (yab - ya[None])).mean(axis=1) / variance
+    total = 0.5 * ((ya[None] - yab) ** 2).mean(axis=1) / variance
+    return first, total
+
+
+def morris_sample(bounds: FloatArray, trajectories: int, seed: int) -> FloatArray:
+    """``r`` Morris trajectories of ``D + 1`` rows each, on a :data:`MORRIS_LEVELS` grid."""
+    rng = np.random.default_rng(seed)
+    d = bounds.shape[0]
+    delta = MORRIS_LEVELS / (2 * (MORRIS_LEVELS - 1))
+    half = MORRIS_LEVELS // 2
+    rows = np.empty((trajectories, d + 1, d))
+    for t in range(trajectories):
+        direction = np.where(rng.random(d) < 0.5, 1.0, -1.0)
+        level = rng.integers(0, half, d)  # from the lower half going up, the upper going down
+        x = np.where(direction > 0, level, level + half) / (MORRIS_LEVELS - 1)
+        rows[t, 0] = x
+        for step, i in enumerate(rng.permutation(d), start=1):
+            x = x.copy()
+            x[i] += delta * direction[i]
+            rows[t, step] = x
+    lo, width = bounds[:, 0], bounds[:, 1] - bounds[:, 0]
+    return np.asarray(lo + rows.reshape(-1, d) * width, dtype=np.float64)
+
+
+def morris_mu_star(x: FloatArray, y: FloatArray, bounds: FloatArray) -> FloatArray:
+    r"""Mean absolute elementary effect :math:`\mu^*` of each input (per unit of its range)."""
+    d = bounds.shape[0]
+    width = np.where(bounds[:, 1] > bounds[:, 0], bounds[:, 1] - bounds[:, 0], 1.0)
+    unit = (x - bounds[:, 0]) / width
+    xs, ys = unit.reshape(-1, d + 1, d), y.reshape(-1, d + 1)
+    steps = np.diff(xs, axis=1)  # (r, d, d): one input changes per step
+    moved = np.argmax(np.abs(steps), axis=2)
+    size = np.take_along_axis(steps, moved[..., None], axis=2)[..., 0]
+    effects = np.diff(ys, axis=1) / size
+    total = np.zeros(d)
+    np.add.at(total, moved.ravel(), np.abs(effects).ravel())
+    return total / xs.shape[0]
+
+
+# ---------------------------------------------------------------------- analysis
 
 
 @dataclass(frozen=True)
@@ -138,21 +223,44 @@ def _evaluate(
     inputs: list[UncertainInput],
     x: FloatArray,
 ) -> FloatArray:
-    spec = get(model)
+    """Forecasts ``(rows, issues)`` with the inputs set to the rows of ``x``."""
     out = np.empty((x.shape[0], scenario.n_issues))
     for start in range(0, x.shape[0], BATCH_ROWS):
         rows = x[start : start + BATCH_ROWS]
-        draws = draws_from_matrix(scenario, inputs, rows)
-        if spec.batch is not None:
-            out[start : start + len(rows)] = spec.batch(scenario, draws, params)
-        else:
-            for d in range(draws.n):
-                one = scenario.with_inputs(
-                    draws.positions[d], draws.salience[d], draws.capability[d]
-                )
-                f = spec.run(one, params)
-                out[start + d] = [f.issues[i].forecast for i in scenario.issue_ids]
+        draws = draws_from_columns(scenario, inputs, rows)
+        out[start : start + len(rows)] = forecast_draws(scenario, model, params, draws, start)
     return out
+
+
+def _varying_inputs(
+    scenario: Scenario, spread: Mapping[str, float] | None, base: Scenario | None = None
+) -> list[UncertainInput]:
+    """The uncertain inputs whose range is not a point (the default spread if none are)."""
+    spreads = dict(spread or {})
+    if not scenario.uncertainty and not scenario.spread and not spreads:
+        spreads = default_spread(scenario)
+    where = base or scenario
+    return [u for u in uncertain_inputs(where, spreads) if u.bounds[1] > u.bounds[0]]
+
+
+def _swings(
+    scenario: Scenario,
+    model: str,
+    params: Mapping[str, Any],
+    inputs: list[UncertainInput],
+) -> tuple[FloatArray, Swings]:
+    """The forecast at the point values, and each input's one-at-a-time swing per issue."""
+    point = np.array([[u.distribution.point for u in inputs]])
+    base = _evaluate(scenario, model, params, inputs, point)[0]
+    oat = np.repeat(point, 2 * len(inputs), axis=0)
+    for k, u in enumerate(inputs):
+        oat[2 * k, k], oat[2 * k + 1, k] = u.bounds
+    y = _evaluate(scenario, model, params, inputs, oat)
+    out: Swings = {}
+    for j, issue in enumerate(scenario.issue_ids):
+        rows = [(u.name, float(y[2 * k, j]), float(y[2 * k + 1, j])) for k, u in enumerate(inputs)]
+        out[issue] = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
+    return base, out
 
 
 def sensitivity(
@@ -185,80 +293,46 @@ def sensitivity(
         Default spreads overriding the scenario's (or :func:`default_spread` when it has none).
     branch : str, optional
         Analyse the branch's world instead of the baseline.
+
+    Raises
+    ------
+    StratagemError
+        If no uncertain input varies.
     """
-    try:
-        from SALib.analyze import morris as morris_analyze
-        from SALib.analyze import sobol as sobol_analyze
-        from SALib.sample import morris as morris_sample
-        from SALib.sample import sobol as sobol_sample
-    except ImportError as exc:
-        raise StratagemError(
-            "sensitivity analysis needs the optional extra: pip install 'stratagem[sensitivity]'"
-        ) from exc
-    spec = get(model)
-    resolved = spec.resolve({**spec.scenario_params(scenario), **(params or {})})
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    resolved = get(model).prepare(scenario, params)
     base_scenario = scenario
     if branch is not None:
         base_scenario, _ = apply_branch(scenario, branch, _point_draws(scenario))
-    spreads = dict(spread or {})
-    if not scenario.uncertainty and not scenario.spread and not spreads:
-        spreads = default_spread(scenario)
-    inputs = uncertain_inputs(base_scenario.evolve(uncertainty=scenario.uncertainty), spreads)
-    inputs = [u for u in inputs if u.bounds[1] > u.bounds[0]]
+    inputs = _varying_inputs(scenario, spread, base_scenario)
     if not inputs:
         raise StratagemError("no uncertain input varies: give distributions or a spread")
-    problem = {
-        "num_vars": len(inputs),
-        "names": [u.name for u in inputs],
-        "bounds": [list(u.bounds) for u in inputs],
-    }
+    bounds = np.array([u.bounds for u in inputs], dtype=float)
     chosen = method if method != "auto" else ("sobol" if len(inputs) <= SOBOL_LIMIT else "morris")
     if chosen == "sobol":
-        n = 1 << max(1, int(np.ceil(np.log2(max(2, samples)))))
-        x = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
-    elif chosen == "morris":
-        x = morris_sample.sample(problem, max(2, samples), num_levels=4, seed=seed)
+        x = sobol_sample(bounds, samples, seed)
     else:
-        raise ValueError(f"unknown method {method!r}")
-    y = _evaluate(base_scenario, model, resolved, inputs, np.asarray(x, dtype=float))
+        x = morris_sample(bounds, max(2, samples), seed)
+    y = _evaluate(base_scenario, model, resolved, inputs, x)
     outputs: dict[str, FloatArray] = {i: y[:, k] for k, i in enumerate(base_scenario.issue_ids)}
     cls = base_scenario.classify_all(y)
     for k, outcome in enumerate(base_scenario.outcomes):
         outputs[f"outcome:{outcome.name}"] = (cls == k).astype(float)
     indices: dict[str, dict[str, list[float]]] = {}
     for name, values in outputs.items():
-        if np.ptp(values) == 0:  # nothing moves this output: every index is zero
-            zeros = [0.0] * len(inputs)
-            indices[name] = {"S1": zeros, "ST": zeros} if chosen == "sobol" else {"mu_star": zeros}
-            continue
         if chosen == "sobol":
-            res = sobol_analyze.analyze(problem, values, calc_second_order=False, seed=seed)
-            indices[name] = {
-                "S1": np.nan_to_num(res["S1"]).tolist(),
-                "ST": np.nan_to_num(res["ST"]).tolist(),
-            }
+            first, total = sobol_indices(values, len(inputs))
+            indices[name] = {"S1": first.tolist(), "ST": total.tolist()}
         else:
-            res = morris_analyze.analyze(problem, np.asarray(x), values, seed=seed)
-            indices[name] = {"mu_star": np.nan_to_num(np.asarray(res["mu_star"])).tolist()}
-    point = np.array([[u.distribution.point for u in inputs]])
-    base = _evaluate(base_scenario, model, resolved, inputs, point)[0]
-    oat = np.repeat(point, 2 * len(inputs), axis=0)
-    for k, u in enumerate(inputs):
-        oat[2 * k, k], oat[2 * k + 1, k] = u.bounds
-    swings_y = _evaluate(base_scenario, model, resolved, inputs, oat)
-    tornado: dict[str, list[tuple[str, float, float]]] = {}
-    for j, issue in enumerate(base_scenario.issue_ids):
-        rows = [
-            (u.name, float(swings_y[2 * k, j]), float(swings_y[2 * k + 1, j]))
-            for k, u in enumerate(inputs)
-        ]
-        tornado[issue] = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
+            indices[name] = {"mu_star": morris_mu_star(x, values, bounds).tolist()}
+    base, swings = _swings(base_scenario, model, resolved, inputs)
     return SensitivityResult(
         method=chosen,
         model=model,
         inputs=tuple(u.name for u in inputs),
         indices=indices,
-        tornado=tornado,
+        tornado=swings,
         base={i: float(base[k]) for k, i in enumerate(base_scenario.issue_ids)},
         runs=int(x.shape[0] + 1 + 2 * len(inputs)),
         seed=seed,
@@ -271,29 +345,16 @@ def tornado(
     model: str,
     params: Mapping[str, Any] | None = None,
     spread: Mapping[str, float] | None = None,
-) -> dict[str, list[tuple[str, float, float]]]:
+) -> Swings:
     """One-at-a-time swings per issue: each input at the ends of its range, the others fixed.
 
-    Needs no optional extra (``2D`` model runs for ``D`` inputs); sorted by swing width.
+    ``2D`` model runs for ``D`` inputs; sorted by swing width.
     """
-    spec = get(model)
-    resolved = spec.resolve({**spec.scenario_params(scenario), **(params or {})})
-    spreads = dict(spread or {})
-    if not scenario.uncertainty and not scenario.spread and not spreads:
-        spreads = default_spread(scenario)
-    inputs = [u for u in uncertain_inputs(scenario, spreads) if u.bounds[1] > u.bounds[0]]
+    resolved = get(model).prepare(scenario, params)
+    inputs = _varying_inputs(scenario, spread)
     if not inputs:
         return {i: [] for i in scenario.issue_ids}
-    point = np.array([[u.distribution.point for u in inputs]])
-    oat = np.repeat(point, 2 * len(inputs), axis=0)
-    for k, u in enumerate(inputs):
-        oat[2 * k, k], oat[2 * k + 1, k] = u.bounds
-    y = _evaluate(scenario, model, resolved, inputs, oat)
-    out: dict[str, list[tuple[str, float, float]]] = {}
-    for j, issue in enumerate(scenario.issue_ids):
-        rows = [(u.name, float(y[2 * k, j]), float(y[2 * k + 1, j])) for k, u in enumerate(inputs)]
-        out[issue] = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
-    return out
+    return _swings(scenario, model, resolved, inputs)[1]
 
 
 def _point_draws(scenario: Scenario) -> Draws:
