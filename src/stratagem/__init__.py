@@ -1,10 +1,12 @@
 """stratagem: model conflicts among many actors and forecast how they end.
 
 The public API: the domain (:class:`Scenario` and its parts), the results
-(:class:`Forecast`), reading and writing files (:mod:`stratagem.io`), the embedded
-scenarios (:func:`load`) and the model registry (:func:`run`, :mod:`stratagem.models`).
+(:class:`Forecast`, :class:`ForecastSet`, :class:`Ensemble`), reading and writing files
+(:mod:`stratagem.io`), the embedded scenarios (:func:`load`), and one function per command
+of the command line (:mod:`stratagem.api`: :func:`run`, :func:`forecast`, :func:`simulate`,
+:func:`sensitivity`, :func:`compatibility`, :func:`game`, :func:`backtest`, ...).
 Importing this package has no side effects and does not import numpy-heavy modules
-beyond the domain.
+beyond the domain until something numeric is used.
 """
 
 from __future__ import annotations
@@ -16,8 +18,22 @@ from stratagem._version import __version__
 from stratagem.errors import InvalidInputError, Problem, StratagemError
 
 if TYPE_CHECKING:
+    from stratagem.api import (
+        CompatibilityAnalysis,
+        applicable_models,
+        backtest,
+        compatibility,
+        explain,
+        forecast,
+        game,
+        run,
+        sensitivity,
+        simulate,
+        solve_game_file,
+    )
     from stratagem.catalog import DEFAULT_SCENARIO, embedded_names, load
-    from stratagem.results import Forecast, IssueForecast
+    from stratagem.report.build import build_report
+    from stratagem.results import Ensemble, Forecast, ForecastSet, IssueForecast, Trajectory
     from stratagem.scenario import (
         Actor,
         Bound,
@@ -37,8 +53,27 @@ _LAZY = {
     "DEFAULT_SCENARIO": "stratagem.catalog",
     "embedded_names": "stratagem.catalog",
     "load": "stratagem.catalog",
-    "Forecast": "stratagem.results",
-    "IssueForecast": "stratagem.results",
+    "build_report": "stratagem.report.build",
+    **dict.fromkeys(
+        ("Ensemble", "Forecast", "ForecastSet", "IssueForecast", "Trajectory"),
+        "stratagem.results",
+    ),
+    **dict.fromkeys(
+        (
+            "CompatibilityAnalysis",
+            "applicable_models",
+            "backtest",
+            "compatibility",
+            "explain",
+            "forecast",
+            "game",
+            "run",
+            "sensitivity",
+            "simulate",
+            "solve_game_file",
+        ),
+        "stratagem.api",
+    ),
     **dict.fromkeys(
         (
             "Actor",
@@ -70,8 +105,11 @@ __all__ = [
     "Bound",
     "Branch",
     "Change",
+    "CompatibilityAnalysis",
+    "Ensemble",
     "Event",
     "Forecast",
+    "ForecastSet",
     "InvalidInputError",
     "Issue",
     "IssueForecast",
@@ -80,41 +118,20 @@ __all__ = [
     "ScalePoint",
     "Scenario",
     "StratagemError",
+    "Trajectory",
     "Value",
     "__version__",
+    "applicable_models",
+    "backtest",
+    "build_report",
+    "compatibility",
     "embedded_names",
+    "explain",
+    "forecast",
+    "game",
     "load",
     "run",
+    "sensitivity",
+    "simulate",
+    "solve_game_file",
 ]
-
-
-def run(
-    scenario: Scenario,
-    model: str = "compromise",
-    params: dict[str, Any] | None = None,
-    seed: int | None = None,
-    branch: str | None = None,
-) -> Forecast:
-    """Run a registered model on a scenario.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario.
-    model : str
-        Registry name (see ``stratagem models``).
-    params : dict, optional
-        Parameter overrides.
-    seed : int, optional
-        Seed for stochastic models.
-    branch : str, optional
-        The scenario's branch to apply.
-
-    Returns
-    -------
-    Forecast
-        The frozen forecast, recording model, parameters, seed and version.
-    """
-    from stratagem import models
-
-    return models.get(model).run(scenario, params, seed=seed, branch=branch)

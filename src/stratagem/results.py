@@ -29,6 +29,7 @@ __all__ = [
     "SUMMARY_KEYS",
     "Ensemble",
     "Forecast",
+    "ForecastSet",
     "IssueForecast",
     "Series",
     "Trajectory",
@@ -325,6 +326,60 @@ class Forecast:
             "issues": {k: v.to_dict() for k, v in self.issues.items()},
             **summary,
             **({"details": plain(rest)} if rest else {}),
+        }
+
+
+@dataclass(frozen=True)
+class ForecastSet:
+    """Several models' forecasts of one scenario (what ``stratagem run`` prints).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as given (the branch is applied by each model).
+    forecasts : tuple of Forecast
+        One per model, in the order asked for.
+    branch : str or None
+        The branch applied.
+    seed : int or None
+        The seed asked for (each stochastic model records the seed it used).
+    skipped : mapping of model name to reason
+        Registered models left out because they cannot run on this scenario.
+    """
+
+    scenario: Scenario
+    forecasts: tuple[Forecast, ...]
+    branch: str | None = None
+    seed: int | None = None
+    skipped: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "forecasts", tuple(self.forecasts))
+        object.__setattr__(self, "skipped", _freeze(self.skipped))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            ForecastSet,
+            (self.scenario, self.forecasts, self.branch, self.seed, dict(self.skipped)),
+        )
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The models, in order."""
+        return tuple(f.model for f in self.forecasts)
+
+    def __getitem__(self, model: str) -> Forecast:
+        for f in self.forecasts:
+            if f.model == model:
+                return f
+        raise KeyError(model)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` document: the scenario, the branch, every forecast."""
+        return {
+            "scenario": self.scenario.name,
+            "branch": self.branch,
+            "forecasts": [f.to_dict() for f in self.forecasts],
         }
 
 

@@ -19,13 +19,18 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stratagem.errors import StratagemError
+from stratagem.jsonable import plain
+
+if TYPE_CHECKING:
+    from stratagem.results import Ensemble, ForecastSet
+    from stratagem.validation.backtest import BacktestResult
 
 __all__ = [
     "MIGRATIONS",
@@ -33,6 +38,7 @@ __all__ = [
     "RunRecord",
     "Store",
     "StoreError",
+    "StoredRun",
     "default_url",
     "diff",
     "scenario_hash",
@@ -137,6 +143,125 @@ _INSERT_RUN = (
 
 @dataclass(frozen=True)
 class RunRecord:
+    """What the store keeps of one finished run; build one with a named constructor.
+
+    Parameters
+    ----------
+    command : str
+        ``run``, ``simulate`` or ``backtest``.
+    scenario_name : str
+        The scenario's name (or the dataset's file name).
+    scenario_text : str
+        The scenario exactly as run, in YAML (or the dataset's text), so that
+        ``runs export`` gives back what reruns the run.
+    models : tuple of str
+        The models run.
+    params : mapping
+        Every parameter, per model and of the command.
+    seed : int or None
+        The run's seed.
+    results : mapping
+        The run's JSON document.
+    started_at : datetime
+        When it started (UTC).
+    duration_s : float
+        How long it took.
+    branch : str or None
+        The branch applied.
+    forecasts : mapping of model to issue to float
+        The forecasts, kept in their own table for ``runs diff``.
+    """
+
+    command: str
+    scenario_name: str
+    scenario_text: str
+    models: tuple[str, ...]
+    params: Mapping[str, Any]
+    seed: int | None
+    results: Mapping[str, Any]
+    started_at: dt.datetime
+    duration_s: float
+    branch: str | None = None
+    forecasts: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    @classmethod
+    def of_forecasts(cls, result: ForecastSet, started_at: dt.datetime) -> RunRecord:
+        """The record of a ``run``: every model's forecast of one scenario."""
+        from stratagem.io import write_text
+
+        return cls(
+            command="run",
+            scenario_name=result.scenario.name,
+            scenario_text=write_text(result.scenario, "yaml"),
+            models=tuple(f.model for f in result.forecasts),
+            params={f.model: dict(f.params) for f in result.forecasts},
+            seed=result.seed,
+            results=result.to_dict(),
+            started_at=started_at,
+            duration_s=_since(started_at),
+            branch=result.branch,
+            forecasts={f.model: f.positions() for f in result.forecasts},
+        )
+
+    @classmethod
+    def of_simulation(
+        cls,
+        ensemble: Ensemble,
+        started_at: dt.datetime,
+        spread: Mapping[str, float] | None = None,
+    ) -> RunRecord:
+        """The record of a ``simulate``: the ensemble's summary, its mean per issue."""
+        from stratagem.io import write_text
+
+        summary = ensemble.to_dict()
+        return cls(
+            command="simulate",
+            scenario_name=ensemble.scenario.name,
+            scenario_text=write_text(ensemble.scenario, "yaml"),
+            models=(ensemble.model,),
+            params={
+                ensemble.model: dict(ensemble.params),
+                "draws": ensemble.draws,
+                "spread": dict(spread or {}),
+                "branches": list(ensemble.branches),
+            },
+            seed=ensemble.seed,
+            results=summary,
+            started_at=started_at,
+            duration_s=_since(started_at),
+            forecasts={ensemble.model: {i: v["mean"] for i, v in summary["issues"].items()}},
+        )
+
+    @classmethod
+    def of_backtest(
+        cls, result: BacktestResult, dataset: str | Path, started_at: dt.datetime
+    ) -> RunRecord:
+        """The record of a ``backtest``: the dataset's text and every model's score."""
+        path = Path(dataset)
+        return cls(
+            command="backtest",
+            scenario_name=path.name,
+            scenario_text=path.read_text(encoding="utf-8", errors="replace"),
+            models=tuple(result.scores),
+            params={
+                "capability": result.capability,
+                "bootstrap": result.bootstrap,
+                "folds": result.folds,
+                "missing_salience": result.missing_salience,
+            },
+            seed=result.seed,
+            results=result.to_dict(),
+            started_at=started_at,
+            duration_s=_since(started_at),
+        )
+
+
+def _since(started_at: dt.datetime) -> float:
+    return (dt.datetime.now(dt.UTC) - started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class StoredRun:
     """One stored run."""
 
     id: int
@@ -255,20 +380,7 @@ class Store:
             if current < SCHEMA_VERSION:
                 conn.execute(text("UPDATE schema_version SET version = :v"), {"v": SCHEMA_VERSION})
 
-    def save(
-        self,
-        command: str,
-        scenario_yaml: str,
-        scenario_name: str,
-        models: Sequence[str],
-        params: Mapping[str, Any],
-        seed: int | None,
-        results: Mapping[str, Any],
-        started_at: dt.datetime,
-        duration_s: float,
-        branch: str | None = None,
-        forecasts: Mapping[str, Mapping[str, float]] | None = None,
-    ) -> int:
+    def save(self, record: RunRecord) -> int:
         """Record a finished run in one transaction; return its id."""
         from sqlalchemy import text
 
@@ -276,29 +388,24 @@ class Store:
 
         row = {
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "command": command,
-            "scenario_name": scenario_name,
-            "scenario_hash": scenario_hash(scenario_yaml),
-            "scenario_yaml": scenario_yaml,
-            "models": json.dumps(list(models)),
-            "params": json.dumps(params, sort_keys=True),
-            "seed": seed,
+            "command": record.command,
+            "scenario_name": record.scenario_name,
+            "scenario_hash": scenario_hash(record.scenario_text),
+            "scenario_yaml": record.scenario_text,
+            "models": json.dumps(list(record.models)),
+            "params": json.dumps(plain(record.params), sort_keys=True),
+            "seed": record.seed,
             "version": __version__,
-            "results": json.dumps(results),
-            "started_at": started_at.isoformat(timespec="seconds"),
-            "duration_s": duration_s,
-            "branch": branch,
+            "results": json.dumps(plain(record.results)),
+            "started_at": record.started_at.isoformat(timespec="seconds"),
+            "duration_s": record.duration_s,
+            "branch": record.branch,
         }
         with self._transaction() as conn:
-            run_id = int(
-                conn.execute(
-                    text(_INSERT_RUN),
-                    row,
-                ).scalar_one()
-            )
+            run_id = int(conn.execute(text(_INSERT_RUN), row).scalar_one())
             rows = [
                 {"run_id": run_id, "model": m, "issue": i, "forecast": float(v)}
-                for m, per in (forecasts or {}).items()
+                for m, per in record.forecasts.items()
                 for i, v in per.items()
             ]
             if rows:
@@ -311,7 +418,7 @@ class Store:
                 )
         return run_id
 
-    def list(self, scenario: str | None = None) -> list[RunRecord]:
+    def list(self, scenario: str | None = None) -> list[StoredRun]:
         """Runs, newest first (optionally of one scenario)."""
         from sqlalchemy import text
 
@@ -324,7 +431,7 @@ class Store:
             rows = conn.execute(text(query + " ORDER BY id DESC"), args).mappings().all()
         return [_record(r) for r in rows]
 
-    def get(self, run_id: int) -> RunRecord:
+    def get(self, run_id: int) -> StoredRun:
         """One run.
 
         Raises
@@ -347,8 +454,8 @@ class Store:
         return _record(row)
 
 
-def _record(row: Mapping[str, Any]) -> RunRecord:
-    return RunRecord(
+def _record(row: Mapping[str, Any]) -> StoredRun:
+    return StoredRun(
         id=int(row["id"]),
         created_at=row["created_at"],
         command=row["command"],
@@ -366,7 +473,7 @@ def _record(row: Mapping[str, Any]) -> RunRecord:
     )
 
 
-def diff(a: RunRecord, b: RunRecord) -> dict[str, Any]:
+def diff(a: StoredRun, b: StoredRun) -> dict[str, Any]:
     """Which inputs differ between two runs, and how the forecasts moved."""
     from stratagem.io.yaml_io import read_yaml
 

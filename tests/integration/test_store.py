@@ -48,20 +48,8 @@ def test_postgres_is_tested_in_ci() -> None:
 
 def save_one(db: store.Store, name: str = "iraq-2020", seed: int | None = 1) -> int:
     sc = stratagem.load(name)
-    f = stratagem.run(sc, "compromise")
-    return db.save(
-        "run",
-        stratagem.io.write_text(sc, "yaml"),
-        sc.name,
-        ["compromise"],
-        {"compromise": dict(f.params)},
-        seed,
-        {"forecasts": [f.to_dict()]},
-        dt.datetime.now(dt.UTC),
-        0.01,
-        None,
-        {"compromise": f.positions()},
-    )
+    result = stratagem.forecast(sc, ["compromise"], seed=seed)
+    return db.save(store.RunRecord.of_forecasts(result, dt.datetime.now(dt.UTC)))
 
 
 def test_save_list_show_and_schema(url: str) -> None:
@@ -185,8 +173,8 @@ if mode == "hold":
         time.sleep(60)
 else:
     for k in range(int(mode)):
-        db.save("run", "name: c", "concurrent", ["compromise"], {}, k, {"forecasts": []},
-                dt.datetime.now(dt.UTC), 0.0)
+        db.save(store.RunRecord("run", "concurrent", "name: c", ("compromise",), {}, k,
+                                {"forecasts": []}, dt.datetime.now(dt.UTC), 0.0))
     print("done", flush=True)
 """
 

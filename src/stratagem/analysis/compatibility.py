@@ -30,13 +30,28 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from stratagem.jsonable import plain
+from stratagem.limits import limit
+from stratagem.models import get
+from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
-__all__ = ["WEIGHTS", "Compatibility", "coalition_stability", "compatibility", "explain_pair"]
+__all__ = [
+    "RELATIONS_PARAMS",
+    "WEIGHTS",
+    "Compatibility",
+    "coalition_stability",
+    "compatibility",
+    "explain_pair",
+]
 
 FloatArray = npt.NDArray[np.float64]
 WEIGHTS = {"spatial": 0.4, "relations": 0.3, "adversaries": 0.3}
 RELATION_SCORES = {0: 1.0, 1: 0.0, 2: 0.5, 3: 0.25, 4: 0.75}
+RELATIONS_PARAMS = {"stop": "rounds", "rounds": 6}
+"""The expected utility model's run behind the dyadic relations when none is given: a fixed
+six rounds, so that every pair's relations are averaged over the same rounds whatever the
+model's own stop rule would do."""
 _RELATION_SCORE = np.array([RELATION_SCORES[k] for k in range(len(RELATION_SCORES))])
 
 
@@ -50,6 +65,7 @@ class Compatibility:
     combined_per_issue: Mapping[str, FloatArray]
     combined: FloatArray
     weights: Mapping[str, float]
+    relations_run: Mapping[str, Any] | None = None  # the EUM run the relations come from
 
     def pair(self, a: str, b: str) -> dict[str, Any]:
         """Every source's value for one pair, per issue and overall."""
@@ -120,6 +136,7 @@ class Compatibility:
             "sources": {src: m.tolist() for src, m in self.overall.items()},
             "coalitions": self.coalitions(),
             "tacit": self.tacit(),
+            **({"relations_run": plain(self.relations_run)} if self.relations_run else {}),
         }
 
 
@@ -165,10 +182,7 @@ def _adversaries(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray]:
     return per, overall
 
 
-def _relations(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray] | None:
-    from stratagem.models import get
-
-    forecast = get("eum").run(sc, {"stop": "rounds", "rounds": 6})
+def _relations(sc: Scenario, forecast: Forecast) -> tuple[dict[str, FloatArray], FloatArray] | None:
     n = sc.n_actors
     per = {}
     total = np.zeros((n, n))
@@ -189,7 +203,11 @@ def _relations(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray] | None:
     return per, total / max(count, 1)
 
 
-def compatibility(scenario: Scenario, weights: Mapping[str, float] | None = None) -> Compatibility:
+def compatibility(
+    scenario: Scenario,
+    weights: Mapping[str, float] | None = None,
+    relations: Forecast | None = None,
+) -> Compatibility:
     """Compatibility of every pair of actors, per source and combined.
 
     Parameters
@@ -198,15 +216,25 @@ def compatibility(scenario: Scenario, weights: Mapping[str, float] | None = None
         The scenario (its branch already applied, if any).
     weights : mapping, optional
         Weight of each source in the combination (default :data:`WEIGHTS`).
+    relations : Forecast, optional
+        An expected utility model forecast of the scenario whose dyadic relations are the
+        third source; without one the model runs with :data:`RELATIONS_PARAMS` (recorded
+        in the result). Above the ``pairwise_actors`` limit (:mod:`stratagem.limits`) the
+        source is left out.
     """
     chosen = dict(weights or WEIGHTS)
     per: dict[str, dict[str, FloatArray]] = {}
     overall: dict[str, FloatArray] = {}
     per["spatial"], overall["spatial"] = _spatial(scenario)
     per["adversaries"], overall["adversaries"] = _adversaries(scenario)
-    relations = _relations(scenario) if scenario.n_actors <= 100 else None
-    if relations is not None:
-        per["relations"], overall["relations"] = relations
+    run = None
+    if scenario.n_actors <= limit("pairwise_actors"):
+        if relations is None:
+            relations = get("eum").run(scenario, RELATIONS_PARAMS)
+        found = _relations(scenario, relations)
+        if found is not None:
+            per["relations"], overall["relations"] = found
+            run = {"model": relations.model, "params": dict(relations.params)}
     used = {k: v for k, v in chosen.items() if k in overall and v > 0}
     total = sum(used.values())
     combined = sum(v * overall[k] for k, v in used.items()) / total
@@ -221,6 +249,7 @@ def compatibility(scenario: Scenario, weights: Mapping[str, float] | None = None
         combined_per_issue,
         np.asarray(combined),
         {k: v / total for k, v in used.items()},
+        run,
     )
 
 

@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stratagem.analysis.findings import Findings
 from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
 if TYPE_CHECKING:
+    from stratagem.analysis.compatibility import Compatibility
+    from stratagem.analysis.pivotal import Pivot
+    from stratagem.games.analysis import StanceGame
     from stratagem.results import Ensemble
 
 __all__ = [
@@ -140,52 +144,18 @@ def movements(scenario: Scenario, forecast: Forecast) -> list[Sentence]:
     return out
 
 
-def pivotal(scenario: Scenario, model: str = "compromise") -> list[Sentence]:
+def pivotal(scenario: Scenario, pivots: Sequence[Pivot]) -> list[Sentence]:
     """Per issue, the actor whose absence would move the forecast most (leave one out)."""
-    from stratagem.models import get
-
-    spec = get(model)
-    base = spec.run(scenario).positions()
-    out = []
-    for issue in scenario.issues:
-        j = scenario.issue_index(issue.id)
-        best: tuple[float, str, float] | None = None
-        for k, actor in enumerate(scenario.actors):
-            if not scenario.has_position[k, j] or scenario.has_position[:, j].sum() < 2:
-                continue
-            values = {key: v for key, v in scenario.values.items() if key != (actor.id, issue.id)}
-            stays = any(a == actor.id for a, _ in values)
-            without = scenario.evolve(
-                actors=tuple(a for a in scenario.actors if stays or a.id != actor.id),
-                values=values,
-                uncertainty={},
-                events=(),
-                branches=(),
-            )
-            if spec.unavailable(without) is not None:
-                continue
-            value = spec.run(without).positions()[issue.id]
-            change = abs(value - base[issue.id])
-            if best is None or change > best[0]:
-                best = (change, actor.id, value)
-        if best is None:
-            continue
-        change, actor_id, value = best
-        name = _names(scenario)[actor_id]
-        out.append(
-            Sentence(
-                f"On {issue.name}, {name} is pivotal under the {model} model: without it the "
-                f"forecast would be {fmt(value)} instead of {fmt(base[issue.id])}.",
-                {
-                    "issue": issue.id,
-                    "actor": actor_id,
-                    "model": model,
-                    "without": value,
-                    "forecast": base[issue.id],
-                },
-            )
+    names = _names(scenario)
+    return [
+        Sentence(
+            f"On {scenario.issue(p.issue).name}, {names[p.actor]} is pivotal under the {p.model} "
+            f"model: without it the forecast would be {fmt(p.without)} instead of "
+            f"{fmt(p.forecast)}.",
+            p.to_dict(),
         )
-    return out
+        for p in pivots
+    ]
 
 
 def concert(
@@ -287,7 +257,7 @@ def sensitivity(
     return out
 
 
-def tacit(scenario: Scenario, result: Any, limit: int = 5) -> list[Sentence]:
+def tacit(scenario: Scenario, result: Compatibility, limit: int = 5) -> list[Sentence]:
     """Pairs in concert on one issue although far apart on another (compatibility analysis)."""
     names = _names(scenario)
     out = []
@@ -305,30 +275,24 @@ def tacit(scenario: Scenario, result: Any, limit: int = 5) -> list[Sentence]:
     return out
 
 
-def games(scenario: Scenario, model: str = "compromise") -> list[Sentence]:
+def games(scenario: Scenario, played: Sequence[StanceGame]) -> list[Sentence]:
     """Per issue, the stance game between the two weightiest actors: its pure equilibria."""
-    from stratagem.games.normal import from_scenario, pure_equilibria, weightiest_actors
-
     out = []
     names = _names(scenario)
-    for j, issue in enumerate(scenario.issues):
-        actors = weightiest_actors(scenario, issue.id)
-        top = [scenario.actor_index(a) for a in actors]
-        if len(top) < 2 or not scenario.has_position[top, j].all():
-            continue
-        game = from_scenario(scenario.evolve(events=(), branches=()), actors, issue.id, model)
-        found = [" / ".join(game.profile_label(p)) for p in pure_equilibria(game)]
+    for game in played:
+        found = [" / ".join(profile) for profile, _ in game.worlds[0].pure]
         held = "hold / hold" in found
         listed = "; ".join(found) if found else "none"
+        a, b = game.actors[:2]
         out.append(
             Sentence(
-                f"On {issue.name}, if {names[actors[0]]} and {names[actors[1]]} each concede, hold "
-                f"or escalate before the {model} model settles it, the pure equilibria are: "
-                f"{listed}; both holding is {'' if held else 'not '}one.",
+                f"On {scenario.issue(game.issue).name}, if {names[a]} and {names[b]} each "
+                f"concede, hold or escalate before the {game.model} model settles it, the pure "
+                f"equilibria are: {listed}; both holding is {'' if held else 'not '}one.",
                 {
-                    "issue": issue.id,
-                    "players": actors,
-                    "model": model,
+                    "issue": game.issue,
+                    "players": list(game.actors),
+                    "model": game.model,
                     "equilibria": found,
                     "hold_hold": held,
                 },
@@ -342,25 +306,43 @@ def narrative(
     forecasts: Sequence[Forecast],
     ensembles: Sequence[Ensemble] = (),
     swings: Mapping[str, Mapping[str, Sequence[tuple[str, float, float]]]] | None = None,
-    compatibility: Any = None,
+    found: Findings | None = None,
 ) -> list[Section]:
-    """All sections for a report, from whatever results exist."""
+    """All sections for a report, from the results given (nothing is run here).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario the results are of.
+    forecasts : sequence of Forecast
+        One per model.
+    ensembles : sequence of Ensemble
+        Simulations, one per model.
+    swings : mapping, optional
+        Tornado swings per model and issue (:func:`stratagem.uncertainty.sensitivity.tornado`).
+    found : Findings, optional
+        Compatibility, pivotal actors and stance games
+        (:func:`stratagem.analysis.findings.findings`).
+    """
+    found = found or Findings()
     sections = [Section("Where the models point", tuple(outcomes(scenario, forecasts)))]
-    dynamic = [f for f in forecasts if any("offers" in v.details for v in f.issues.values())]
-    moves = [s for f in dynamic for s in movements(scenario, f)]
+    with_offers = [f for f in forecasts if _has_offers(f)]
+    moves = [s for f in with_offers for s in movements(scenario, f)]
     if moves:
         sections.append(Section("Who moves, and toward whom", tuple(moves)))
-    if any(f.model == "compromise" for f in forecasts):
-        sections.append(Section("Who is pivotal", tuple(pivotal(scenario))))
-    together = [s for f in dynamic for s in concert(scenario, f)]
+    if found.pivots:
+        sections.append(Section("Who is pivotal", tuple(pivotal(scenario, found.pivots))))
+    together = [s for f in with_offers for s in concert(scenario, f)]
     if together:
         sections.append(Section("Who ends up acting in concert", tuple(together)))
-    if scenario.n_actors >= 2 and scenario.n_actors <= 100:
-        played = games(scenario)
-        if played:
-            sections.append(Section("The game between the two weightiest actors", tuple(played)))
-    if compatibility is not None:
-        pairs = tacit(scenario, compatibility)
+    if found.games:
+        sections.append(
+            Section(
+                "The game between the two weightiest actors", tuple(games(scenario, found.games))
+            )
+        )
+    if found.compatibility is not None:
+        pairs = tacit(scenario, found.compatibility)
         if pairs:
             sections.append(Section("Tacit coalitions", tuple(pairs)))
     risk = [s for e in ensembles for s in uncertainty(e)]
@@ -371,3 +353,8 @@ def narrative(
         if sens:
             sections.append(Section("What the forecast depends on", tuple(sens)))
     return sections
+
+
+def _has_offers(forecast: Forecast) -> bool:
+    """Whether the forecast's rounds record who moved toward whom (the EUM's offers)."""
+    return any("offers" in v.details for v in forecast.issues.values())

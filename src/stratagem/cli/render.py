@@ -1,27 +1,40 @@
-"""Readable terminal tables for forecasts (rich), printed on stdout."""
+"""Every text the command line prints from a result: readable tables (rich), on stdout.
+
+One function per kind of result; each reads what the library computed and computes nothing
+itself. Actors, issues and players are named by their names where a person reads them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+import click
 from rich.console import Console
 from rich.table import Table
 
-from stratagem.results import Forecast
+from stratagem.results import BASELINE
 
 if TYPE_CHECKING:
-    from stratagem.analysis.compatibility import Compatibility
-    from stratagem.results import Ensemble
+    from stratagem.api import CompatibilityAnalysis
+    from stratagem.games.analysis import GameFileSolution, StanceGame
+    from stratagem.games.normal import NormalForm
+    from stratagem.results import Ensemble, ForecastSet
+    from stratagem.store import StoredRun
     from stratagem.uncertainty.sensitivity import SensitivityResult
     from stratagem.validation.backtest import BacktestResult
-from stratagem.scenario import Scenario
 
 __all__ = [
     "print_backtest",
     "print_compatibility",
     "print_ensemble",
     "print_forecasts",
+    "print_game",
+    "print_game_file",
+    "print_run",
+    "print_run_diff",
+    "print_run_list",
     "print_sensitivity",
 ]
 
@@ -37,13 +50,12 @@ def _num(x: float) -> str:
     return f"{x:.4g}" if abs(x) < 1e4 else f"{x:.3e}"
 
 
-def print_forecasts(
-    scenario: Scenario, forecasts: Sequence[Forecast], branch: str | None = None
-) -> None:
+def print_forecasts(result: ForecastSet) -> None:
     """Print the actors' starting positions, then the forecast per issue and model."""
     console = Console(soft_wrap=False)
     if not console.is_terminal:
         console.width = max(console.width, 160)  # piped output: do not squeeze to 80 columns
+    scenario, forecasts, branch = result.scenario, result.forecasts, result.branch
     start = scenario.with_branch(branch)
     title = scenario.title or scenario.name
     if branch:
@@ -87,9 +99,7 @@ def print_forecasts(
 
 def print_backtest(result: BacktestResult) -> None:
     """Print each model's accuracy, best first, with bootstrap intervals."""
-    console = Console(soft_wrap=False)
-    if not console.is_terminal:
-        console.width = max(console.width, 120)
+    console = _console()
     table = Table(
         title=f"accuracy on {len(result.issues)} issues of {len(set(result.proposals))} "
         f"proposals (capability: {result.capability}; 95% intervals resample whole "
@@ -144,7 +154,7 @@ def print_ensemble(ensemble: Ensemble) -> None:
             summary = ensemble.issue_summary(world)[issue.id]
             table.add_row(
                 issue.id,
-                world or "baseline",
+                world or BASELINE,
                 *(f"{summary[k]:.4g}" for k in ("mean", "p05", "p50", "p95")),
             )
     console.print(table)
@@ -152,9 +162,9 @@ def print_ensemble(ensemble: Ensemble) -> None:
         outcomes = Table(title="outcome probabilities", title_justify="left")
         outcomes.add_column("outcome")
         for world in worlds:
-            outcomes.add_column(world or "baseline", justify="right")
+            outcomes.add_column(world or BASELINE, justify="right")
         for world in worlds[1:]:
-            outcomes.add_column(f"{world} − baseline (95%)", justify="right")
+            outcomes.add_column(f"{world} − {BASELINE} (95%)", justify="right")
         names = list(ensemble.outcome_probabilities(None))
         for world in worlds[1:]:
             names += [n for n in ensemble.outcome_probabilities(world) if n not in names]
@@ -197,9 +207,10 @@ def print_sensitivity(result: SensitivityResult, top: int) -> None:
         console.print(table)
 
 
-def print_compatibility(result: Compatibility) -> None:
-    """The combined compatibility matrix, the coalitions and the tacit pairs."""
+def print_compatibility(analysis: CompatibilityAnalysis) -> None:
+    """The combined compatibility matrix, the coalitions, the tacit pairs; then a pair's case."""
     console = _console()
+    result = analysis.result
     sc = result.scenario
     weights = ", ".join(f"{k} {v:.2f}" for k, v in result.weights.items())
     table = Table(
@@ -225,3 +236,112 @@ def print_compatibility(result: Compatibility) -> None:
                 f"{t['in_concert_on']} ({t['concert']:.2f}), apart on {t['apart_on']} "
                 f"(affinity {t['affinity']:.2f})"
             )
+    if analysis.stability is not None:
+        click.echo(
+            f"coalition stability over {analysis.stability['draws']} draws: "
+            + "; ".join(
+                f"{', '.join(c['actors'])} {c['reappears']:.2f}"
+                for c in analysis.stability["coalitions"]
+            )
+        )
+    for line in analysis.evidence:
+        click.echo(line)
+
+
+def _payoff_matrix(game: NormalForm) -> Table:
+    """A two-player game as a matrix: the row player's stances down, the column player's across."""
+    row, col = game.players
+    table = Table(title="payoffs (row player's, column player's)", title_justify="left")
+    table.add_column(f"{row} \\ {col}")
+    for stance in game.strategies[1]:
+        table.add_column(stance, justify="right")
+    for i, stance in enumerate(game.strategies[0]):
+        cells = [
+            f"{game.payoffs[i, j, 0]:.4f}, {game.payoffs[i, j, 1]:.4f}"
+            for j in range(len(game.strategies[1]))
+        ]
+        table.add_row(stance, *cells)
+    return table
+
+
+def _payoff_list(game: NormalForm) -> Table:
+    """An n-player game as one row per profile, one column per player."""
+    table = Table(title="payoffs per profile", title_justify="left")
+    for player in game.players:
+        table.add_column(f"{player} plays")
+    for player in game.players:
+        table.add_column(f"{player} gets", justify="right")
+    for row in game.to_dict()["payoffs"]:
+        table.add_row(*row["profile"], *(f"{v:.4f}" for v in row["payoffs"]))
+    return table
+
+
+def _mixed(strategies: Sequence[Mapping[str, float]], players: Sequence[str]) -> str:
+    return "; ".join(
+        f"{player}: " + ", ".join(f"{label} {p:.3f}" for label, p in probs.items() if p > 1e-9)
+        for player, probs in zip(players, strategies, strict=True)
+    )
+
+
+def print_game(analysis: StanceGame) -> None:
+    """Each world's payoff table (players named), its pure equilibria and what else was asked."""
+    console = _console()
+    for world in analysis.worlds:
+        game = world.game
+        click.echo(f"{game.title} — {world.label}")
+        console.print(_payoff_matrix(game) if len(game.players) == 2 else _payoff_list(game))
+        found = "; ".join(" / ".join(profile) for profile, _ in world.pure)
+        click.echo(f"  pure equilibria: {found or 'none'}  (stances of {' / '.join(game.players)})")
+        for eq in world.equilibria or ():
+            click.echo(
+                f"  {analysis.method}: {_mixed(eq['strategies'], game.players)} "
+                f"(max regret {max(eq['regret']):.2e})"
+            )
+        if world.survival is not None:
+            click.echo(
+                f"  under input uncertainty ({analysis.draws} draws): "
+                + "; ".join(f"{' / '.join(k)} {v:.2f}" for k, v in world.survival.items())
+            )
+
+
+def print_game_file(solution: GameFileSolution) -> None:
+    """The equilibria of a Gambit file's game."""
+    click.echo(f"{solution.path}: {solution.kind} game, {solution.method}")
+    for eq in solution.equilibria:
+        click.echo(f"  {json.dumps(eq)}")
+    if not solution.equilibria:
+        click.echo("  no equilibrium in pure strategies")
+
+
+def print_run_list(records: Sequence[StoredRun]) -> None:
+    """One line per recorded run, newest first."""
+    for r in records:
+        took = f"{r.duration_s:.2f} s" if r.duration_s is not None else ""
+        click.echo(
+            f"{r.id}\t{r.created_at}\t{r.command}\t{r.scenario_name}\t"
+            f"{','.join(r.models)}\tseed={r.seed}\t{took}"
+        )
+
+
+def print_run(r: StoredRun) -> None:
+    """One recorded run: how it was made, and its forecasts."""
+    click.echo(
+        f"run {r.id}: {r.command} {r.scenario_name} ({r.scenario_hash[:12]}) at "
+        f"{r.started_at}, {r.duration_s} s, stratagem {r.version}, seed {r.seed}, "
+        f"branch {r.branch}"
+    )
+    for model, per_issue in r.forecasts().items():
+        values = ", ".join(f"{i} {v:.4g}" for i, v in per_issue.items())
+        click.echo(f"  {model}: {values}")
+
+
+def print_run_diff(d: Mapping[str, Any]) -> None:
+    """What differs between two runs: inputs, settings, forecasts."""
+    click.echo(f"inputs that differ ({len(d['inputs'])}):")
+    for line in d["inputs"] or ["(none)"]:
+        click.echo(f"  {line}")
+    for key, (x, y) in d["settings"].items():
+        click.echo(f"  {key}: {x} → {y}")
+    click.echo("forecasts:")
+    for key, m in d["forecasts"].items():
+        click.echo(f"  {key}: {m['from']:.4g} → {m['to']:.4g} ({m['change']:+.4g})")

@@ -14,10 +14,12 @@ from stratagem.models.registry import (
     ModelSpec,
     Param,
     UnknownParameterError,
+    applicable,
     get,
     names,
     register,
     specs,
+    unavailable,
 )
 
 __all__ = [
@@ -25,8 +27,10 @@ __all__ = [
     "ModelSpec",
     "Param",
     "UnknownParameterError",
+    "applicable",
     "get",
     "names",
     "register",
     "specs",
+    "unavailable",
 ]

@@ -24,10 +24,12 @@ __all__ = [
     "ModelSpec",
     "Param",
     "UnknownParameterError",
+    "applicable",
     "get",
     "names",
     "register",
     "specs",
+    "unavailable",
 ]
 
 
@@ -306,6 +308,17 @@ def get(name: str) -> ModelSpec:
         raise UnknownParameterError(
             f"unknown model {name!r}; registered models: {', '.join(_REGISTRY)}"
         ) from None
+
+
+def applicable(scenario: Scenario) -> tuple[ModelSpec, ...]:
+    """The registered models that can run on ``scenario``, in registration order."""
+    return tuple(s for s in _REGISTRY.values() if s.unavailable(scenario) is None)
+
+
+def unavailable(scenario: Scenario) -> dict[str, str]:
+    """Why each registered model that cannot run on ``scenario`` cannot (by model name)."""
+    reasons = {s.name: s.unavailable(scenario) for s in _REGISTRY.values()}
+    return {name: reason for name, reason in reasons.items() if reason is not None}
 
 
 def names() -> tuple[str, ...]:

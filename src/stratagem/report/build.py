@@ -18,11 +18,12 @@ import io
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stratagem.analysis.findings import Findings, findings
 from stratagem.analysis.narrative import Section, narrative
 from stratagem.io import atomic_write_text
 from stratagem.results import Forecast
@@ -31,25 +32,55 @@ from stratagem.scenario import Scenario
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from stratagem.analysis.compatibility import Compatibility
     from stratagem.results import Ensemble
+
+Swings = dict[str, list[tuple[str, float, float]]]
 
 __all__ = ["Report", "build_report", "write_report"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
-    """Everything a report shows, computed."""
+    """Everything a report shows, computed and drawn (frozen once built).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    forecasts : tuple of Forecast
+        One per model.
+    ensembles : tuple of Ensemble
+        Simulations, one per batched model (empty without draws).
+    swings : mapping
+        Tornado swings per model and issue.
+    sections : tuple of Section
+        The narrative.
+    seed, draws : int
+        Of the simulations.
+    found : Findings
+        Compatibility, pivotal actors and stance games.
+    figures : mapping of name to (title, svg)
+        Every figure, as inline SVG.
+    pngs : mapping of name to bytes
+        The same figures as PNG.
+    """
 
     scenario: Scenario
-    forecasts: list[Forecast]
-    ensembles: list[Ensemble]
-    swings: dict[str, dict[str, list[tuple[str, float, float]]]]
-    sections: list[Section]
+    forecasts: tuple[Forecast, ...]
+    ensembles: tuple[Ensemble, ...]
+    swings: Mapping[str, Mapping[str, list[tuple[str, float, float]]]]
+    sections: tuple[Section, ...]
     seed: int
     draws: int
-    compatibility: Any = None
-    figures: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (title, svg)
-    pngs: dict[str, bytes] = field(default_factory=dict)
+    found: Findings = field(default_factory=Findings)
+    figures: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    pngs: Mapping[str, bytes] = field(default_factory=dict)
+
+    @property
+    def compatibility(self) -> Compatibility | None:
+        """The compatibility analysis, when there is one."""
+        return self.found.compatibility
 
     def results(self) -> dict[str, Any]:
         """The full results as a JSON-ready document."""
@@ -70,7 +101,11 @@ class Report:
                 for model, per_issue in self.swings.items()
             },
             "narrative": [s.to_dict() for s in self.sections],
-            **({"compatibility": self.compatibility.to_dict()} if self.compatibility else {}),
+            **(
+                {"compatibility": self.compatibility.to_dict()}
+                if self.compatibility is not None
+                else {}
+            ),
         }
 
 
@@ -106,57 +141,67 @@ def build_report(
         Figure formats to render; an empty sequence builds the figures (laid out, so text
         is measured) without serialising them. Writing a report needs both.
     """
-    from stratagem import models as registry
-    from stratagem.uncertainty.montecarlo import simulate
+    import stratagem
+    from stratagem.models import get
     from stratagem.uncertainty.sensitivity import tornado
 
     say = progress or (lambda _msg: None)
-    specs = (
-        [registry.get(m) for m in models]
-        if models
-        else [s for s in registry.specs() if s.unavailable(scenario) is None]
-    )
     say("running models")
-    forecasts = [s.run(scenario, seed=seed) for s in specs]
+    forecasts = stratagem.forecast(scenario, models, seed=seed).forecasts
     chosen_branches = (
         list(branches) if branches is not None else [b.name for b in scenario.branches]
     )
     ensembles: list[Ensemble] = []
-    swings: dict[str, dict[str, list[tuple[str, float, float]]]] = {}
-    for spec in specs:
+    swings: dict[str, Swings] = {}
+    for f in forecasts:
+        spec = get(f.model)
         if spec.batch is None or not spec.uses_positions:
             continue
         if draws > 0:
             say(f"simulating {spec.name}")
             ensembles.append(
-                simulate(
+                stratagem.simulate(
                     scenario, spec.name, draws, seed, branches=chosen_branches, executor=executor
                 )
             )
         say(f"sensitivity of {spec.name}")
         swings[spec.name] = tornado(scenario, spec.name)
-    compat = None
-    if 2 <= scenario.n_actors <= 100:
-        from stratagem.analysis.compatibility import compatibility
-
-        say("analysing compatibility")
-        compat = compatibility(scenario)
+    say("analysing compatibility, pivotal actors and stance games")
+    found = findings(scenario, forecasts)
     say("writing the narrative")
-    sections = narrative(scenario, forecasts, ensembles, swings, compat)
-    report = Report(
-        scenario, forecasts, ensembles, swings, sections, seed, draws, compatibility=compat
-    )
+    sections = narrative(scenario, forecasts, ensembles, swings, found)
     say("drawing figures")
-    _draw(report, tuple(formats))
-    return report
+    figures, pngs = _draw(
+        scenario, forecasts, ensembles, swings, found.compatibility, tuple(formats)
+    )
+    return Report(
+        scenario,
+        tuple(forecasts),
+        tuple(ensembles),
+        swings,
+        tuple(sections),
+        seed,
+        draws,
+        found=found,
+        figures=figures,
+        pngs=pngs,
+    )
 
 
-def _draw(report: Report, formats: tuple[str, ...]) -> None:
+def _draw(
+    sc: Scenario,
+    forecasts: Sequence[Forecast],
+    ensembles: Sequence[Ensemble],
+    swings: Mapping[str, Swings],
+    compat: Compatibility | None,
+    formats: tuple[str, ...],
+) -> tuple[dict[str, tuple[str, str]], dict[str, bytes]]:
     import matplotlib.pyplot as plt
 
     from stratagem.report import figures as fg
 
-    sc = report.scenario
+    figures: dict[str, tuple[str, str]] = {}
+    pngs: dict[str, bytes] = {}
 
     def keep(name: str, title: str, fig: Figure) -> None:
         text = ""
@@ -169,23 +214,23 @@ def _draw(report: Report, formats: tuple[str, ...]) -> None:
         if "png" in formats:
             png = io.BytesIO()
             fig.savefig(png, format="png", bbox_inches="tight", dpi=130)
-            report.pngs[name] = png.getvalue()
+            pngs[name] = png.getvalue()
         plt.close(fig)
-        report.figures[name] = (title, text)
+        figures[name] = (title, text)
 
     keep(
         "scenario",
         "The scenario at a glance (marker area: capability × salience)",
         fg.scenario_figure(sc),
     )
-    keep("models", "Models side by side", fg.models_figure(sc, report.forecasts))
-    if report.compatibility is not None:
+    keep("models", "Models side by side", fg.models_figure(sc, forecasts))
+    if compat is not None:
         keep(
             "compatibility",
             "Strategic compatibility of every pair of actors",
-            fg.compatibility_figure(report.compatibility),
+            fg.compatibility_figure(compat),
         )
-    for f in report.forecasts:
+    for f in forecasts:
         for issue in sc.issues:
             if f.trajectory(issue.id) is not None:
                 keep(
@@ -193,35 +238,34 @@ def _draw(report: Report, formats: tuple[str, ...]) -> None:
                     f"{f.model}: positions per round on {issue.name}",
                     fg.trajectory_figure(sc, f, issue.id),
                 )
-    for e in report.ensembles:
+    for e in ensembles:
         keep(
             f"distribution-{e.model}",
             f"{e.model}: forecast distributions",
             fg.distribution_figure(e),
         )
-    if report.ensembles and sc.outcomes:
+    if ensembles and sc.outcomes:
         keep(
             "outcomes",
             "Named outcomes under input uncertainty",
-            fg.outcomes_figure(report.ensembles),
+            fg.outcomes_figure(ensembles),
         )
-    # one tornado per issue, for the main model (the dynamic one if any): more is noise
-    dynamic = [
-        f.model for f in report.forecasts if any("offers" in v.details for v in f.issues.values())
+    # one tornado per issue, for the main model (the one whose rounds have offers, if any)
+    with_offers = [
+        f.model for f in forecasts if any("offers" in v.details for v in f.issues.values())
     ]
-    main = next((m for m in [*dynamic, *report.swings] if m in report.swings), None)
-    for model, per_issue in report.swings.items():
-        if model != main:
-            continue
-        base = next(f for f in report.forecasts if f.model == model).positions()
-        for issue_id, all_rows in per_issue.items():
+    main = next((m for m in [*with_offers, *swings] if m in swings), None)
+    if main is not None:
+        base = next(f for f in forecasts if f.model == main).positions()
+        for issue_id, all_rows in swings[main].items():
             rows = [r for r in all_rows if r[2] != r[1]]
             if rows:
                 keep(
-                    f"tornado-{model}-{issue_id}",
-                    f"{model}: what moves {issue_id}",
-                    fg.tornado_figure(sc, model, issue_id, rows, base[issue_id]),
+                    f"tornado-{main}-{issue_id}",
+                    f"{main}: what moves {issue_id}",
+                    fg.tornado_figure(sc, main, issue_id, rows, base[issue_id]),
                 )
+    return figures, pngs
 
 
 def _html(report: Report) -> str:

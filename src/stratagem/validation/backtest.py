@@ -229,6 +229,7 @@ class BacktestResult:
     ensemble_members: tuple[str, ...] = ()
     ensemble_weights: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    missing_salience: str = "drop"
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document."""
@@ -249,6 +250,18 @@ class BacktestResult:
             "skipped": self.skipped,
             "version": __version__,
         }
+
+    def residuals_csv(self) -> str:
+        """:meth:`residual_rows` as CSV text (a header, then one row per issue)."""
+        import csv
+        import io
+
+        rows = self.residual_rows()
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue()
 
     def residual_rows(self) -> list[dict[str, Any]]:
         """One row per issue: proposal, outcome, and each model's forecast and error."""
@@ -427,4 +440,5 @@ def backtest(
         ensemble_members=members,
         ensemble_weights=weights_all,
         skipped=skipped,
+        missing_salience=dataset.missing_salience,
     )

@@ -103,6 +103,7 @@ class DEUDataset:
     actors: tuple[str, ...]
     proxy: dict[str, float]
     source: str
+    missing_salience: str = "drop"
 
     @property
     def with_outcome(self) -> tuple[DecisionCase, ...]:
@@ -226,4 +227,10 @@ def read_deu(path: str | Path, missing_salience: str = "drop") -> DEUDataset:
         )
     if problems:
         raise InvalidInputError(problems)
-    return DEUDataset(cases=tuple(cases), actors=tuple(actors), proxy=proxy, source=source)
+    return DEUDataset(
+        cases=tuple(cases),
+        actors=tuple(actors),
+        proxy=proxy,
+        source=source,
+        missing_salience=missing_salience,
+    )

@@ -20,6 +20,7 @@ import pandas as pd
 from shiny import App, reactive, render, ui
 from shiny.types import SafeException
 
+import stratagem
 from stratagem import catalog, io, models
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.scenario import Actor, Scenario, Value
@@ -231,31 +232,33 @@ def create_app(initial: Scenario | None = None) -> App:
         def _run() -> None:
             sc = scenario()
             branch = None if input.branch() in (None, "(none)") else input.branch()
-            chosen = [m for m in input.models() if models.get(m).unavailable(sc) is None]
-            forecasts = []
+            chosen = [m for m in input.models() if m in stratagem.applicable_models(sc)]
+            draws = int(input.draws() or 0)
             try:
-                for name in chosen:
-                    forecasts.append(models.get(name).run(sc, branch=branch, seed=0))
+                result = stratagem.forecast(sc, chosen, seed=0, branch=branch)
+                batched = [m for m in chosen if models.get(m).batch is not None] if draws else []
+                ensembles = []
+                with ui.Progress(min=0, max=max(1, draws * len(batched))) as progress:
+                    for k, name in enumerate(batched):
+                        progress.set(message=f"simulating {name}", value=k * draws)
+
+                        def advance(done: int, _total: int, before: int = k * draws) -> None:
+                            progress.set(before + done)
+
+                        ensembles.append(
+                            stratagem.simulate(
+                                sc,
+                                name,
+                                draws,
+                                seed=0,
+                                branches=[branch] if branch else [],
+                                progress=advance,
+                            )
+                        )
             except InvalidInputError as err:
                 message.set(_messages(err))
                 return
-            ensemble = None
-            draws = int(input.draws() or 0)
-            batched = [m for m in chosen if models.get(m).batch is not None]
-            if draws > 0 and batched:
-                from stratagem.uncertainty.montecarlo import simulate
-
-                with ui.Progress(min=0, max=draws) as progress:
-                    progress.set(message="simulating", value=0)
-                    ensemble = simulate(
-                        sc,
-                        batched[-1],
-                        draws,
-                        seed=0,
-                        branches=[branch] if branch else [],
-                        progress=lambda done, total: progress.set(done),
-                    )
-            results.set({"forecasts": forecasts, "ensemble": ensemble, "branch": branch})
+            results.set({"forecasts": result.forecasts, "ensembles": ensembles, "branch": branch})
 
         @render.table
         def forecasts() -> pd.DataFrame:
@@ -271,31 +274,29 @@ def create_app(initial: Scenario | None = None) -> App:
         @render.ui
         def outcomes() -> Any:
             res = results()
-            if res is None or res["ensemble"] is None:
+            if res is None or not res["ensembles"]:
                 return ui.div()
-            ens = res["ensemble"]
             world = res["branch"]
-            items = [
-                ui.tags.li(f"{k}: {v:.3f}")
-                for k, v in ens.outcome_probabilities(
-                    world if world in ens.forecasts else None
-                ).items()
-            ]
-            return ui.div(
-                ui.h4(f"Outcome probabilities ({ens.model}, {ens.draws} draws)"),
-                ui.tags.ul(*items),
-                id="outcome-probabilities",
-            )
+            blocks = []
+            for ens in res["ensembles"]:
+                probs = ens.outcome_probabilities(world if world in ens.forecasts else None)
+                blocks += [
+                    ui.h5(f"{ens.model} ({ens.draws} draws)"),
+                    ui.tags.ul(*(ui.tags.li(f"{k}: {v:.3f}") for k, v in probs.items())),
+                ]
+            return ui.div(ui.h4("Outcome probabilities"), *blocks, id="outcome-probabilities")
 
         @render.ui
         def narrative() -> Any:
             res = results()
             if res is None:
                 return ui.div()
+            from stratagem.analysis.findings import findings
             from stratagem.analysis.narrative import narrative as tell
 
-            ensembles = [res["ensemble"]] if res["ensemble"] is not None else []
-            sections = tell(scenario(), res["forecasts"], ensembles)
+            sc = scenario()
+            found = findings(sc, res["forecasts"])
+            sections = tell(sc, res["forecasts"], res["ensembles"], found=found)
             return ui.div(
                 *(
                     ui.div(ui.h5(s.title), ui.tags.ul(*(ui.tags.li(x.text) for x in s.sentences)))

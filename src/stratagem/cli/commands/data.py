@@ -1,0 +1,107 @@
+"""Scenario files and what stratagem has: validate, convert, schema, scenarios, models."""
+
+from __future__ import annotations
+
+import click
+
+from stratagem.cli.options import echo_err, echo_json, handles_errors
+from stratagem.errors import InvalidInputError, Problem
+
+__all__ = ["convert", "models_command", "scenarios", "schema", "validate"]
+
+
+@click.command()
+@click.argument("file")
+@handles_errors
+def validate(file: str) -> None:
+    """Check a scenario FILE and report every problem at once (exit 3 if any)."""
+    from stratagem import io
+
+    sc = io.read(file)
+    click.echo(
+        f"{file}: ok — {sc.n_actors} actors, {sc.n_issues} issues, {len(sc.events)} events, "
+        f"{len(sc.branches)} branches, {len(sc.outcomes)} outcomes"
+    )
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option(
+    "--to",
+    "fmt",
+    default=None,
+    help="Output format (default: from TARGET's extension; '-' needs it).",
+)
+@click.option(
+    "--lossy",
+    is_flag=True,
+    help="Allow dropping what the target format cannot hold (listed on stderr).",
+)
+@handles_errors
+def convert(source: str, target: str, fmt: str | None, lossy: bool) -> None:
+    """Convert SOURCE (a file or embedded name) to TARGET ('-' for stdout)."""
+    import stratagem
+    from stratagem import io
+
+    sc = stratagem.load(source)
+    if fmt is None:
+        if target == "-":
+            raise click.UsageError("writing to stdout needs --to FORMAT")
+        fmt = io.format_for_path(target)
+    if fmt not in io.FORMATS:
+        raise click.UsageError(f"--to {fmt!r}: one of {', '.join(io.FORMATS)}")
+    lost = io.lost_in(sc, fmt)
+    if lost and not lossy:
+        raise InvalidInputError(
+            [
+                Problem(
+                    "convert",
+                    f"a {fmt} file cannot hold the scenario's {', '.join(lost)}; "
+                    "use --lossy to drop them",
+                    None,
+                    source,
+                )
+            ]
+        )
+    text = io.write_text(sc, fmt)
+    if lost:
+        echo_err(f"note: dropped {', '.join(lost)}")
+    if target == "-":
+        click.echo(text, nl=False)
+    else:
+        io.atomic_write_text(target, text)
+        echo_err(f"wrote {target} ({fmt})")
+
+
+@click.command()
+@handles_errors
+def scenarios() -> None:
+    """List the embedded scenarios."""
+    from stratagem import catalog
+
+    for name in catalog.embedded_names():
+        sc = catalog.load_embedded(name)
+        default = " (default)" if name == catalog.DEFAULT_SCENARIO else ""
+        click.echo(f"{name}{default}: {sc.n_actors} actors × {sc.n_issues} issues — {sc.title}")
+
+
+@click.command(name="models")
+def models_command() -> None:
+    """List the registered models and their parameters."""
+    from stratagem import models
+
+    for spec in models.specs():
+        kind = "stochastic" if spec.stochastic else "deterministic"
+        rounds = ", in rounds" if spec.dynamic else ""
+        click.echo(f"{spec.name}: {spec.summary} ({kind}{rounds}; {spec.citation})")
+        for p in spec.params:
+            click.echo(f"    {p.describe()}  {p.help}")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors)."""
+    from stratagem.io.schema import scenario_schema
+
+    echo_json(scenario_schema())

@@ -1,0 +1,96 @@
+"""``stratagem report`` and ``stratagem serve``: the HTML report and the dashboard."""
+
+from __future__ import annotations
+
+import click
+
+from stratagem.cli.options import echo_err, handles_errors, scenario_argument
+from stratagem.errors import StratagemError
+
+__all__ = ["report", "serve"]
+
+
+@click.command()
+@scenario_argument
+@click.option(
+    "--model",
+    "-m",
+    "model_names",
+    multiple=True,
+    help="Model (repeatable); default every model that applies.",
+)
+@click.option(
+    "--draws",
+    "-n",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="Monte Carlo draws per model (0: none).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed.")
+@click.option(
+    "--executor",
+    type=click.Choice(["auto", "serial", "processes", "dask"]),
+    default="serial",
+    show_default=True,
+    help="Where simulation draws run.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output directory (default out/SCENARIO).",
+)
+@handles_errors
+def report(
+    scenario: str | None,
+    model_names: tuple[str, ...],
+    draws: int,
+    seed: int,
+    executor: str,
+    out_dir: str | None,
+) -> None:
+    """Write a self-contained HTML report, its figures (PNG, SVG) and results (JSON)."""
+    import stratagem
+    from stratagem.report.build import write_report
+
+    sc = stratagem.load(scenario)
+    built = stratagem.build_report(
+        sc,
+        model_names or None,
+        draws,
+        seed,
+        executor=executor,
+        progress=lambda msg: echo_err(f"... {msg}"),
+    )
+    path = write_report(built, out_dir or f"out/{sc.name}")
+    echo_err(f"wrote {path} ({len(built.figures)} figures in {path.parent / 'figures'})")
+    click.echo(str(path))
+
+
+@click.command()
+@scenario_argument
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (loopback by default).",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8050, show_default=True)
+@handles_errors
+def serve(scenario: str | None, host: str, port: int) -> None:
+    """Start the dashboard on SCENARIO (needs: pip install 'stratagem[dashboard]')."""
+    import stratagem
+
+    try:
+        from shiny import run_app
+
+        from stratagem.web.app import create_app
+    except ImportError:
+        raise StratagemError(
+            "the dashboard needs the optional extra: pip install 'stratagem[dashboard]'"
+        ) from None
+    app = create_app(stratagem.load(scenario))
+    echo_err(f"stratagem dashboard on http://{host}:{port}")
+    run_app(app, host=host, port=port, launch_browser=False)  # type: ignore[misc]  # None on pyodide

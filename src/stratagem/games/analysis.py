@@ -1,0 +1,234 @@
+"""The stance game of a scenario, analysed: equilibria, regrets, other worlds, uncertainty.
+
+:func:`stance_game` is what ``stratagem game`` prints: the game in which the named actors
+choose a stance on an issue before a model forecasts it (:func:`stratagem.games.normal.
+from_scenario`), in the scenario as given and in each world without one of the named actors;
+per world its pure equilibria with each player's regret, optionally a Gambit solver's
+equilibria, and how often each pure equilibrium survives under input uncertainty.
+:func:`solve_file` solves a Gambit ``.nfg``/``.efg`` file made elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stratagem.errors import InvalidInputError, Problem
+from stratagem.games.normal import (
+    STANCES,
+    NormalForm,
+    equilibrium_survival,
+    from_scenario,
+    pure_equilibria,
+    regret,
+    weightiest_actors,
+)
+from stratagem.scenario import Scenario
+
+__all__ = [
+    "GameFileSolution",
+    "GameWorld",
+    "StanceGame",
+    "games_per_issue",
+    "solve_file",
+    "stance_game",
+]
+
+
+@dataclass(frozen=True)
+class GameWorld:
+    """The stance game in one world (the scenario as given, or without an actor)."""
+
+    label: str
+    game: NormalForm
+    pure: tuple[tuple[tuple[str, ...], tuple[float, ...]], ...]  # (profile labels, regrets)
+    equilibria: tuple[dict[str, Any], ...] | None = None  # a Gambit solver's, when asked
+    survival: dict[tuple[str, ...], float] | None = None  # share of draws, when asked
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (the layout ``stratagem game --json`` prints per world)."""
+        out: dict[str, Any] = {
+            "world": self.label,
+            "game": self.game.to_dict(),
+            "pure_equilibria": [
+                {"profile": list(profile), "regret": list(r)} for profile, r in self.pure
+            ],
+        }
+        if self.equilibria is not None:
+            out["equilibria"] = list(self.equilibria)
+        if self.survival is not None:
+            out["survival"] = [{"profile": list(k), "share": v} for k, v in self.survival.items()]
+        return out
+
+
+@dataclass(frozen=True)
+class StanceGame:
+    """The stance game of a scenario in every world asked for, with how it was made."""
+
+    actors: tuple[str, ...]
+    issue: str
+    model: str
+    worlds: tuple[GameWorld, ...]
+    method: str | None = None
+    draws: int = 0
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (what ``stratagem game --json`` prints)."""
+        return {
+            "actors": list(self.actors),
+            "issue": self.issue,
+            "model": self.model,
+            "worlds": [w.to_dict() for w in self.worlds],
+        }
+
+
+def stance_game(
+    scenario: Scenario,
+    actors: Sequence[str] = (),
+    issue: str | None = None,
+    model: str = "compromise",
+    stances: Sequence[str] = STANCES,
+    without: Sequence[str] = (),
+    draws: int = 0,
+    seed: int = 0,
+    method: str | None = None,
+    executor: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> StanceGame:
+    """The game of stances among ``actors`` on ``issue``, in every world asked for.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (its branch already applied, if any).
+    actors : sequence of str
+        Players (two or more); default the two with the most capability × salience.
+    issue : str
+        The issue the stances are taken on.
+    model : str
+        The model that turns stances into a forecast.
+    stances : sequence of {"concede", "hold", "escalate"}
+        Each player's strategies.
+    without : sequence of str
+        Also solve the game in the world without each of these actors.
+    draws : int
+        Draws of the uncertain inputs (0: none): how often each pure equilibrium survives.
+    seed : int
+        Seed of the draws.
+    method : str, optional
+        Also solve with this Gambit method (needs the ``games`` extra).
+    executor : str
+        Where the draws run (see :func:`stratagem.uncertainty.engine.run_draws`).
+    progress : callable, optional
+        Called with (draws done, draws in all) while drawing.
+
+    Raises
+    ------
+    InvalidInputError
+        If the issue, an actor or a stance is unknown, or fewer than two players are named.
+    """
+    if issue is None or issue not in scenario.issue_ids:
+        raise InvalidInputError(
+            [Problem("issue", f"unknown issue {issue!r}; issues: {', '.join(scenario.issue_ids)}")]
+        )
+    players = tuple(actors) or tuple(weightiest_actors(scenario, issue))
+    chosen = tuple(stances) or STANCES
+    unknown = [a for a in without if a not in scenario.actor_ids]
+    if unknown:
+        raise InvalidInputError([Problem("without", f"unknown actor {a!r}") for a in unknown])
+    worlds = [("as given", scenario)] + [
+        (f"without {a}", scenario.without_actors([a])) for a in without
+    ]
+    out = []
+    for label, world in worlds:
+        game = from_scenario(world, players, issue, model, chosen)
+        pure = []
+        for profile in pure_equilibria(game):
+            mixed = [[1.0 if k == s else 0.0 for k in range(len(chosen))] for s in profile]
+            pure.append((tuple(game.profile_label(profile)), tuple(regret(game, mixed).tolist())))
+        equilibria = None
+        if method is not None:
+            from stratagem.games.gambit import solve
+
+            equilibria = tuple(e.to_dict(game) for e in solve(game, method))
+        survival = None
+        if draws:
+            survival = equilibrium_survival(
+                world,
+                players,
+                issue,
+                draws,
+                seed,
+                model,
+                chosen,
+                executor=executor,
+                progress=progress,
+            )
+        out.append(GameWorld(label, game, tuple(pure), equilibria, survival))
+    return StanceGame(players, issue, model, tuple(out), method, draws, seed)
+
+
+def games_per_issue(scenario: Scenario, model: str = "compromise") -> tuple[StanceGame, ...]:
+    """Per issue, the stance game between its two weightiest actors (both taking a position).
+
+    Events and branches are left out (the games are of the starting positions).
+    """
+    start = scenario.evolve(events=(), branches=())
+    out = []
+    for j, issue in enumerate(scenario.issues):
+        players = weightiest_actors(scenario, issue.id)
+        rows = [scenario.actor_index(a) for a in players]
+        if len(rows) < 2 or not scenario.has_position[rows, j].all():
+            continue
+        out.append(stance_game(start, players, issue.id, model))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class GameFileSolution:
+    """The equilibria of a game read from a Gambit file."""
+
+    path: str
+    kind: str  # "strategic" or "extensive"
+    method: str
+    equilibria: tuple[dict[str, Any], ...]
+    game: NormalForm | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (what ``stratagem game FILE --json`` prints)."""
+        if self.game is not None:
+            return {
+                "file": self.path,
+                "kind": self.kind,
+                "method": self.method,
+                "game": self.game.to_dict(),
+                "equilibria": list(self.equilibria),
+            }
+        return {
+            "file": self.path,
+            "kind": self.kind,
+            "method": self.method,
+            "subgame_perfect_equilibria": list(self.equilibria),
+        }
+
+
+def solve_file(path: str | Path, method: str = "enumpure") -> GameFileSolution:
+    """Solve a Gambit ``.nfg`` (with ``method``) or ``.efg`` (subgame perfection) file.
+
+    Raises
+    ------
+    InvalidInputError
+        If the file cannot be read as a game.
+    """
+    from stratagem.games.extensive import subgame_perfect
+    from stratagem.games.gambit import read_game, solve
+
+    loaded = read_game(path)
+    if isinstance(loaded, NormalForm):
+        found = tuple(e.to_dict(loaded) for e in solve(loaded, method))
+        return GameFileSolution(str(path), "strategic", method, found, loaded)
+    perfect = tuple(e.to_dict() for e in subgame_perfect(loaded))
+    return GameFileSolution(str(path), "extensive", "backward induction over subgames", perfect)
