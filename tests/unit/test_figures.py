@@ -24,7 +24,29 @@ def test_figures_render_for_every_embedded_scenario(name: str) -> None:
     plt.close(fig)
 
 
-def test_actor_colours_are_stable() -> None:
-    ids = ["a", "b", "c"]
-    assert actor_colours(ids) == actor_colours(ids)
-    assert len(set(actor_colours(ids).values())) == 3
+def test_an_actor_has_one_colour_across_figures() -> None:
+    from matplotlib.colors import to_rgba
+
+    scenario = stratagem.load()
+    colours = actor_colours(scenario.actor_ids)
+    assert len(set(colours.values())) == scenario.n_actors
+    forecast = stratagem.run(scenario, "eum")
+    fig = trajectory_figure(scenario, forecast, "escalation")
+    by_label = {line.get_label(): to_rgba(line.get_color()) for line in fig.axes[0].get_lines()}
+    plt.close(fig)
+    for actor in scenario.actors:
+        assert by_label[actor.name] == to_rgba(colours[actor.id]), actor.id
+
+
+def test_trajectories_mark_only_the_events_the_run_applied() -> None:
+    scenario = stratagem.load()
+    forecast = stratagem.run(scenario, "eum")
+    fig = trajectory_figure(scenario, forecast, "iraq_order")
+    marked = {t.get_text() for t in fig.axes[0].texts}
+    plt.close(fig)
+    # the siege changes only escalation; the strike cuts Iran's capability on every issue
+    assert marked == {"soleimani-strike", "sadr-withdraws"}
+    smp = stratagem.run(scenario, "smp", seed=1)
+    fig = trajectory_figure(scenario, smp, "iraq_order")
+    assert not fig.axes[0].texts  # the spatial model does not apply events yet
+    plt.close(fig)

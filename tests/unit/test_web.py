@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 import stratagem
+import stratagem.models
 from stratagem import InvalidInputError
 
 pytest.importorskip("shiny")
@@ -33,5 +34,22 @@ def test_scenario_frame_and_edits() -> None:
     assert renamed.actor_ids[0] == "usa"
 
 
-def test_app_builds() -> None:
-    assert create_app(stratagem.load("eu-emissions-1994")) is not None
+def test_app_page_offers_every_model_and_the_views() -> None:
+    html = create_app(stratagem.load("eu-emissions-1994")).ui["html"]
+    for model in stratagem.models.names():
+        assert f'value="{model}"' in html, model
+    for output in ("table", "forecasts", "outcomes", "narrative", "trajectories"):
+        assert f'id="{output}"' in html, output
+    assert 'id="run"' in html
+
+
+def test_edits_keep_notes_and_rename_everywhere() -> None:
+    sc = stratagem.load()
+    edited = _edit(sc, 0, "escalation:salience", "0.8")
+    assert edited.values[("us", "escalation")].salience == 0.8
+    assert edited.values[("us", "escalation")].source == sc.values[("us", "escalation")].source
+    renamed = _edit(sc, 6, "actor", "uprising")
+    assert "uprising" in renamed.actor_ids
+    assert renamed.uncertainty.keys() == {
+        (("uprising" if a == "iran_uprising" else a), i, f) for a, i, f in sc.uncertainty
+    }

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.io import decide, ktab, table_csv, yaml_io
-from stratagem.io._common import Format, decode
+from stratagem.io._common import Format, decode, parse_number
 from stratagem.scenario import Scenario
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "format_for_path",
     "get_format",
     "lost_in",
+    "parse_number",
     "read",
     "read_bytes",
     "read_text",

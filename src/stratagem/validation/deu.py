@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import decode, parse_number
+from stratagem.io import decode, parse_number
 from stratagem.scenario import Actor, Issue, Scenario, Value
 
 __all__ = ["DEUDataset", "DecisionCase", "read_deu"]
