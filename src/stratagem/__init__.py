@@ -25,13 +25,11 @@ if TYPE_CHECKING:
         compatibility,
         explain,
         forecast,
-        game,
         run,
-        sensitivity,
-        simulate,
-        solve_game_file,
     )
     from stratagem.catalog import DEFAULT_SCENARIO, embedded_names, load
+    from stratagem.games.analysis import solve_file as solve_game_file
+    from stratagem.games.analysis import stance_game as game
     from stratagem.report.build import build_report
     from stratagem.results import Ensemble, Forecast, ForecastSet, IssueForecast, Trajectory
     from stratagem.scenario import (
@@ -46,10 +44,16 @@ if TYPE_CHECKING:
         Scenario,
         Value,
     )
+    from stratagem.uncertainty.montecarlo import simulate
+    from stratagem.uncertainty.sensitivity import sensitivity
 
 # Names re-exported lazily, so that `import stratagem` (and `stratagem --help`) does not
-# pay for numpy until something numeric is used.
+# pay for numpy until something numeric is used: name -> "module" or "module:attribute".
 _LAZY = {
+    "game": "stratagem.games.analysis:stance_game",
+    "solve_game_file": "stratagem.games.analysis:solve_file",
+    "simulate": "stratagem.uncertainty.montecarlo:simulate",
+    "sensitivity": "stratagem.uncertainty.sensitivity:sensitivity",
     "DEFAULT_SCENARIO": "stratagem.catalog",
     "embedded_names": "stratagem.catalog",
     "load": "stratagem.catalog",
@@ -66,11 +70,7 @@ _LAZY = {
             "compatibility",
             "explain",
             "forecast",
-            "game",
             "run",
-            "sensitivity",
-            "simulate",
-            "solve_game_file",
         ),
         "stratagem.api",
     ),
@@ -93,10 +93,11 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    target = _LAZY.get(name)
+    if target is None:
         raise AttributeError(f"module 'stratagem' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute or name)
 
 
 __all__ = [

@@ -1,9 +1,14 @@
-"""The public functions: one per command of the command line, same names, same defaults.
+"""The public functions that bring library pieces together for one command each.
 
-``stratagem run`` is :func:`forecast`, ``stratagem simulate`` is :func:`simulate`, and so on:
-the command line parses its options, calls one of these and renders what it returns. Every
-result is frozen and records how it was made; ``to_dict()`` gives what ``--json`` prints.
-These are re-exported from :mod:`stratagem`.
+With the functions it re-exports as they are — ``stratagem.simulate``
+(:func:`stratagem.uncertainty.montecarlo.simulate`), ``stratagem.sensitivity``
+(:func:`stratagem.uncertainty.sensitivity.sensitivity`), ``stratagem.game``
+(:func:`stratagem.games.analysis.stance_game`), ``stratagem.solve_game_file``
+(:func:`stratagem.games.analysis.solve_file`) — :mod:`stratagem` has one function per
+command of the command line, with the command's defaults: ``stratagem run`` is
+:func:`forecast`, ``stratagem backtest`` is :func:`backtest`, and so on. The command line
+parses its options, calls one of them and renders what it returns. Every result is frozen
+and records how it was made; ``to_dict()`` gives what ``--json`` prints.
 """
 
 from __future__ import annotations
@@ -18,9 +23,7 @@ from stratagem.scenario import Scenario
 
 if TYPE_CHECKING:
     from stratagem.analysis.compatibility import Compatibility
-    from stratagem.games.analysis import GameFileSolution, StanceGame
-    from stratagem.results import Ensemble, Forecast, ForecastSet
-    from stratagem.uncertainty.sensitivity import SensitivityResult
+    from stratagem.results import Forecast, ForecastSet
     from stratagem.validation.backtest import BacktestResult
 
 __all__ = [
@@ -30,11 +33,7 @@ __all__ = [
     "compatibility",
     "explain",
     "forecast",
-    "game",
     "run",
-    "sensitivity",
-    "simulate",
-    "solve_game_file",
 ]
 
 
@@ -52,25 +51,10 @@ def run(
     seed: int | None = None,
     branch: str | None = None,
 ) -> Forecast:
-    """Run one registered model on a scenario.
+    """Run one registered model (its name as ``stratagem models`` lists it) on a scenario.
 
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario.
-    model : str
-        Registry name (see ``stratagem models``).
-    params : mapping, optional
-        Parameter overrides.
-    seed : int, optional
-        Seed for stochastic models.
-    branch : str, optional
-        The scenario's branch to apply.
-
-    Returns
-    -------
-    Forecast
-        The frozen forecast, recording model, parameters, seed and version.
+    The parameters are those of :meth:`stratagem.models.registry.ModelSpec.run`; the
+    forecast is frozen and records model, parameters, seed and version.
     """
     from stratagem import models
 
@@ -165,56 +149,6 @@ def explain(
     return [line for i in issues or scenario.issue_ids for line in spec.explain(result, i, round)]
 
 
-def simulate(
-    scenario: Scenario,
-    model: str = "eum",
-    draws: int = 1000,
-    seed: int = 0,
-    params: Mapping[str, Any] | None = None,
-    branches: Sequence[str] = (),
-    executor: str = "auto",
-    address: str | None = None,
-    workers: int | None = None,
-    spread: Mapping[str, float] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Ensemble:
-    """Forecast many perturbed copies of a scenario (``stratagem simulate``).
-
-    See :func:`stratagem.uncertainty.montecarlo.simulate` for the parameters.
-
-    Examples
-    --------
-    >>> import stratagem
-    >>> e = stratagem.simulate(stratagem.load(), "compromise", draws=200, seed=1)
-    >>> sum(e.outcome_probabilities().values())
-    1.0
-    """
-    from stratagem.uncertainty.montecarlo import simulate as run_simulation
-
-    return run_simulation(
-        scenario, model, draws, seed, params, branches, executor, address, workers, spread, progress
-    )
-
-
-def sensitivity(
-    scenario: Scenario,
-    model: str = "eum",
-    params: Mapping[str, Any] | None = None,
-    method: str = "auto",
-    samples: int = 256,
-    seed: int = 0,
-    spread: Mapping[str, float] | None = None,
-    branch: str | None = None,
-) -> SensitivityResult:
-    """Rank the inputs that move each forecast and outcome (``stratagem sensitivity``).
-
-    See :func:`stratagem.uncertainty.sensitivity.sensitivity` for the parameters.
-    """
-    from stratagem.uncertainty.sensitivity import sensitivity as analyse
-
-    return analyse(scenario, model, params, method, samples, seed, spread, branch)
-
-
 @dataclass(frozen=True)
 class CompatibilityAnalysis:
     """What ``stratagem compatibility`` reports: the matrices, coalition stability, a pair.
@@ -303,50 +237,6 @@ def compatibility(
         )
     evidence = compat.explain_pair(world, *pair) if pair is not None else []
     return CompatibilityAnalysis(result, stability, pair, tuple(evidence))
-
-
-def game(
-    scenario: Scenario,
-    actors: Sequence[str] = (),
-    issue: str | None = None,
-    model: str = "compromise",
-    stances: Sequence[str] = (),
-    without: Sequence[str] = (),
-    branch: str | None = None,
-    draws: int = 0,
-    seed: int = 0,
-    method: str | None = None,
-    executor: str = "auto",
-    progress: Callable[[int, int], None] | None = None,
-) -> StanceGame:
-    """The game of stances among actors on an issue (``stratagem game``).
-
-    See :func:`stratagem.games.analysis.stance_game` for the parameters; ``branch`` is
-    applied first.
-    """
-    from stratagem.games.analysis import stance_game
-    from stratagem.games.normal import STANCES
-
-    return stance_game(
-        scenario.with_branch(branch),
-        actors,
-        issue,
-        model,
-        stances or STANCES,
-        without,
-        draws,
-        seed,
-        method,
-        executor,
-        progress,
-    )
-
-
-def solve_game_file(path: str | Path, method: str = "enumpure") -> GameFileSolution:
-    """Solve a Gambit ``.nfg`` or ``.efg`` file (``stratagem game FILE``)."""
-    from stratagem.games.analysis import solve_file
-
-    return solve_file(path, method)
 
 
 def backtest(

@@ -52,7 +52,7 @@ def _resolve(name: str, attribute: str | None) -> str:
         if attribute == "__version__":
             return "stratagem._version"
         lazy = stratagem._LAZY.get(attribute)  # type: ignore[attr-defined]
-        return lazy or FACADE
+        return lazy.partition(":")[0] if lazy else FACADE
     return name
 
 
@@ -62,8 +62,8 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, a.name) for a in node.names if a.name.startswith("stratagem")]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
-            "stratagem"
+        elif (
+            isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("stratagem")
         ):
             found += [(node.lineno, _resolve(node.module, a.name)) for a in node.names]
     return found

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stratagem.analysis.findings import Findings
-from stratagem.results import Forecast
-from stratagem.scenario import Scenario
+from stratagem.results import Forecast, Trajectory
+from stratagem.scenario import Issue, Scenario
 
 if TYPE_CHECKING:
     from stratagem.analysis.compatibility import Compatibility
@@ -104,13 +104,16 @@ def outcomes(scenario: Scenario, forecasts: Sequence[Forecast]) -> list[Sentence
     return out
 
 
+def _paths(scenario: Scenario, forecast: Forecast) -> list[tuple[Issue, Trajectory]]:
+    """Each issue with the run's trajectory on it (none for a model without rounds)."""
+    found = ((issue, forecast.trajectory(issue.id)) for issue in scenario.issues)
+    return [(issue, path) for issue, path in found if path is not None]
+
+
 def movements(scenario: Scenario, forecast: Forecast) -> list[Sentence]:
     """Per issue, who moves furthest in a dynamic model's run, and toward whom."""
     out = []
-    for issue in scenario.issues:
-        trajectory = forecast.trajectory(issue.id)
-        if trajectory is None:
-            continue
+    for issue, trajectory in _paths(scenario, forecast):
         path, names = trajectory.positions, trajectory.names
         details = forecast.issues[issue.id].details
         moved = np.abs(path[-1] - path[0])
@@ -167,10 +170,7 @@ def concert(
 ) -> list[Sentence]:
     """Pairs that start far apart on an issue and end together in a dynamic model's run."""
     found = []
-    for issue in scenario.issues:
-        trajectory = forecast.trajectory(issue.id)
-        if trajectory is None:
-            continue
+    for issue, trajectory in _paths(scenario, forecast):
         path, names = trajectory.positions, trajectory.names
         for a in range(len(names)):
             for b in range(a + 1, len(names)):

@@ -26,15 +26,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "ManyValues",
+    "branch_option",
+    "draws_option",
     "echo_err",
     "echo_json",
     "handles_errors",
+    "json_flag",
     "parse_sets",
     "parse_spread",
     "progress_bar",
     "save_options",
     "save_run",
     "scenario_argument",
+    "seed_option",
+    "set_option",
 ]
 
 
@@ -72,6 +77,35 @@ def handles_errors(func: F) -> F:
 
 scenario_argument = click.argument("scenario", required=False)
 """SCENARIO: a file, ``-`` for stdin, or an embedded name (default: the default case)."""
+json_flag = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON document on stdout."
+)
+branch_option = click.option(
+    "--branch", "-b", default=None, help="Apply one of the scenario's branches."
+)
+set_option = click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Model parameter (repeatable); MODEL.KEY=VALUE targets one model.",
+)
+
+
+def seed_option(default: int | None = 0, what: str = "the draws") -> Callable[[F], F]:
+    """``--seed`` (of stochastic models when the default is ``None``)."""
+    return click.option(
+        "--seed",
+        type=int,
+        default=default,
+        show_default=default is not None,
+        help=f"Seed of {what}.",
+    )
+
+
+def draws_option(what: str, default: int = 0, name: str = "--draws") -> Callable[[F], F]:
+    """``--draws N``: how many perturbed copies of the inputs."""
+    return click.option(name, type=click.IntRange(0), default=default, show_default=True, help=what)
 
 
 def save_options(func: F) -> F:

@@ -92,6 +92,7 @@ def stance_game(
     model: str = "compromise",
     stances: Sequence[str] = STANCES,
     without: Sequence[str] = (),
+    branch: str | None = None,
     draws: int = 0,
     seed: int = 0,
     method: str | None = None,
@@ -103,7 +104,7 @@ def stance_game(
     Parameters
     ----------
     scenario : Scenario
-        The scenario (its branch already applied, if any).
+        The scenario.
     actors : sequence of str
         Players (two or more); default the two with the most capability × salience.
     issue : str
@@ -114,6 +115,8 @@ def stance_game(
         Each player's strategies.
     without : sequence of str
         Also solve the game in the world without each of these actors.
+    branch : str, optional
+        The scenario's branch to apply first.
     draws : int
         Draws of the uncertain inputs (0: none): how often each pure equilibrium survives.
     seed : int
@@ -130,12 +133,13 @@ def stance_game(
     InvalidInputError
         If the issue, an actor or a stance is unknown, or fewer than two players are named.
     """
+    scenario = scenario.with_branch(branch)
     if issue is None or issue not in scenario.issue_ids:
         raise InvalidInputError(
             [Problem("issue", f"unknown issue {issue!r}; issues: {', '.join(scenario.issue_ids)}")]
         )
     players = tuple(actors) or tuple(weightiest_actors(scenario, issue))
-    chosen = tuple(stances) or STANCES
+    chosen = tuple(stances) or STANCES  # (): every stance
     unknown = [a for a in without if a not in scenario.actor_ids]
     if unknown:
         raise InvalidInputError([Problem("without", f"unknown actor {a!r}") for a in unknown])
@@ -183,7 +187,7 @@ def games_per_issue(scenario: Scenario, model: str = "compromise") -> tuple[Stan
         rows = [scenario.actor_index(a) for a in players]
         if len(rows) < 2 or not scenario.has_position[rows, j].all():
             continue
-        out.append(stance_game(start, players, issue.id, model))
+        out.append(stance_game(start, players, issue.id, model))  # every stance
     return tuple(out)
 
 

@@ -90,22 +90,16 @@ def read_decide(text: str, source: str = "<decide>") -> Scenario:
     for line, cells in rows:
         tag = cells[0]
         args = cells[1:] + [""] * 6
-        if tag == "#A":
+        if tag in ("#A", "#P"):
+            kind, table = ("actor", actors) if tag == "#A" else ("issue", issues)
+            where = f"{kind}s[{args[0]}]"
             if not args[0]:
-                c.add("actors", "#A row without an actor id", line)
-            elif args[0] in actors:
-                c.add(f"actors[{args[0]}]", f"duplicate actor id {args[0]!r}", line)
+                c.add(f"{kind}s", f"{tag} row without an {kind} id", line)
+            elif args[0] in table:
+                c.add(where, f"duplicate {kind} id {args[0]!r}", line)
             else:
-                actors[args[0]] = (args[1] or args[0], args[2], line)
-                c.at(f"actors[{args[0]}]", line)
-        elif tag == "#P":
-            if not args[0]:
-                c.add("issues", "#P row without an issue id", line)
-            elif args[0] in issues:
-                c.add(f"issues[{args[0]}]", f"duplicate issue id {args[0]!r}", line)
-            else:
-                issues[args[0]] = (args[1] or args[0], args[2], line)
-                c.at(f"issues[{args[0]}]", line)
+                table[args[0]] = (args[1] or args[0], args[2], line)
+                c.at(where, line)
         elif tag == "#M":
             value = parse_number(args[1])
             if value is None:

@@ -60,6 +60,7 @@ from typing import Any
 
 import numpy as np
 
+from stratagem.errors import StratagemError
 from stratagem.models.registry import ModelResult, ModelSpec, Param, register
 from stratagem.results import Forecast, IssueForecast, Series, Trajectory
 from stratagem.scenario import Scenario
@@ -149,11 +150,12 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "engine",
         "auto",
-        "How a round is executed: 'compiled' (numba; the equal-gain model with ties=first), "
-        "'python' (the reference implementation; both give identical runs), or 'auto': "
-        "compiled once the kernel is compiled in this process or when the case is large "
-        "enough to repay compiling it (actors² × issues² of at least 500,000, some 10 s of "
-        "the Python engine; compiling takes about 40 s once per installation).",
+        "How a round is executed: 'compiled' (numba, the optional extra 'fast'; the "
+        "equal-gain model with ties=first), 'python' (the reference implementation; both "
+        "give identical runs), or 'auto': compiled, where numba is installed, once the "
+        "kernel is compiled in this process or when the case is large enough to repay "
+        "compiling it (actors² × issues² of at least 500,000, some 10 s of the Python "
+        "engine; compiling takes about 40 s once per installation).",
         choices=("auto", "compiled", "python"),
     ),
 )
@@ -1026,12 +1028,24 @@ AUTO_COMPILE_SIZE = 500_000
 
 
 def _use_compiled(engine: str, n_actors: int, n_issues: int) -> bool:
+    if engine == "compiled" and not _numba_installed():
+        raise StratagemError(
+            "engine=compiled needs numba, the optional extra: pip install 'stratagem[fast]'"
+        )
     if engine != "auto":
         return engine == "compiled"
+    if not _numba_installed():
+        return False
     kernel = sys.modules.get("stratagem.models._exchange_kernel")
     if kernel is not None and kernel.execute_round.signatures:
         return True
     return n_actors**2 * n_issues**2 >= AUTO_COMPILE_SIZE
+
+
+def _numba_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
 
 
 def run_exchange(
@@ -1128,26 +1142,23 @@ def _exchange_records(
     j_from, j_to = scaled(done.xj, done.p), scaled(done.yj, done.p)
     gain, eu_i, eu_j = done.gain.tolist(), done.eu_i.tolist(), done.eu_j.tolist()
     ia, ja, q, p = done.ia.tolist(), done.ja.tolist(), done.q.tolist(), done.p.tolist()
+
+    def side(actor: int, supply: int, demand: int, frm: float, to: float, eu: float) -> Any:
+        who = (actors[actor], issues[supply], issues[demand])
+        return dict(
+            zip(
+                ("actor", "supply", "demand", "from", "to", "gain"),
+                (*who, frm, to, eu),
+                strict=True,
+            )
+        )
+
     return [
         {
             "round": rnd_no + 1,
             "gain": gain[k],
-            "i": {
-                "actor": actors[ia[k]],
-                "supply": issues[q[k]],
-                "demand": issues[p[k]],
-                "from": i_from[k],
-                "to": i_to[k],
-                "gain": eu_i[k],
-            },
-            "j": {
-                "actor": actors[ja[k]],
-                "supply": issues[p[k]],
-                "demand": issues[q[k]],
-                "from": j_from[k],
-                "to": j_to[k],
-                "gain": eu_j[k],
-            },
+            "i": side(ia[k], q[k], p[k], i_from[k], i_to[k], eu_i[k]),
+            "j": side(ja[k], p[k], q[k], j_from[k], j_to[k], eu_j[k]),
         }
         for k in range(len(done))
     ]

@@ -12,6 +12,7 @@ All model logic is the library's; this module only adapts it.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -191,41 +192,39 @@ def create_app(initial: Scenario | None = None) -> App:
             value = scenario_frame(edited).iloc[patch["row_index"], patch["column_index"]]
             return value if not isinstance(value, float) else float(value)
 
+        def _set_or_say(edit: Callable[[Scenario], Scenario]) -> None:
+            """Apply an edit to the session's scenario, or show why it is refused."""
+            try:
+                edited = edit(scenario())
+            except InvalidInputError as err:
+                message.set(_messages(err))
+                return
+            scenario.set(edited)
+            message.set("")
+
         @reactive.effect
         @reactive.event(input.add_actor)
         def _add() -> None:
-            sc = scenario()
-            new_id = input.new_actor().strip() or f"actor-{sc.n_actors + 1}"
-            try:
-                added = sc.evolve(
+            new_id = input.new_actor().strip() or f"actor-{scenario().n_actors + 1}"
+            _set_or_say(
+                lambda sc: sc.evolve(
                     actors=(*sc.actors, Actor(new_id, new_id, 1.0)),
                     values={
                         **sc.values,
                         **{(new_id, i.id): Value(i.midpoint, 0.5) for i in sc.issues},
                     },
                 )
-            except InvalidInputError as err:
-                message.set(_messages(err))
-                return
-            scenario.set(added)
-            message.set("")
+            )
 
         @reactive.effect
         @reactive.event(input.delete_actor)
         def _delete() -> None:
             sc = scenario()
-            rows = set(table.cell_selection()["rows"] or ())
-            gone = {sc.actors[r].id for r in rows}
+            gone = {sc.actors[r].id for r in table.cell_selection()["rows"] or ()}
             if not gone:
                 message.set("actors: select the rows to delete first")
                 return
-            try:
-                kept = sc.without_actors(gone)
-            except InvalidInputError as err:
-                message.set(_messages(err))
-                return
-            scenario.set(kept)
-            message.set("")
+            _set_or_say(lambda sc: sc.without_actors(gone))
 
         @reactive.effect
         @reactive.event(input.run)

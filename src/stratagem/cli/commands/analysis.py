@@ -6,11 +6,15 @@ import click
 
 from stratagem.cli.options import (
     ManyValues,
+    branch_option,
+    draws_option,
     echo_err,
     echo_json,
     handles_errors,
+    json_flag,
     progress_bar,
     scenario_argument,
+    seed_option,
 )
 
 __all__ = ["compatibility", "game"]
@@ -19,16 +23,10 @@ __all__ = ["compatibility", "game"]
 @click.command(name="compatibility")
 @scenario_argument
 @click.option("--pair", nargs=2, default=None, metavar="A B", help="Explain one pair of actors.")
-@click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
-@click.option(
-    "--draws",
-    type=click.IntRange(0),
-    default=0,
-    show_default=True,
-    help="Draws of the uncertain inputs: how stable the coalitions are.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@branch_option
+@draws_option("Draws of the uncertain inputs: how stable the coalitions are.")
+@seed_option()
+@json_flag
 @handles_errors
 def compatibility(
     scenario: str | None,
@@ -98,15 +96,9 @@ def compatibility(
     multiple=True,
     help="Also solve the game without this actor (repeatable), e.g. --without revolt.",
 )
-@click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
-@click.option(
-    "--draws",
-    type=click.IntRange(0),
-    default=0,
-    show_default=True,
-    help="Draws of the uncertain inputs: how often each equilibrium survives.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@branch_option
+@draws_option("Draws of the uncertain inputs: how often each equilibrium survives.")
+@seed_option()
 @click.option(
     "--save-game",
     "save_game",
@@ -114,7 +106,7 @@ def compatibility(
     default=None,
     help="Write the game (as given) to a Gambit .nfg file (needs the [games] extra).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@json_flag
 @handles_errors
 def game(
     scenario: str | None,
@@ -161,10 +153,10 @@ def game(
             model_name,
             stances,
             without,
-            branch,
-            draws,
-            seed,
-            method,
+            branch=branch,
+            draws=draws,
+            seed=seed,
+            method=method,
             progress=progress,
         )
     if save_game is not None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from stratagem.cli.options import echo_err, echo_json, handles_errors, save_options, save_run
+from stratagem.cli.options import (
+    echo_err,
+    echo_json,
+    handles_errors,
+    json_flag,
+    save_options,
+    save_run,
+)
 
 __all__ = ["backtest"]
 
@@ -62,7 +69,7 @@ __all__ = ["backtest"]
     default=None,
     help="Write per-issue forecasts and errors to this CSV file.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@json_flag
 @save_options
 @handles_errors
 def backtest(

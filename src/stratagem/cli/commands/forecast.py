@@ -7,18 +7,20 @@ import json
 import click
 
 from stratagem.cli.options import (
+    branch_option,
     echo_err,
     echo_json,
     handles_errors,
+    json_flag,
     parse_sets,
     save_options,
     save_run,
     scenario_argument,
+    seed_option,
+    set_option,
 )
 
 __all__ = ["explain", "run"]
-
-SET_HELP = "Model parameter (repeatable); MODEL.KEY=VALUE targets one model."
 
 
 @click.command()
@@ -30,10 +32,10 @@ SET_HELP = "Model parameter (repeatable); MODEL.KEY=VALUE targets one model."
     multiple=True,
     help="Model to run (repeatable); default: every model that applies.",
 )
-@click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
-@click.option("--seed", type=int, default=None, help="Seed for stochastic models.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@branch_option
+@seed_option(None, "stochastic models")
+@set_option
+@json_flag
 @click.option(
     "--out",
     "out_dir",
@@ -95,9 +97,9 @@ def run(
 @click.option(
     "--issue", "-i", "issue_ids", multiple=True, help="Issue(s) to explain (default all)."
 )
-@click.option("--branch", "-b", default=None, help="Apply one of the scenario's branches.")
-@click.option("--seed", type=int, default=None, help="Seed for stochastic models.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Model parameter.")
+@branch_option
+@seed_option(None, "stochastic models")
+@set_option
 @handles_errors
 def explain(
     scenario: str | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from stratagem.cli.options import echo_err, handles_errors, scenario_argument
+from stratagem.cli.options import echo_err, handles_errors, scenario_argument, seed_option
 from stratagem.errors import StratagemError
 
 __all__ = ["report", "serve"]
@@ -27,7 +27,7 @@ __all__ = ["report", "serve"]
     show_default=True,
     help="Monte Carlo draws per model (0: none).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed.")
+@seed_option(0, "the simulations and of stochastic models")
 @click.option(
     "--executor",
     type=click.Choice(["auto", "serial", "processes", "dask"]),

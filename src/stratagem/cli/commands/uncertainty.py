@@ -10,12 +10,15 @@ from stratagem.cli.options import (
     echo_err,
     echo_json,
     handles_errors,
+    json_flag,
     parse_sets,
     parse_spread,
     progress_bar,
     save_options,
     save_run,
     scenario_argument,
+    seed_option,
+    set_option,
 )
 
 __all__ = ["sensitivity", "simulate"]
@@ -37,7 +40,7 @@ SPREAD_HELP = (
     show_default=True,
     help="Number of perturbed scenarios.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the run.")
+@seed_option(0, "the run")
 @click.option(
     "--branch",
     "-b",
@@ -61,8 +64,8 @@ SPREAD_HELP = (
 )
 @click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes.")
 @click.option("--spread", "spreads", multiple=True, metavar="FIELD=X", help=SPREAD_HELP)
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Model parameter.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@set_option
+@json_flag
 @save_options
 @handles_errors
 def simulate(
@@ -143,7 +146,7 @@ def simulate(
     show_default=True,
     help="Sobol' base sample (a power of two) or Morris trajectories.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
+@seed_option(0, "the sampling")
 @click.option("--branch", "-b", default=None, help="Analyse a branch instead of the baseline.")
 @click.option(
     "--spread",
@@ -155,8 +158,8 @@ def simulate(
 @click.option(
     "--top", type=click.IntRange(1), default=8, show_default=True, help="Inputs listed per output."
 )
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Model parameter.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@set_option
+@json_flag
 @handles_errors
 def sensitivity(
     scenario: str | None,
