@@ -121,13 +121,16 @@ def scenarios(
     for (a, i), v in values.items():
         if draw(st.integers(0, 3)) == 0:
             issue = next(x for x in issue_objs if x.id == i)
-            uncertainty[(a, i, "position")] = draw(distributions(issue.min, issue.max, v.position))
+            dist = draw(distributions(issue.min, issue.max, v.position))
+            uncertainty[(a, i, "position")] = dist
+            values[(a, i)] = Value(dist.point, v.salience)  # a value is its distribution's point
     spread = draw(
         st.dictionaries(
             st.sampled_from(["position", "salience", "capability"]), st.floats(0.0, 0.5), max_size=3
         )
     )
     return base.evolve(
+        values=values,
         events=events,
         branches=tuple(branches),
         outcomes=tuple(outcomes),

@@ -731,10 +731,16 @@ class Scenario:
     # ------------------------------------------------------------------ what-ifs
 
     def apply(self, changes: Iterable[Change]) -> Scenario:
-        """Return the scenario with the changes made (in order; later ones win)."""
+        """Return the scenario with the changes made (in order; later ones win).
+
+        An input a change sets is certain from then on: its distribution, if it had one,
+        goes (the value no longer is its point value).
+        """
         actors = {a.id: a for a in self.actors}
         values = dict(self.values)
+        uncertainty = dict(self.uncertainty)
         for ch in changes:
+            uncertainty.pop((ch.actor, ch.issue or "", ch.field), None)
             if ch.field == "capability" and ch.issue is None:
                 actors[ch.actor] = dataclasses.replace(actors[ch.actor], capability=ch.value)
                 continue
@@ -750,7 +756,9 @@ class Scenario:
                 values[key] = dataclasses.replace(current, salience=ch.value)
             else:
                 values[key] = dataclasses.replace(current, capability=ch.value)
-        return self.evolve(actors=tuple(actors[a.id] for a in self.actors), values=values)
+        return self.evolve(
+            actors=tuple(actors[a.id] for a in self.actors), values=values, uncertainty=uncertainty
+        )
 
     def with_inputs(
         self, positions: npt.ArrayLike, salience: npt.ArrayLike, capability: npt.ArrayLike

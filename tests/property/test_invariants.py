@@ -1,7 +1,8 @@
-"""Invariants over generated scenarios (tests/strategies.py)."""
+"""Invariants over generated scenarios (tests/strategies.py), events and branches included."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -15,9 +16,14 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 @pytest.mark.parametrize("model", BASELINES)
 @SETTINGS
-@given(sc=scenarios(missing=True))
+@given(sc=scenarios(missing=True, dynamic=True))
 def test_forecasts_lie_inside_the_scale(model: str, sc: Scenario) -> None:
     check_inside_bounds(models.get(model), sc)
+    for branch in sc.branches:
+        forecast = models.get(model).run(sc, seed=3, branch=branch.name)
+        for issue in sc.issues:
+            x = forecast.issues[issue.id].forecast
+            assert issue.min - 1e-9 * issue.range <= x <= issue.max + 1e-9 * issue.range
 
 
 @pytest.mark.parametrize("model", BASELINES)
@@ -35,7 +41,7 @@ def test_one_actor_forecasts_its_position(model: str, sc: Scenario) -> None:
 
 
 @SETTINGS
-@given(sc=scenarios(missing=True))
+@given(sc=scenarios(missing=True, dynamic=True))
 def test_yaml_round_trip_is_the_identity(sc: Scenario) -> None:
     assert io.read_text(io.write_text(sc, "yaml"), "x.yaml") == sc
     assert io.read_text(io.write_text(sc, "json"), "x.json") == sc
@@ -49,3 +55,30 @@ def test_wide_csv_round_trip_keeps_the_arrays(sc: Scenario) -> None:
     assert back.salience.tolist() == sc.salience.tolist()
     assert back.capability.tolist() == sc.capability.tolist()
     assert back.has_position.tolist() == sc.has_position.tolist()
+
+
+@SETTINGS
+@given(sc=scenarios(missing=True, dynamic=True))
+def test_branches_and_events_are_new_scenarios_that_keep_the_rest(sc: Scenario) -> None:
+    for branch in sc.branches:
+        world = sc.with_branch(branch.name)
+        assert world.branches == ()
+        assert {e.name for e in world.events} == {
+            e.name for e in sc.events if e.name not in branch.drop_events
+        }
+        assert world.actor_ids == sc.actor_ids
+    last = max((e.round for e in sc.events), default=0)
+    changed = sc.at_round(last)
+    assert changed.apply(c for e in sc.events for c in e.changes) == changed
+    assert sc.differences(sc) == []
+
+
+@SETTINGS
+@given(sc=scenarios(missing=True, dynamic=True))
+def test_classifying_many_forecasts_agrees_with_one_at_a_time(sc: Scenario) -> None:
+    rng = np.random.default_rng(0)
+    draws = sc.scale[:, 0] + rng.random((20, sc.n_issues)) * (sc.scale[:, 1] - sc.scale[:, 0])
+    names = [o.name for o in sc.outcomes]
+    for row, k in zip(draws, sc.classify_all(draws), strict=True):
+        one = sc.classify(dict(zip(sc.issue_ids, row.tolist(), strict=True)))
+        assert one == (names[k] if k < len(names) else None)
