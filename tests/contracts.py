@@ -86,3 +86,57 @@ ALL_CHECKS = (
     check_relabelling,
     check_one_actor,
 )
+
+
+def _event_case(spec: ModelSpec, scenario: Scenario) -> tuple[Scenario, str, str]:
+    """The scenario without its events, its first issue, and the actor an event will change:
+    the salient actor farthest from the forecast on that issue."""
+    base = scenario.evolve(events=(), branches=())
+    issue = scenario.issues[0].id
+    j = scenario.issue_index(issue)
+    forecast = spec.run(base, seed=1).issues[issue].forecast
+    distance = np.abs(scenario.positions[:, j] - forecast)
+    weight = scenario.salience[:, j] > 0
+    k = int(np.argmax(np.where(weight & scenario.has_position[:, j], distance, -1.0)))
+    return base, issue, scenario.actors[k].id
+
+
+def check_events_act(spec: ModelSpec, scenario: Scenario) -> None:
+    """In a model that runs in rounds, events at round 1 act: making a salient outlying actor
+    overwhelmingly capable changes the forecast, and so does then moving that actor to the
+    other end of the scale."""
+    from stratagem import Change, Event
+
+    if not spec.dynamic:
+        return
+    base, issue, outlier = _event_case(spec, scenario)
+    before = spec.run(base, seed=1).issues[issue].forecast
+    surge = Change(outlier, "capability", 1000.0 * float(base.capability.sum()))
+    strong = base.evolve(events=(Event(1, "surge", (surge,)),))
+    after = spec.run(strong, seed=1).issues[issue].forecast
+    assert after != before, "capability event"
+    end, x = base.issue(issue), float(base.positions[base.actor_index(outlier), 0])
+    far = end.min if x - end.min > end.max - x else end.max
+    turned = base.evolve(
+        events=(Event(1, "surge", (surge, Change(outlier, "position", far, issue))),)
+    )
+    assert spec.run(turned, seed=1).issues[issue].forecast != after, "position event"
+
+
+def check_dropping_an_event_is_the_scenario_without_it(
+    spec: ModelSpec, scenario: Scenario
+) -> None:
+    """A branch that drops an event forecasts what the scenario without that event does."""
+    from stratagem import Branch
+
+    for event in scenario.events:
+        dropped = scenario.evolve(branches=(Branch("drop", drop_events=(event.name,)),))
+        without = scenario.evolve(
+            events=tuple(e for e in scenario.events if e.name != event.name), branches=()
+        )
+        a = spec.run(dropped, seed=4, branch="drop").positions()
+        b = spec.run(without, seed=4).positions()
+        assert a == b, (event.name, a, b)
+
+
+ALL_CHECKS = (*ALL_CHECKS, check_events_act, check_dropping_an_event_is_the_scenario_without_it)

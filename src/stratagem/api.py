@@ -84,6 +84,13 @@ def forecast(
     branch : str, optional
         The scenario's branch to apply.
 
+    Returns
+    -------
+    ForecastSet
+        The forecasts, the models skipped, and notes: the models in which the scenario's
+        events do not act (those that do not run in rounds), and, with a branch, the
+        models whose forecasts it leaves as they are without it.
+
     Examples
     --------
     >>> import stratagem
@@ -103,9 +110,27 @@ def forecast(
     forecasts = tuple(
         m.run(scenario, per_model.get(m.name), seed=seed, branch=branch) for m in chosen
     )
+    notes = []
+    static = [m.name for m in chosen if not m.dynamic]
+    if scenario.with_branch(branch).events and static:
+        notes.append(
+            f"the scenario's events do not act in {', '.join(static)}: "
+            "these models do not run in rounds"
+        )
+    if branch is not None:
+        same = [
+            f.model
+            for m, f in zip(chosen, forecasts, strict=True)
+            if m.run(scenario, per_model.get(m.name), seed=f.seed).positions() == f.positions()
+        ]
+        if same:
+            notes.append(
+                f"the branch {branch} changes nothing in {', '.join(same)}: "
+                "their forecasts equal the baseline's"
+            )
     from stratagem.results import ForecastSet
 
-    return ForecastSet(scenario, forecasts, branch, seed, skipped)
+    return ForecastSet(scenario, forecasts, branch, seed, skipped, tuple(notes))
 
 
 def explain(

@@ -345,6 +345,9 @@ class ForecastSet:
         The seed asked for (each stochastic model records the seed it used).
     skipped : mapping of model name to reason
         Registered models left out because they cannot run on this scenario.
+    notes : tuple of str
+        What a reader must know to read the forecasts: events that do not act in a model,
+        a branch that changes nothing in one.
     """
 
     scenario: Scenario
@@ -352,15 +355,24 @@ class ForecastSet:
     branch: str | None = None
     seed: int | None = None
     skipped: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "forecasts", tuple(self.forecasts))
         object.__setattr__(self, "skipped", _freeze(self.skipped))
+        object.__setattr__(self, "notes", tuple(self.notes))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
             ForecastSet,
-            (self.scenario, self.forecasts, self.branch, self.seed, dict(self.skipped)),
+            (
+                self.scenario,
+                self.forecasts,
+                self.branch,
+                self.seed,
+                dict(self.skipped),
+                self.notes,
+            ),
         )
 
     @property
@@ -380,6 +392,7 @@ class ForecastSet:
             "scenario": self.scenario.name,
             "branch": self.branch,
             "forecasts": [f.to_dict() for f in self.forecasts],
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
 
@@ -423,6 +436,9 @@ class Ensemble:
         Whether the run was interrupted (the first ``draws`` are kept).
     executor : str
         Where the draws ran (results do not depend on it).
+    notes : tuple of str
+        What a reader must know: events that do not act in the model, branches that change
+        nothing in it.
     version : str
         stratagem's version.
     """
@@ -436,10 +452,12 @@ class Ensemble:
     inputs: tuple[str, ...]
     interrupted: bool = False
     executor: str = "serial"
+    notes: tuple[str, ...] = ()
     version: str = __version__
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _freeze(self.params))
+        object.__setattr__(self, "notes", tuple(self.notes))
         object.__setattr__(
             self,
             "forecasts",
@@ -459,6 +477,7 @@ class Ensemble:
                 self.inputs,
                 self.interrupted,
                 self.executor,
+                self.notes,
                 self.version,
             ),
         )
@@ -533,6 +552,8 @@ class Ensemble:
         }
         if self.interrupted:
             doc["interrupted"] = True
+        if self.notes:
+            doc["notes"] = list(self.notes)
         if self.branches:
             doc["branches"] = {
                 b: {

@@ -43,6 +43,7 @@ __all__ = [
     "Event",
     "Issue",
     "Outcome",
+    "RoundInputs",
     "ScalePoint",
     "Scenario",
     "Value",
@@ -919,6 +920,26 @@ class Scenario:
             out[e.round] = (*out.get(e.round, ()), e.name)
         return out
 
+    def event_schedule(self) -> tuple[RoundInputs, ...]:
+        """The inputs from each event round on, for models that run in rounds.
+
+        One entry per round with events, in order: the array views of
+        :meth:`at_round` at that round, and which position cells the round's events set
+        (a model moves those actors there; the others keep where its rounds took them).
+        """
+        out = []
+        for round_, names in self.events_by_round().items():
+            now = self.at_round(round_)
+            moved = np.zeros((self.n_actors, self.n_issues), dtype=bool)
+            for e in self.events_at(round_):
+                for ch in e.changes:
+                    if ch.field == "position" and ch.issue is not None:
+                        moved[self._actor_index[ch.actor], self._issue_index[ch.issue]] = True
+            out.append(
+                RoundInputs(round_, names, now.positions, now.salience, now.capability, moved, now)
+            )
+        return tuple(out)
+
     def at_round(self, round_: int) -> Scenario:
         """The scenario with every event up to and including ``round_`` applied."""
         changes = [ch for e in self.events if e.round <= round_ for ch in e.changes]
@@ -954,6 +975,33 @@ def seed_problems(where: str, seed: Any) -> list[Problem]:
     if seed > SEED_RANGE[1]:
         return [Problem(where, f"must be at most 2**64 - 1 (an unsigned 64-bit seed), got {seed}")]
     return []
+
+
+@dataclass(frozen=True, eq=False)
+class RoundInputs:
+    """The inputs from one event round on (see :meth:`Scenario.event_schedule`).
+
+    Parameters
+    ----------
+    round : int
+        The round (1 is the first) at whose start the events act.
+    events : tuple of str
+        The names of the events at this round.
+    positions, salience, capability : ndarray, shape (actors, issues)
+        The inputs with every event up to this round applied.
+    moved : ndarray of bool, shape (actors, issues)
+        The position cells this round's events set.
+    scenario : Scenario
+        The scenario with every event up to this round applied.
+    """
+
+    round: int
+    events: tuple[str, ...]
+    positions: FloatArray
+    salience: FloatArray
+    capability: FloatArray
+    moved: BoolArray
+    scenario: Scenario
 
 
 def _rebuild_scenario(state: dict[str, Any]) -> Scenario:

@@ -48,5 +48,5 @@ def test_trajectories_mark_only_the_events_the_run_applied() -> None:
     assert marked == {"soleimani-strike", "sadr-withdraws"}
     smp = stratagem.run(scenario, "smp", seed=1)
     fig = trajectory_figure(scenario, smp, "iraq_order")
-    assert not fig.axes[0].texts  # the spatial model does not apply events yet
+    assert {t.get_text() for t in fig.axes[0].texts} == marked  # turn t is round t
     plt.close(fig)

@@ -346,6 +346,11 @@ def narrative(
         if pairs:
             sections.append(Section("Tacit coalitions", tuple(pairs)))
     risk = [s for e in ensembles for s in uncertainty(e)]
+    risk += [
+        Sentence(note[0].upper() + note[1:] + ".", {"model": e.model, "note": note})
+        for e in ensembles
+        for note in e.notes
+    ]
     if risk:
         sections.append(Section("Under uncertainty", tuple(risk)))
     if swings:

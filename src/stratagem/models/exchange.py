@@ -1068,7 +1068,18 @@ def run_exchange(
     externalities: list[dict[str, Any]] = []
     stop_rule = "rounds"
     rounds_run = 0
+    schedule = {e.round: e for e in scenario.event_schedule()}
+    last_event = max(schedule, default=0)
+    applied: dict[int, tuple[str, ...]] = {}
+    ever_present = present.copy()
     for rnd_no in range(int(params["rounds"])):
+        if rnd_no + 1 in schedule:  # events act at the start of their round
+            now = schedule[rnd_no + 1]
+            x = np.where(now.moved, (now.positions - lo[None, :]) * 100.0 / span[None, :], x)
+            s, c = now.salience, now.capability
+            present = scenario.has_position & (s > 0)
+            ever_present |= present
+            applied[rnd_no + 1] = now.events
         rnd = _Round(x.copy(), s, c, present, params, rng)
         history_pref.append(rnd.nbs.copy())
         pref_positions.append(x.copy())
@@ -1089,7 +1100,11 @@ def run_exchange(
         rounds_run = rnd_no + 1
         moved = np.abs(_Round(new_x, s, c, present, params, rng).nbs - rnd.nbs).max() if m else 0.0
         x = new_x
-        if params["stop"] == "stable" and moved <= float(params["tolerance"]):
+        if (
+            params["stop"] == "stable"
+            and moved <= float(params["tolerance"])
+            and rounds_run >= last_event
+        ):
             stop_rule = "stable"
             break
     final = _Round(x, s, c, present, params, rng)
@@ -1107,7 +1122,8 @@ def run_exchange(
         "stop_rule": stop_rule,
         "lo": lo,
         "span": span,
-        "present": present,
+        "present": ever_present,
+        "events": applied,
     }
 
 
@@ -1183,6 +1199,11 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
             positions=scaled(out["pref_positions"]),
             mean=Series("compromise_by_round", "compromise (NBS)", pref),
             others=(Series("voting_compromise_by_round", "voting compromise", vote),),
+            events={
+                r: names_
+                for r, names_ in out["events"].items()
+                if r in scenario.events_by_round(issue.id)
+            },
         )
         issues[issue.id] = IssueForecast(
             float(pref[-1]),

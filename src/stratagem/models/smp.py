@@ -63,7 +63,7 @@ probability-weighted and capability-weighted positions.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -646,6 +646,24 @@ class SMPRun:
     challenges: list[list[dict[str, Any]]]
     chosen: list[list[dict[str, Any]]]
     stop_rule: str
+    capabilities: list[FloatArray] = field(default_factory=list)
+    events: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TurnInputs:
+    """Inputs that events set from a turn on (on the model's [0, 1] scales).
+
+    ``moved`` marks the actor × dimension cells whose position (and ideal) the events set;
+    saliences and capabilities replace the whole arrays.
+    """
+
+    turn: int
+    events: tuple[str, ...]
+    positions: FloatArray
+    salience: FloatArray
+    capability: FloatArray
+    moved: NDArray[np.bool_]
 
 
 def run_smp(
@@ -655,6 +673,7 @@ def run_smp(
     opts: SMPOptions,
     accommodation: FloatArray | None = None,
     rng: np.random.Generator | None = None,
+    schedule: Sequence[TurnInputs] = (),
 ) -> SMPRun:
     """Run the spatial model from positions in [0, 1]^D.
 
@@ -672,6 +691,9 @@ def run_smp(
         KTAB's ideal-adjustment matrix (identity when omitted).
     rng : numpy.random.Generator, optional
         Used only by stochastic state transitions.
+    schedule : sequence of TurnInputs
+        The scenario's events, applied at the start of their turns; the run does not stop
+        (by the stop ratio) before the last of them.
 
     Returns
     -------
@@ -701,7 +723,20 @@ def run_smp(
     first_move = 0.0
     stop_rule = "max_turns"
     idx = np.arange(n)
+    at_turn = {s.turn: s for s in schedule}
+    last_event = max(at_turn, default=0)
+    capabilities = [caps]
+    applied: dict[int, tuple[str, ...]] = {}
     for turn in range(1, opts.max_turns + 1):
+        if turn in at_turn:
+            now = at_turn[turn]
+            x = np.where(now.moved, now.positions, x)
+            ideals = np.where(now.moved, now.positions, ideals)
+            sal, caps = np.array(now.salience, dtype=float), np.array(now.capability, dtype=float)
+            sal_sum = _seqsum(sal, axis=1)
+            weight = sal_sum * caps
+            assessment = _assess(x, ideals, sal, caps, opts)
+            applied[turn] = now.events
         x_new, turn_challenges, turn_chosen = _step(
             x, sal, caps, weight, sal_sum, assessment, opts, rng, idx
         )
@@ -717,6 +752,7 @@ def run_smp(
         fractions.append(moved / first_move)
         x = x_new
         states.append(x)
+        capabilities.append(caps)
         ideal_hist.append(ideals)
         assessment = _assess(x, ideals, sal, caps, opts)
         probs.append(assessment.prob)
@@ -725,7 +761,7 @@ def run_smp(
         risks.append(assessment.risk)
         challenges_hist.append(turn_challenges)
         chosen_hist.append(turn_chosen)
-        if turn >= opts.min_turns and fractions[-1] < opts.stop_ratio:
+        if turn >= max(opts.min_turns, last_event) and fractions[-1] < opts.stop_ratio:
             stop_rule = "stop_ratio"
             break
     return SMPRun(
@@ -739,6 +775,8 @@ def run_smp(
         challenges_hist,
         chosen_hist,
         stop_rule,
+        capabilities,
+        applied,
     )
 
 
@@ -841,11 +879,14 @@ def _step(
 # --------------------------------------------------------------------------- registry glue
 
 
-def _salience(scenario: Scenario, rule: str) -> FloatArray:
+def _salience(scenario: Scenario, rule: str, divide: bool | None = None) -> FloatArray:
+    """Saliences as KTAB needs them (``divide``: by the number of issues, decided once)."""
     sal = np.array(scenario.salience, dtype=float)
     sums = sal.sum(axis=1)
     over = sums > 1.0 + 1e-9
-    if rule == "mean" or (rule == "auto" and over.any()):
+    if divide is None:
+        divide = rule == "mean" or (rule == "auto" and bool(over.any()))
+    if divide:
         return np.asarray(sal / scenario.n_issues)
     if over.any():
         raise InvalidInputError(
@@ -887,19 +928,40 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
     lo, hi = scenario.scale[:, 0], scenario.scale[:, 1]
     span = np.where(hi > lo, hi - lo, 1.0)
     x0 = (np.asarray(scenario.positions) - lo) / span
-    sal = _salience(scenario, str(params["salience_rule"]))
+    rule = str(params["salience_rule"])
+    schedule = scenario.event_schedule()
+    # the salience rule is decided once for the whole run, events included
+    divide = rule == "mean" or (
+        rule == "auto"
+        and any(
+            (sal.sum(axis=1) > 1.0 + 1e-9).any()
+            for sal in (scenario.salience, *(s.salience for s in schedule))
+        )
+    )
+    sal = _salience(scenario, rule, divide)
     caps = np.array([a.capability for a in scenario.actors], dtype=float)
-    out = run_smp(x0, sal, caps, opts, _accommodation(scenario), rng)
+    turns_in = [
+        TurnInputs(
+            s.round,
+            s.events,
+            (s.positions - lo) / span,
+            _salience(s.scenario, rule, divide),
+            np.array([a.capability for a in s.scenario.actors], dtype=float),
+            s.moved,
+        )
+        for s in schedule
+    ]
+    out = run_smp(x0, sal, caps, opts, _accommodation(scenario), rng, turns_in)
     names = [a.name for a in scenario.actors]
     turns = len(out.positions) - 1
     issues: dict[str, IssueForecast] = {}
-    cap_share = caps / caps.sum() if caps.sum() > 0 else np.full(len(caps), 1 / len(caps))
+    shares = [c / c.sum() if c.sum() > 0 else np.full(len(c), 1 / len(c)) for c in out.capabilities]
     for d, issue in enumerate(scenario.issues):
         by_turn = [p[:, d] * span[d] + lo[d] for p in out.positions]
         prob_weighted = [
             float(pu @ p[u]) for p, u, pu in zip(by_turn, out.unique, out.unique_prob, strict=True)
         ]
-        cap_weighted = [float(cap_share @ p) for p in by_turn]
+        cap_weighted = [float(c @ p) for c, p in zip(shares, by_turn, strict=True)]
         path = Trajectory(
             actors=scenario.actor_ids,
             names=tuple(names),
@@ -910,6 +972,11 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
             forecast=Series(
                 "prob_weighted_by_round", "probability-weighted", np.array(prob_weighted)
             ),
+            events={
+                t: names_
+                for t, names_ in out.events.items()
+                if t in scenario.events_by_round(issue.id)
+            },
             step="turn",
         )
         issues[issue.id] = IssueForecast(
@@ -1007,6 +1074,7 @@ register(
         function=_run,
         params=PARAMS,
         stochastic=True,
+        dynamic=True,
         explain=explain,
         data_keys=("IdealAdjustment",),
         citation="Wise, Lester, Efird et al., KTAB (KAPSARC 2015–2019); Efird, Lester & Wise 2016",

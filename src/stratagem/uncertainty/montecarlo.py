@@ -151,6 +151,15 @@ def simulate(
         workers=workers,
         progress=progress,
     )
+    notes = []
+    if scenario.events and not get(model).dynamic:
+        notes.append(f"the scenario's events do not act in {model}: it does not run in rounds")
+    for b in branches:
+        if np.array_equal(run.results[b], run.results[None]):
+            notes.append(
+                f"the branch {b} changes nothing in {model}: on every draw its forecasts "
+                "equal the baseline's"
+            )
     return Ensemble(
         scenario=scenario,
         model=model,
@@ -161,4 +170,5 @@ def simulate(
         inputs=run.inputs,
         interrupted=run.interrupted,
         executor=run.executor,
+        notes=tuple(notes),
     )

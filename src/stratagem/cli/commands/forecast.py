@@ -69,6 +69,8 @@ def run(
     result = stratagem.forecast(sc, model_names or None, params, seed=seed, branch=branch)
     for name, reason in result.skipped.items():
         echo_err(f"note: skipping model {name}: {reason}")
+    for note in result.notes:
+        echo_err(f"note: {note}")
     if out_dir is not None:
         from pathlib import Path
 

@@ -113,6 +113,8 @@ def simulate(
             "note: no input is uncertain (give distributions, an 'uncertainty:' "
             "section, or --spread): every draw is the same"
         )
+    for note in ensemble.notes:
+        echo_err(f"note: {note}")
     if ensemble.interrupted:
         echo_err(f"interrupted: reporting the {ensemble.draws} draws completed of {draws}")
     else:
