@@ -123,9 +123,7 @@ def check_events_act(spec: ModelSpec, scenario: Scenario) -> None:
     assert spec.run(turned, seed=1).issues[issue].forecast != after, "position event"
 
 
-def check_dropping_an_event_is_the_scenario_without_it(
-    spec: ModelSpec, scenario: Scenario
-) -> None:
+def check_dropping_an_event_is_the_scenario_without_it(spec: ModelSpec, scenario: Scenario) -> None:
     """A branch that drops an event forecasts what the scenario without that event does."""
     from stratagem import Branch
 
