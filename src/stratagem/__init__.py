@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from stratagem.results import Ensemble, Forecast, ForecastSet, IssueForecast, Trajectory
     from stratagem.scenario import (
         Actor,
-        Bound,
         Branch,
         Change,
         Event,
@@ -77,7 +76,6 @@ _LAZY = {
     **dict.fromkeys(
         (
             "Actor",
-            "Bound",
             "Branch",
             "Change",
             "Event",
@@ -103,7 +101,6 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "DEFAULT_SCENARIO",
     "Actor",
-    "Bound",
     "Branch",
     "Change",
     "CompatibilityAnalysis",

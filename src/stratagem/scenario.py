@@ -21,22 +21,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import operator
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from stratagem.conditions import Condition
+from stratagem.conditions import parse as parse_condition
+from stratagem.conditions import references as condition_problems
 from stratagem.errors import InvalidInputError, Problem
 
 __all__ = [
     "Actor",
-    "Bound",
     "Branch",
     "Change",
     "Distribution",
@@ -57,8 +57,6 @@ SALIENCE_RANGE = (0.0, 1.0)
 """Saliences lie in this range (inclusive)."""
 SEED_RANGE = (0, 2**64 - 1)
 """Seeds are unsigned 64-bit integers (numpy's ``SeedSequence`` takes any, stores take these)."""
-Comparison = Literal["<", "<=", ">", ">="]
-_FLIPPED: dict[str, Comparison] = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 def _finite(x: float) -> bool:
@@ -256,110 +254,70 @@ class Branch:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Bound:
-    """One side of a condition on a forecast position: ``issue op value``."""
-
-    issue: str
-    op: Comparison
-    value: float
-
-    def holds(self, x: Any) -> Any:
-        """Whether position ``x`` satisfies the bound (elementwise for an array)."""
-        return _COMPARE[self.op](x, self.value)
-
-    def text(self) -> str:
-        """Render as ``issue op value``."""
-        return f"{self.issue} {self.op} {_number_text(self.value)}"
-
-
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
 def _number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<op><=|>=|<|>)"
-    r"|(?P<name>[A-Za-z_][\w\-.]*))"
-)
-
-
 @dataclass(frozen=True)
 class Outcome:
-    """A named end state, recognised by conditions on the forecast positions.
+    """A named end state, recognised by a condition on the forecast.
 
-    All bounds must hold (a conjunction). A scenario lists outcomes in order and the
-    first that matches names the forecast (:meth:`Scenario.classify`).
+    A scenario lists outcomes in order and the first whose condition holds names the
+    forecast (:meth:`Scenario.classify`). The condition language (comparisons joined by
+    ``and``/``or``/``not``, arithmetic, and the functions ``start``, ``initial`` and
+    ``distance`` that refer to the movement from the start) is :mod:`stratagem.conditions`.
+
+    Parameters
+    ----------
+    name : str
+        What the end is called.
+    when : str
+        The condition, e.g. ``"escalation >= 70 and distance(us, escalation) > 30"``.
+    description : str
+        What the end means (and the words of the source it rests on).
     """
 
     name: str
-    bounds: tuple[Bound, ...]
+    when: str
     description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "when", parse_condition(self.when).text())
 
     @classmethod
     def from_expression(cls, name: str, expression: str, description: str = "") -> Outcome:
-        """Parse ``"escalation >= 70"`` or ``"30 <= iraq_order < 70 and escalation < 50"``.
+        """An outcome from its condition (``"30 <= iraq_order < 70 and escalation < 50"``).
 
         Raises
         ------
         ValueError
-            If the expression is not a chain of comparisons between an issue and numbers.
+            If the text is not a condition (see :mod:`stratagem.conditions`).
         """
-        bounds: list[Bound] = []
-        for part in re.split(r"\s+and\s+", expression.strip()):
-            bounds.extend(_parse_chain(part))
-        if not bounds:
-            raise ValueError("empty condition")
-        return cls(name=name, bounds=tuple(bounds), description=description)
+        return cls(name=name, when=expression, description=description)
+
+    @cached_property
+    def condition(self) -> Condition:
+        """The parsed condition."""
+        return parse_condition(self.when)
 
     @property
     def expression(self) -> str:
-        """The conditions as text (parseable by :meth:`from_expression`)."""
-        return " and ".join(b.text() for b in self.bounds)
+        """The condition as text (parseable by :meth:`from_expression`)."""
+        return self.when
 
-    def matches(self, positions: Mapping[str, float]) -> bool:
-        """Whether every bound holds for the given issue positions."""
-        return all(b.issue in positions and b.holds(positions[b.issue]) for b in self.bounds)
+    def matches(self, positions: Mapping[str, float], scenario: Scenario | None = None) -> bool:
+        """Whether the condition holds for the given issue positions.
 
-    def matches_all(self, positions: Mapping[str, FloatArray]) -> BoolArray:
+        ``scenario`` is needed by ``start``, ``initial`` and ``distance``.
+        """
+        return bool(self.condition.holds(positions, scenario))
+
+    def matches_all(
+        self, positions: Mapping[str, FloatArray], scenario: Scenario | None = None
+    ) -> BoolArray:
         """Elementwise :meth:`matches` over arrays of positions (one per issue, same shape)."""
         shape = np.shape(next(iter(positions.values()))) if positions else ()
-        out = np.ones(shape, dtype=bool)
-        for b in self.bounds:
-            out &= b.holds(positions[b.issue]) if b.issue in positions else False
-        return out
-
-
-def _parse_chain(text: str) -> list[Bound]:
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    text = text.strip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            raise ValueError(f"cannot read {text[pos:]!r} in condition {text!r}")
-        kind = cast(str, m.lastgroup)
-        tokens.append((kind, cast(str, m.group(kind))))
-        pos = m.end()
-    # operand (op operand)+ with operands alternating around the issue name
-    if len(tokens) not in (3, 5) or any(tokens[i][0] != "op" for i in range(1, len(tokens), 2)):
-        raise ValueError(f"condition {text!r} must look like 'issue >= 70' or '30 <= issue < 70'")
-    names = [t for t in tokens[0::2] if t[0] == "name"]
-    if len(names) != 1:
-        raise ValueError(f"condition {text!r} must compare exactly one issue with numbers")
-    bounds: list[Bound] = []
-    for i in range(0, len(tokens) - 2, 2):
-        (lk, lv), (_, op), (rk, rv) = tokens[i], tokens[i + 1], tokens[i + 2]
-        comparison = cast(Comparison, op)
-        if lk == "name" and rk == "num":
-            bounds.append(Bound(lv, comparison, float(rv)))
-        elif lk == "num" and rk == "name":
-            bounds.append(Bound(rv, _FLIPPED[comparison], float(lv)))
-        else:
-            raise ValueError(f"condition {text!r} must compare an issue with a number")
-    return bounds
+        return np.broadcast_to(self.condition.holds(positions, scenario), shape).astype(bool)
 
 
 def _freeze_params(params: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
@@ -585,12 +543,10 @@ class Scenario:
                     Problem(f"uncertainty.{key}", f"must be a non-negative number, got {value!r}")
                 )
         for outcome in self.outcomes:
-            where = f"outcomes[{outcome.name}].when"
-            for b in outcome.bounds:
-                if b.issue not in issues:
-                    out.append(Problem(where, f"unknown issue {b.issue!r}"))
-                if not _finite(b.value):
-                    out.append(Problem(where, f"bound {b.value!r} is not a finite number"))
+            out.extend(
+                Problem(f"outcomes[{outcome.name}].when", reason)
+                for reason in condition_problems(outcome.condition, self)
+            )
         return out
 
     def _change_problems(
@@ -948,7 +904,7 @@ class Scenario:
     def classify(self, positions: Mapping[str, float]) -> str | None:
         """Name of the first outcome whose conditions the positions meet (``None`` if none)."""
         for outcome in self.outcomes:
-            if outcome.matches(positions):
+            if outcome.matches(positions, self):
                 return outcome.name
         return None
 
@@ -962,7 +918,7 @@ class Scenario:
         result = np.full(values.shape[0], len(self.outcomes), dtype=np.int64)
         undecided = np.ones(values.shape[0], dtype=bool)
         for k, outcome in enumerate(self.outcomes):
-            match = undecided & outcome.matches_all(by_issue)
+            match = undecided & outcome.matches_all(by_issue, self)
             result[match] = k
             undecided &= ~match
         return result

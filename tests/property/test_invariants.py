@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contracts import check_inside_bounds, check_one_actor, check_relabelling
 from stratagem import Scenario, io, models
+from stratagem.conditions import parse
 from strategies import scenarios
 
 BASELINES = [m.name for m in models.specs() if m.requires is None]
@@ -82,3 +84,29 @@ def test_classifying_many_forecasts_agrees_with_one_at_a_time(sc: Scenario) -> N
     for row, k in zip(draws, sc.classify_all(draws), strict=True):
         one = sc.classify(dict(zip(sc.issue_ids, row.tolist(), strict=True)))
         assert one == (names[k] if k < len(names) else None)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_conditions_print_and_parse_back_to_themselves(data: st.DataObject) -> None:
+    names = ["x", "y", "start(x)", "distance(a, y)", "initial(b, x)"]
+    term = st.one_of(st.sampled_from(names), st.integers(-50, 150).map(str), st.just("x - y"))
+    comparison = st.builds(
+        lambda a, op, b: f"{a} {op} {b}",
+        st.sampled_from(["x", "y"]),
+        st.sampled_from(["<", "<=", ">", ">="]),
+        term,
+    )
+    condition = st.recursive(
+        comparison,
+        lambda inner: st.one_of(
+            st.builds(lambda a, b: f"({a}) and ({b})", inner, inner),
+            st.builds(lambda a, b: f"({a}) or ({b})", inner, inner),
+            st.builds(lambda a: f"not ({a})", inner),
+        ),
+        max_leaves=6,
+    )
+    text = data.draw(condition)
+    parsed = parse(text)
+    assert parse(parsed.text()) == parsed
+    assert parse(parsed.text()).text() == parsed.text()

@@ -17,7 +17,7 @@ import stratagem
 SRC = Path(stratagem.__file__).resolve().parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("stratagem._version", "stratagem.errors", "stratagem.jsonable", "stratagem.limits"),
-    ("stratagem.scenario",),
+    ("stratagem.scenario", "stratagem.conditions"),
     ("stratagem.results", "stratagem.io", "stratagem.catalog"),
     ("stratagem.models",),
     ("stratagem.uncertainty",),

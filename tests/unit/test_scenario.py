@@ -151,6 +151,12 @@ def test_apply_branch_and_rounds() -> None:
         ("x < 1 and y > 2", {"x": 0.0, "y": 3.0}, True),
         ("x < 1 and y > 2", {"x": 0.0, "y": 2.0}, False),
         ("x > -1.5e1", {"x": -10.0}, True),
+        ("x < y", {"x": 1.0, "y": 2.0}, True),
+        ("x >= 70 or y >= 70", {"x": 10.0, "y": 75.0}, True),
+        ("not (x >= 70 or y >= 70)", {"x": 10.0, "y": 75.0}, False),
+        ("x - y >= 20 and not x > 90", {"x": 50.0, "y": 30.0}, True),
+        ("x < 1 or y > 2 and x > 5", {"x": 0.5, "y": 0.0}, True),  # and binds tighter
+        ("(x < 1 or y > 2) and x > 5", {"x": 0.5, "y": 3.0}, False),
     ],
 )
 def test_outcome_expressions(expression: str, positions: dict[str, float], matches: bool) -> None:
@@ -159,10 +165,39 @@ def test_outcome_expressions(expression: str, positions: dict[str, float], match
     assert Outcome.from_expression("o", outcome.expression) == outcome
 
 
-@pytest.mark.parametrize("bad", ["", "x", "x >=", "1 < 2", "x < y", "x = 3", "x >= 1 <= y"])
+@pytest.mark.parametrize(
+    "bad",
+    ["", "x", "x >=", "1 < 2", "x = 3", "x >= 1 <= y", "x > 1e999", "nope(x) > 1", "(x > 1"],
+)
 def test_bad_outcome_expressions(bad: str) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the message varies by mistake
         Outcome.from_expression("o", bad)
+
+
+def test_outcomes_can_refer_to_the_start_and_to_actors() -> None:
+    sc = Scenario.from_table(
+        "t",
+        ["a", "b"],
+        [Issue("x", "x", 0, 100, status_quo=20)],
+        [[10.0], [90.0]],
+        [[1.0], [1.0]],
+        [1.0, 1.0],
+    )
+    moved = Outcome.from_expression("moved", "x - start(x) >= 30")
+    prevails = Outcome.from_expression("b prevails", "distance(b, x) <= 10")
+    assert [moved.matches({"x": v}, sc) for v in (50.0, 49.0)] == [True, False]
+    assert [prevails.matches({"x": v}, sc) for v in (85.0, 70.0)] == [True, False]
+    assert prevails.matches_all({"x": np.array([85.0, 70.0])}, sc).tolist() == [True, False]
+    assert Outcome.from_expression("i", "initial(a, x) < x").matches({"x": 11.0}, sc)
+    with pytest.raises(InvalidInputError) as exc:
+        sc.evolve(
+            outcomes=(
+                Outcome.from_expression("o", "distance(c, x) < 5"),
+                Outcome.from_expression("p", "y - start(y) > 1"),
+            )
+        )
+    reasons = {p.reason for p in exc.value.problems}
+    assert reasons == {"unknown actor 'c'", "unknown issue 'y'"}
 
 
 def test_classify_uses_first_matching_outcome() -> None:

@@ -501,7 +501,11 @@ _OUTCOME = Obj(
         Field("name", Text(), required=True),
         Field(
             "when",
-            Text(description="comparisons joined by 'and', e.g. '30 <= iraq_order < 70'"),
+            Text(
+                description="a condition on the forecast: comparisons of issues, numbers and "
+                "start(issue), initial(actor, issue), distance(actor, issue), joined by "
+                "and/or/not, e.g. '30 <= iraq_order < 70 and distance(revolt, iraq_order) > 40'"
+            ),
             required=True,
         ),
         Field("description", Text()),
