@@ -18,6 +18,8 @@ from stratagem._version import __version__
 from stratagem.errors import InvalidInputError, Problem, StratagemError
 
 if TYPE_CHECKING:
+    from stratagem.analysis.levers import single_levers
+    from stratagem.analysis.widths import simulate_widths
     from stratagem.api import (
         CompatibilityAnalysis,
         applicable_models,
@@ -50,6 +52,8 @@ if TYPE_CHECKING:
 # pay for numpy until something numeric is used: name -> "module" or "module:attribute".
 _LAZY = {
     "game": "stratagem.games.analysis:stance_game",
+    "simulate_widths": "stratagem.analysis.widths:simulate_widths",
+    "single_levers": "stratagem.analysis.levers:single_levers",
     "solve_game_file": "stratagem.games.analysis:solve_file",
     "simulate": "stratagem.uncertainty.montecarlo:simulate",
     "sensitivity": "stratagem.uncertainty.sensitivity:sensitivity",
@@ -131,5 +135,7 @@ __all__ = [
     "run",
     "sensitivity",
     "simulate",
+    "simulate_widths",
+    "single_levers",
     "solve_game_file",
 ]

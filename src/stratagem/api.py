@@ -260,7 +260,7 @@ def compatibility(
         stability = compat.coalition_stability(
             world, draws, seed, executor=executor, progress=progress
         )
-    evidence = compat.explain_pair(world, *pair) if pair is not None else []
+    evidence = compat.explain_pair(world, *pair, stability) if pair is not None else []
     return CompatibilityAnalysis(result, stability, pair, tuple(evidence))
 
 

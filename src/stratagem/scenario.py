@@ -175,6 +175,22 @@ class Distribution:
     kind: DistributionKind
     params: tuple[float, ...]
 
+    def widened(self, factor: float, lo: float, hi: float) -> Distribution:
+        """The distribution with its spread around its point value scaled by ``factor``.
+
+        Triangular and uniform ends move away from (or toward) the point value, cut to the
+        input's valid range ``[lo, hi]``; a normal's standard deviation is scaled.
+        """
+        p = self.point
+        if self.kind == "normal":
+            return Distribution("normal", (p, self.params[1] * factor))
+        a = min(max(p - factor * (p - self.params[0]), lo), p)
+        b = max(min(p + factor * (self.params[-1] - p), hi), p)
+        if self.kind == "triangular":
+            return Distribution("triangular", (a, p, b))
+        half = min(p - a, b - p)  # a uniform stays centred on its point value
+        return Distribution("uniform", (p - half, p + half))
+
     @property
     def point(self) -> float:
         """The value a deterministic run uses."""
@@ -225,23 +241,31 @@ class Distribution:
 class Change:
     """Set one input to a new value.
 
-    ``issue`` is ``None`` only for an actor-wide capability change.
+    ``issue`` is ``None`` only for an actor-wide capability change; ``note`` and ``source``
+    say why the value changes, as for every value.
     """
 
     actor: str
     field: ChangeField
     value: float
     issue: str | None = None
+    note: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class Event:
-    """Something that happens at a round of a dynamic model and changes inputs from then on."""
+    """Something that happens at a round of a dynamic model and changes inputs from then on.
+
+    ``note`` and ``source`` say why the event changes what it changes.
+    """
 
     round: int
     name: str
     changes: tuple[Change, ...]
     description: str = ""
+    note: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +276,8 @@ class Branch:
     changes: tuple[Change, ...] = ()
     drop_events: tuple[str, ...] = ()
     description: str = ""
+    note: str = ""
+    source: str = ""
 
 
 def _number_text(x: float) -> str:
@@ -858,6 +884,26 @@ class Scenario:
     def events_at(self, round_: int) -> tuple[Event, ...]:
         """Events that happen at the given round, in file order."""
         return tuple(e for e in self.events if e.round == round_)
+
+    def widened(self, factor: float) -> Scenario:
+        """The scenario with every uncertain input's spread scaled by ``factor``.
+
+        Distributions widen or narrow around their point values (cut to each input's valid
+        range, :meth:`Distribution.widened`) and the default spreads scale with them;
+        ``factor=1`` changes nothing.
+        """
+        issues = {i.id: i for i in self.issues}
+        uncertainty = {}
+        for (a, i, fname), dist in self.uncertainty.items():
+            if fname == "position" and i:
+                lo, hi = issues[i].min, issues[i].max
+            elif fname == "salience":
+                lo, hi = SALIENCE_RANGE
+            else:
+                lo, hi = 0.0, math.inf
+            uncertainty[(a, i, fname)] = dist.widened(factor, lo, hi)
+        spread = {k: v * factor for k, v in self.spread.items()}
+        return self.evolve(uncertainty=uncertainty, spread=spread)
 
     def events_by_round(
         self, issue: str | None = None, last_round: int | None = None

@@ -376,7 +376,7 @@ def test_simulate_cli_json_and_branches() -> None:
     doc = json.loads(result.stdout)
     assert doc["draws"] == 300
     assert doc["seed"] == 9
-    assert set(doc["issues"]) == {"iraq_order", "iran_influence", "escalation"}
+    assert set(doc["issues"]) == set(stratagem.load().issue_ids)
     assert set(doc["issues"]["escalation"]) >= {"mean", "p05", "p50", "p95"}
     assert sum(doc["outcomes"].values()) == pytest.approx(1.0)
     diff = doc["branches"]["western-movement-rises"]["difference"]
@@ -413,7 +413,18 @@ def test_simulate_cli_errors() -> None:
 
 
 def test_sensitivity_cli() -> None:
-    result = cli("sensitivity", "-m", "compromise", "--samples", "32", "--json", "--top", "3")
+    result = cli(
+        "sensitivity",
+        "-m",
+        "compromise",
+        "--method",
+        "sobol",
+        "--samples",
+        "32",
+        "--json",
+        "--top",
+        "3",
+    )
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["method"] == "sobol"
@@ -463,7 +474,8 @@ def test_compatibility_cli() -> None:
     doc = json.loads(result.stdout)
     assert doc["actors"][0] == "us"
     assert 0 <= doc["pair"]["combined"] <= 1
-    assert any(t["actors"] == ["us", "iran"] for t in doc["tacit"])
+    assert doc["pair"]["actors"] == ["us", "iran"]
+    assert doc["pair"]["evidence"][0].startswith("United States (Trump administration) and")
     words = cli("compatibility", "--pair", "us", "revolt", "--branch", "no-strike")
     assert words.returncode == 0, words.stderr
     assert "tacit coalitions" in words.stdout
@@ -486,6 +498,8 @@ def test_game_cli() -> None:
         "revolt",
         "--draws",
         "20",
+        "--model",
+        "compromise",
         "--json",
     )
     assert result.returncode == 0, result.stderr
@@ -514,8 +528,19 @@ def test_game_cli() -> None:
     text = cli("game", "-a", "us", "-a", "iran", "-i", "escalation")
     assert text.returncode == 0, text.stderr
     assert "pure equilibria:" in text.stdout
+    assert "rows" not in text.stdout or "United States" in text.stdout
+    chosen = cli("game", "-a", "us", "iran", "--json")  # no issue: the one they care most about
+    assert chosen.returncode == 0, chosen.stderr
+    assert "no issue given" in chosen.stderr
+    assert json.loads(chosen.stdout)["model"] == "smp"
+    settled = json.loads(
+        cli("game", "-a", "us", "iran", "-i", "repression", "-m", "compromise", "--json").stdout
+    )
+    assert any("strictly dominates" in line for line in settled["worlds"][0]["explanations"])
     assert_clean_failure(cli("game", "-a", "us", "-a", "nobody", "-i", "escalation"), 3)
-    assert_clean_failure(cli("game"), 2)
+    plain = cli("game")  # no players, no issue: the weightiest two, on what they share most
+    assert plain.returncode == 0, plain.stderr
+    assert "no issue given" in plain.stderr
     top = json.loads(cli("game", "-i", "escalation", "--json").stdout)
     assert top["actors"] == ["us", "iran"]  # the two with most capability × salience
     assert_clean_failure(

@@ -58,10 +58,13 @@ def test_opposite_ends_without_common_adversary_are_the_least_compatible() -> No
     assert {sc.actors[i].id, sc.actors[j].id} == {"low", "high"}
 
 
-def test_default_case_finds_the_tacit_pattern_without_writing_it_in() -> None:
+def test_tacit_pairs_are_what_their_definition_says() -> None:
     c = compatibility(stratagem.load())
-    pairs = {(t["actors"][0], t["actors"][1], t["in_concert_on"], t["apart_on"]) for t in c.tacit()}
-    assert ("us", "iran", "escalation", "iran_influence") in pairs
+    assert c.tacit()
+    for t in c.tacit():
+        i, j = (c.scenario.actor_index(a) for a in t["actors"])
+        assert c.combined_per_issue[t["in_concert_on"]][i, j] >= 0.7
+        assert c.per_issue["spatial"][t["apart_on"]][i, j] <= 0.4
     lines = explain_pair(stratagem.load(), "us", "iran")
-    assert "both lose if" in "\n".join(lines)
+    assert lines[0].startswith("United States (Trump administration) and Iranian regime")
     assert lines[-1].startswith("  Through the events: at the start")

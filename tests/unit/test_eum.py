@@ -152,15 +152,17 @@ def test_events_apply_at_their_rounds() -> None:
     assert trajectory is not None
     path = trajectory.positions
     sadr = trajectory.actors.index("sadr")
-    assert trajectory.events[4] == ("sadr-withdraws",)
-    # al-Sadr's withdrawal (round 4) sets its position to 15 before round 4's moves
-    assert 15.0 in {path[3][sadr], path[4][sadr]} or any(
-        o["actor"] == "al-Sadr movement" and o["round"] == 4 and o["from"] == 15.0
+    assert trajectory.events[3] == ("sadr-withdraws",)
+    # al-Sadr's withdrawal (round 3) sets its position to 15 before round 3's moves
+    assert 15.0 in {path[2][sadr], path[3][sadr]} or any(
+        o["actor"] == "al-Sadr movement" and o["round"] == 3 and o["from"] == 15.0
         for o in f.issues["iraq_order"].details["offers"]
     )
     events = eum.issue_events(sc, "escalation")
-    assert [(e.round, e.field, e.value) for e in events if e.field == "capability"] == [
-        (2, "capability", 60.0)
+    assert [(e.round, e.actor, e.value) for e in events if e.field == "capability"] == [
+        (1, sc.actor_index("revolt"), 16.0),
+        (2, sc.actor_index("iran"), 60.0),
+        (3, sc.actor_index("revolt"), 12.0),
     ]
     no_strike = eum.issue_events(sc.with_branch("no-strike"), "escalation")
     assert all(e.round != 2 for e in no_strike)

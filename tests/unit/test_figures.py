@@ -31,7 +31,7 @@ def test_an_actor_has_one_colour_across_figures() -> None:
     colours = actor_colours(scenario.actor_ids)
     assert len(set(colours.values())) == scenario.n_actors
     forecast = stratagem.run(scenario, "eum")
-    fig = trajectory_figure(scenario, forecast, "escalation")
+    fig = trajectory_figure(scenario, forecast, "iraq_order")  # every actor takes a position
     by_label = {line.get_label(): to_rgba(line.get_color()) for line in fig.axes[0].get_lines()}
     plt.close(fig)
     for actor in scenario.actors:
@@ -44,8 +44,15 @@ def test_trajectories_mark_only_the_events_the_run_applied() -> None:
     fig = trajectory_figure(scenario, forecast, "iraq_order")
     marked = {t.get_text() for t in fig.axes[0].texts}
     plt.close(fig)
-    # the siege changes only escalation; the strike cuts Iran's capability on every issue
-    assert marked == {"soleimani-strike", "sadr-withdraws"}
+    # every event changes an actor-wide capability, which acts on every issue
+    assert marked == {"embassy-siege", "soleimani-strike", "sadr-withdraws"}
+    fig = trajectory_figure(scenario, forecast, "iran_regime")
+    assert {t.get_text() for t in fig.axes[0].texts} == {
+        "embassy-siege",
+        "soleimani-strike",
+        "sadr-withdraws",
+    }
+    plt.close(fig)
     smp = stratagem.run(scenario, "smp", seed=1)
     fig = trajectory_figure(scenario, smp, "iraq_order")
     assert {t.get_text() for t in fig.axes[0].texts} == marked  # turn t is round t

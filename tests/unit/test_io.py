@@ -253,8 +253,8 @@ def test_formats_that_cannot_hold_the_content_say_so() -> None:
     iraq = stratagem.load()
     lost = io.lost_in(iraq, "csv")
     assert "3 event(s)" in lost
-    assert "2 branch(es)" in lost
-    assert "4 outcome(s)" in lost
+    assert f"{len(iraq.branches)} branch(es)" in lost
+    assert f"{len(iraq.outcomes)} outcome(s)" in lost
     assert io.lost_in(iraq, "yaml") == []
     emissions = load_embedded("eu-emissions-1994")
     with pytest.raises(InvalidInputError, match="KTAB files hold positions on 0–100"):

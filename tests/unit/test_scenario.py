@@ -202,16 +202,19 @@ def test_outcomes_can_refer_to_the_start_and_to_actors() -> None:
 
 def test_classify_uses_first_matching_outcome() -> None:
     sc = stratagem.load("iraq-2020")
-    assert sc.classify({"iraq_order": 20, "iran_influence": 50, "escalation": 80}) == "open war"
-    assert sc.classify({"iraq_order": 80, "iran_influence": 50, "escalation": 10}) == (
-        "revolution prevails"
+    calm = {"iraq_order": 20, "iran_regime": 0, "iran_influence": 50, "escalation": 10}
+    assert sc.classify({**calm, "escalation": 80, "repression": 90}) == "open war"
+    assert sc.classify({**calm, "iraq_order": 80, "repression": 65}) == (
+        "revolution attacked from both sides"
     )
-    assert sc.classify({"iraq_order": 30, "iran_influence": 50, "escalation": 10}) == (
-        "reshuffle at the top (regime saved)"
+    assert sc.classify({**calm, "iraq_order": 80, "repression": 30}) == "revolution prevails"
+    assert sc.classify({**calm, "repression": 75}) == "revolt crushed"
+    assert sc.classify({**calm, "iran_regime": 50, "repression": 60}) == (
+        "reshuffle in Tehran, regime saved"
     )
-    assert sc.classify({"iraq_order": 29.9, "iran_influence": 50, "escalation": 10}) == (
-        "revolt crushed"
-    )
+    assert sc.classify({**calm, "repression": 60}) == "no decision"
+    # an end is what happens: the status quo itself is no decision, not the revolt crushed
+    assert sc.classify({i.id: i.status_quo for i in sc.issues}) == "no decision"
 
 
 def test_from_table_builds_and_marks_missing() -> None:
@@ -227,15 +230,24 @@ def test_from_table_builds_and_marks_missing() -> None:
 def test_default_case_encodes_the_article() -> None:
     sc = stratagem.load()
     assert sc.name == "iraq-2020"
-    assert set(sc.issue_ids) == {"iraq_order", "iran_influence", "escalation"}
+    assert set(sc.issue_ids) == {
+        "iraq_order",
+        "iran_regime",
+        "iran_influence",
+        "escalation",
+        "repression",
+    }
     assert len(sc.actors) == 8
-    assert [e.round for e in sc.events] == [1, 2, 4]
-    assert {b.name for b in sc.branches} == {"western-movement-rises", "no-strike"}
-    assert next(o.name for o in sc.outcomes) == "open war"
-    # every value keeps its reason and the sentence it rests on
-    for v in sc.values.values():
-        assert v.note
-        assert v.source
+    assert [e.round for e in sc.events] == [1, 2, 3]
+    assert {b.name for b in sc.branches} == {"western-movement-rises", "no-strike", "sadr-stays"}
+    assert [o.name for o in sc.outcomes] == [
+        "open war",
+        "revolution attacked from both sides",
+        "revolution prevails",
+        "revolt crushed",
+        "reshuffle in Tehran, regime saved",
+        "no decision",
+    ]
     after_strike = sc.at_round(2)
     assert after_strike.actor("iran").capability == 60
     assert sc.with_branch("no-strike").at_round(9).actor("iran").capability == 70
@@ -247,6 +259,6 @@ def test_without_actors_drops_what_involves_them() -> None:
     assert "iran" not in smaller.actor_ids
     # the strike changes Iran's inputs: the event goes, and the branch that only dropped it
     assert [e.name for e in smaller.events] == ["embassy-siege", "sadr-withdraws"]
-    assert [b.name for b in smaller.branches] == ["western-movement-rises"]
+    assert [b.name for b in smaller.branches] == ["western-movement-rises", "sadr-stays"]
     assert not any(k[0] == "iran" for k in smaller.uncertainty)
     assert sc.without_actors(["western_movement"]).branches[0].name == "no-strike"

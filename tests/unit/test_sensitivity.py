@@ -58,7 +58,7 @@ def test_same_seed_same_indices_and_json() -> None:
 
 
 def test_default_case_answers_the_movement_abroad_question() -> None:
-    result = sensitivity(stratagem.load(), "compromise", samples=64, seed=0)
+    result = sensitivity(stratagem.load(), "compromise", method="sobol", samples=64, seed=0)
     names = result.inputs
     assert "western_movement.capability" in names
     index = result.indices["iraq_order"]["ST"][names.index("western_movement.capability")]

@@ -84,13 +84,17 @@ def test_draws_stay_in_their_ranges(seed: int) -> None:
     assert (draws.positions[:, 1, 0] == 80).all()  # not uncertain
 
 
-def test_spread_makes_every_present_value_uncertain() -> None:
+def test_every_value_of_the_default_case_has_its_own_range() -> None:
     sc = stratagem.load()
     names = [u.name for u in sampling.uncertain_inputs(sc)]
     assert "western_movement.capability" in names
-    assert len(names) == 8 + 8 * 3 * 2
+    assert "us.capability" not in names  # the reference of the capability scale
+    assert len(names) == (sc.n_actors - 1) + 2 * len(sc.values)
+    assert sc.spread == {}
     none = sampling.uncertain_inputs(sc.evolve(spread={}, uncertainty={}))
     assert none == []
+    spread = sampling.uncertain_inputs(sc.evolve(spread={"position": 5}, uncertainty={}))
+    assert len(spread) == len(sc.values)
 
 
 def test_same_seed_same_numbers_on_every_executor() -> None:
@@ -157,7 +161,7 @@ def test_interrupt_keeps_the_first_draws() -> None:
 
 def test_a_failing_draw_is_reported_with_its_index() -> None:
     def fragile(scenario: stratagem.Scenario, params: object, rng: object) -> registry.ModelResult:
-        if scenario.positions[0, 0] > 45:
+        if scenario.positions[0, 0] > 20:  # the US on Iraq's order: [0, 10, 30]
             raise ZeroDivisionError("boom")
         return registry.ModelResult({i: stratagem.IssueForecast(0.0) for i in scenario.issue_ids})
 

@@ -19,7 +19,7 @@ def test_scenario_frame_and_edits() -> None:
         "iraq_order:position",
         "iraq_order:salience",
     ]
-    assert frame.shape == (8, 2 + 2 * 3)
+    assert frame.shape == (sc.n_actors, 2 + 2 * sc.n_issues)
     edited = _edit(sc, 5, "capability", "60")
     assert edited.actor("revolt").capability == 60
     moved = _edit(sc, 0, "escalation:position", "80")

@@ -37,10 +37,12 @@ from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
 __all__ = [
+    "NULL_SHARE",
     "RELATIONS_PARAMS",
     "WEIGHTS",
     "Compatibility",
     "coalition_stability",
+    "common_adversaries",
     "compatibility",
     "explain_pair",
 ]
@@ -48,6 +50,9 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 WEIGHTS = {"spatial": 0.4, "relations": 0.3, "adversaries": 0.3}
 RELATION_SCORES = {0: 1.0, 1: 0.0, 2: 0.5, 3: 0.25, 4: 0.75}
+NULL_SHARE = 1 / 3
+"""A common adversary that at least this share of all actor pairs share is not evidence
+about one pair: "both lose if X prevails" is said as evidence only below it."""
 RELATIONS_PARAMS = {"stop": "rounds", "rounds": 6}
 """The expected utility model's run behind the dyadic relations when none is given: a fixed
 six rounds, so that every pair's relations are averaged over the same rounds whatever the
@@ -156,18 +161,49 @@ def _spatial(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray]:
     return per, overall
 
 
+def _loses(sc: Scenario, j: int) -> npt.NDArray[np.bool_]:
+    """``loses[i, k]``: on issue ``j``, i is worse off if k's position prevails.
+
+    Worse off than with the compromise (the capability × salience weighted mean).
+    """
+    present = sc.has_position[:, j]
+    x = sc.positions[:, j]
+    w = np.where(present, sc.capability[:, j] * sc.salience[:, j], 0.0)
+    mean = float(np.dot(w, x) / w.sum()) if w.sum() > 0 else float(x[present].mean())
+    loses = (np.abs(x[:, None] - x[None, :]) > np.abs(x - mean)[:, None]) & present[:, None]
+    return np.asarray(loses & present[None, :])
+
+
+def common_adversaries(sc: Scenario, a: str, b: str, issue: str) -> list[tuple[str, float]]:
+    """The third actors whose prevailing on ``issue`` both ``a`` and ``b`` would lose by.
+
+    Each comes with how often that holds among all pairs (the null): the null share of
+    actor k is the share of the pairs of other actors taking a position on the issue that
+    both lose if k prevails. A common adversary that most pairs share says nothing about
+    this pair (:data:`NULL_SHARE`).
+    """
+    j = sc.issue_index(issue)
+    loses = _loses(sc, j)
+    i, m = sc.actor_index(a), sc.actor_index(b)
+    present = np.flatnonzero(sc.has_position[:, j])
+    out = []
+    for k in present:
+        if k in (i, m) or not (loses[i, k] and loses[m, k]):
+            continue
+        others = [p for p in present if p != k]
+        pairs = [(p, q) for n, p in enumerate(others) for q in others[n + 1 :]]
+        share = float(np.mean([loses[p, k] and loses[q, k] for p, q in pairs])) if pairs else 1.0
+        out.append((sc.actors[int(k)].id, share))
+    return out
+
+
 def _adversaries(sc: Scenario) -> tuple[dict[str, FloatArray], FloatArray]:
     n = sc.n_actors
     per = {}
     total_shared, total_any = np.zeros((n, n)), np.zeros((n, n))
     for j, issue in enumerate(sc.issues):
-        present = sc.has_position[:, j]
-        x, s = sc.positions[:, j], sc.salience[:, j]
-        w = np.where(present, sc.capability[:, j] * s, 0.0)
-        mean = float(np.dot(w, x) / w.sum()) if w.sum() > 0 else float(x[present].mean())
-        # loses[i, k]: i is worse off if k's position prevails than with the compromise
-        loses = (np.abs(x[:, None] - x[None, :]) > np.abs(x - mean)[:, None]) & present[:, None]
-        loses &= present[None, :]
+        s = sc.salience[:, j]
+        loses = _loses(sc, j)
         shared = np.einsum("ik,jk->ij", loses.astype(float), loses.astype(float))
         either = np.einsum("ik,jk->ij", loses.astype(float), np.ones_like(loses, dtype=float))
         either = either + either.T - shared
@@ -253,29 +289,35 @@ def compatibility(
     )
 
 
-def _adversaries_of(sc: Scenario, a: str, b: str, issue_id: str) -> list[str]:
-    j = sc.issue_index(issue_id)
-    i, k = sc.actor_index(a), sc.actor_index(b)
-    present = sc.has_position[:, j]
-    x, w = sc.positions[:, j], np.where(present, sc.capability[:, j] * sc.salience[:, j], 0.0)
-    mean = float(np.dot(w, x) / w.sum()) if w.sum() > 0 else float(x[present].mean())
-    out = []
-    for t, actor in enumerate(sc.actors):
-        if t in (i, k) or not present[t]:
-            continue
-        if abs(x[i] - x[t]) > abs(x[i] - mean) and abs(x[k] - x[t]) > abs(x[k] - mean):
-            out.append(actor.name)
-    return out
+def _interval(
+    stability: Mapping[str, Any] | None, key: str, issue: str | None, i: int, k: int
+) -> str:
+    """The interval of a figure over the draws (', 90% of draws 0.55–0.67'), or '' if none."""
+    if not stability or "intervals" not in stability:
+        return ""
+    block = stability["intervals"][key]
+    if issue is not None:
+        block = block[issue]
+    return f", 90% of draws {block['p05'][i][k]:.2f}–{block['p95'][i][k]:.2f}"
 
 
-def explain_pair(scenario: Scenario, a: str, b: str) -> list[str]:
-    """The evidence on one pair in plain words, and how it changes at each event."""
+def explain_pair(
+    scenario: Scenario, a: str, b: str, stability: Mapping[str, Any] | None = None
+) -> list[str]:
+    """The evidence on one pair in plain words, and how it changes at each event.
+
+    With ``stability`` (:func:`coalition_stability`), each figure gets its interval over the
+    draws of the uncertain inputs. A common adversary is named only when it is rare among
+    all pairs (:data:`NULL_SHARE`).
+    """
     c = compatibility(scenario)
     name = {x.id: x.name for x in scenario.actors}
     pair = c.pair(a, b)
+    i, k = scenario.actor_index(a), scenario.actor_index(b)
     lines = [
-        f"{name[a]} and {name[b]}: combined compatibility {pair['combined']:.2f} "
-        f"(spatial {pair['sources']['spatial']:.2f}, common adversaries "
+        f"{name[a]} and {name[b]}: combined compatibility {pair['combined']:.2f}"
+        + _interval(stability, "combined", None, i, k)
+        + f" (spatial {pair['sources']['spatial']:.2f}, common adversaries "
         f"{pair['sources']['adversaries']:.2f}"
         + (
             f", dyadic relations {pair['sources']['relations']:.2f}"
@@ -286,7 +328,6 @@ def explain_pair(scenario: Scenario, a: str, b: str) -> list[str]:
     ]
     for issue in scenario.issues:
         values = pair["per_issue"][issue.id]
-        i, k = scenario.actor_index(a), scenario.actor_index(b)
         xa, xb = (
             scenario.positions[i, scenario.issue_index(issue.id)],
             scenario.positions[k, scenario.issue_index(issue.id)],
@@ -298,13 +339,24 @@ def explain_pair(scenario: Scenario, a: str, b: str) -> list[str]:
             if values["combined"] <= 0.4
             else "neither close nor opposed"
         )
-        common = _adversaries_of(scenario, a, b, issue.id)
         text = (
-            f"  {issue.name}: {verdict} (combined {values['combined']:.2f}; positions "
-            f"{xa:.4g} and {xb:.4g})"
+            f"  {issue.name}: {verdict} (combined {values['combined']:.2f}"
+            + _interval(stability, "per_issue", issue.id, i, k)
+            + f"; positions {xa:.4g} and {xb:.4g})"
         )
-        if common:
-            text += f"; both lose if {', '.join(common)} prevails"
+        if (a, issue.id) in scenario.values and (b, issue.id) in scenario.values:
+            common = common_adversaries(scenario, a, b, issue.id)
+            telling = [(name[x], s) for x, s in common if s < NULL_SHARE]
+            usual = [(name[x], s) for x, s in common if s >= NULL_SHARE]
+            if telling:
+                text += "; both lose if " + " or ".join(
+                    f"{who} prevails (as do only {s:.0%} of the pairs)" for who, s in telling
+                )
+            if usual:
+                text += "; they also lose if " + " or ".join(
+                    f"{who} prevails, as do {s:.0%} of all pairs: not evidence about this pair"
+                    for who, s in usual
+                )
         lines.append(text + ".")
     rounds = sorted({e.round for e in scenario.events})
     if rounds:
@@ -329,11 +381,13 @@ class _CoalitionDraws:
 
     def __call__(
         self, scenario: Scenario, draws: Any, first_draw: int, seed: int
-    ) -> list[list[list[str]]]:
+    ) -> list[tuple[list[list[str]], FloatArray, FloatArray]]:
         out = []
         for d in range(draws.n):
             one = scenario.with_inputs(draws.positions[d], draws.salience[d], draws.capability[d])
-            out.append(compatibility(one.evolve(events=(), branches=())).coalitions(self.threshold))
+            c = compatibility(one.evolve(events=(), branches=()))
+            per_issue = np.stack([c.combined_per_issue[i] for i in scenario.issue_ids])
+            out.append((c.coalitions(self.threshold), c.combined, per_issue))
         return out
 
 
@@ -345,12 +399,14 @@ def coalition_stability(
     executor: str = "auto",
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """How stable the coalitions are when the inputs are drawn from their uncertainty.
+    """How stable the compatibilities and coalitions are over the inputs' uncertainty.
 
     The draws come from the uncertainty engine (:func:`stratagem.uncertainty.engine.run_draws`:
     per-chunk seeds, any executor, the same numbers for the same seed). Returns, for every
-    pair, the share of draws in which it falls in the same coalition, and for each coalition
-    of the point estimate the share of draws in which it reappears exactly.
+    pair, the share of draws in which it falls in the same coalition, for each coalition of
+    the point estimate the share of draws in which it reappears exactly, and ``intervals``:
+    the 5th and 95th percentiles of every pair's combined compatibility, overall and per
+    issue.
     """
     from stratagem.uncertainty.engine import run_draws
 
@@ -361,7 +417,7 @@ def coalition_stability(
     ids = list(scenario.actor_ids)
     together = np.zeros((len(ids), len(ids)))
     reappears = [0] * len(base)
-    for groups in run.results[None]:
+    for groups, _, _ in run.results[None]:
         for group in groups:
             idx = [ids.index(a) for a in group]
             together[np.ix_(idx, idx)] += 1
@@ -376,4 +432,21 @@ def coalition_stability(
         ],
         "together": (together / max(run.draws, 1)).tolist(),
         "actors": ids,
+        "intervals": _percentiles(scenario, run.results[None]),
+    }
+
+
+def _percentiles(
+    scenario: Scenario, results: list[tuple[Any, FloatArray, FloatArray]]
+) -> dict[str, Any]:
+    combined = np.stack([r[1] for r in results])
+    per_issue = np.stack([r[2] for r in results])
+    lo, hi = np.percentile(combined, [5, 95], axis=0)
+    plo, phi = np.percentile(per_issue, [5, 95], axis=0)
+    return {
+        "combined": {"p05": lo.tolist(), "p95": hi.tolist()},
+        "per_issue": {
+            issue: {"p05": plo[j].tolist(), "p95": phi[j].tolist()}
+            for j, issue in enumerate(scenario.issue_ids)
+        },
     }

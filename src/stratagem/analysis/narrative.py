@@ -288,13 +288,15 @@ def games(scenario: Scenario, played: Sequence[StanceGame]) -> list[Sentence]:
             Sentence(
                 f"On {scenario.issue(game.issue).name}, if {names[a]} and {names[b]} each "
                 f"concede, hold or escalate before the {game.model} model settles it, the pure "
-                f"equilibria are: {listed}; both holding is {'' if held else 'not '}one.",
+                f"equilibria are: {listed}; both holding is {'' if held else 'not '}one."
+                + "".join(f" {line}" for line in game.worlds[0].explanations()),
                 {
                     "issue": game.issue,
                     "players": list(game.actors),
                     "model": game.model,
                     "equilibria": found,
                     "hold_hold": held,
+                    "explanations": game.worlds[0].explanations(),
                 },
             )
         )

@@ -32,6 +32,7 @@ __all__ = [
     "echo_json",
     "handles_errors",
     "json_flag",
+    "parse_factors",
     "parse_sets",
     "parse_spread",
     "progress_bar",
@@ -175,6 +176,17 @@ def parse_spread(pairs: Sequence[str]) -> dict[str, float]:
         if out[key] < 0:
             raise click.UsageError(f"--spread {pair!r}: must not be negative")
     return out
+
+
+def parse_factors(text: str) -> tuple[float, ...]:
+    """``--widths 0.5,1,2`` as positive factors, in order."""
+    try:
+        factors = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise click.UsageError(f"--widths {text!r}: expected numbers like 0.5,1,2") from None
+    if not factors or any(not f > 0 for f in factors):
+        raise click.UsageError(f"--widths {text!r}: every factor must be a positive number")
+    return factors
 
 
 @contextmanager

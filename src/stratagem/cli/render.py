@@ -17,6 +17,7 @@ from rich.table import Table
 from stratagem.results import BASELINE
 
 if TYPE_CHECKING:
+    from stratagem.analysis.widths import WidthSensitivity
     from stratagem.api import CompatibilityAnalysis
     from stratagem.games.analysis import GameFileSolution, StanceGame
     from stratagem.games.normal import NormalForm
@@ -36,6 +37,7 @@ __all__ = [
     "print_run_diff",
     "print_run_list",
     "print_sensitivity",
+    "print_widths",
 ]
 
 
@@ -180,6 +182,24 @@ def print_ensemble(ensemble: Ensemble) -> None:
         console.print(outcomes)
 
 
+def print_widths(result: WidthSensitivity) -> None:
+    """Each outcome's probability at each width of the input ranges, and what is settled."""
+    console = _console()
+    table = Table(
+        title=f"{result.model}: outcome probabilities with every input range scaled "
+        f"({result.ensemble.draws} draws each, seed {result.ensemble.seed})",
+        title_justify="left",
+    )
+    table.add_column("outcome")
+    for f in result.factors:
+        table.add_column(f"{f:g}× widths", justify="right")
+    for name, values in result.probabilities().items():
+        table.add_row(name, *(f"{v:.3f}" for v in values))
+    console.print(table)
+    for sentence in result.sentences():
+        click.echo(sentence)
+
+
 def print_sensitivity(result: SensitivityResult, top: int) -> None:
     """The most influential inputs per output."""
     console = _console()
@@ -292,6 +312,8 @@ def print_game(analysis: StanceGame) -> None:
         console.print(_payoff_matrix(game) if len(game.players) == 2 else _payoff_list(game))
         found = "; ".join(" / ".join(profile) for profile, _ in world.pure)
         click.echo(f"  pure equilibria: {found or 'none'}  (stances of {' / '.join(game.players)})")
+        for line in world.explanations():
+            click.echo(f"  {line}")
         for eq in world.equilibria or ():
             click.echo(
                 f"  {analysis.method}: {_mixed(eq['strategies'], game.players)} "

@@ -19,15 +19,29 @@ from stratagem.errors import InvalidInputError, Problem
 from stratagem.games.normal import (
     STANCES,
     NormalForm,
+    dominant,
     equilibrium_survival,
     from_scenario,
+    indifference,
+    most_salient_issue,
     pure_equilibria,
     regret,
     weightiest_actors,
 )
 from stratagem.scenario import Scenario
 
+DEFAULT_MODEL = "smp"
+"""The model that settles stance games unless another is asked for. The compromise model
+settles them by construction (moving away from the weighted mean always pulls it toward
+you, so escalating dominates) and a median often hardly moves (so most profiles are
+equilibria); KTAB's spatial model bargains over every issue at once, so a stance's worth
+is not fixed in advance."""
+INDIFFERENT = 0.5
+"""A player indifferent between stances against at least this share of the others'
+profiles is said to be so."""
+
 __all__ = [
+    "DEFAULT_MODEL",
     "GameFileSolution",
     "GameWorld",
     "StanceGame",
@@ -46,6 +60,42 @@ class GameWorld:
     pure: tuple[tuple[tuple[str, ...], tuple[float, ...]], ...]  # (profile labels, regrets)
     equilibria: tuple[dict[str, Any], ...] | None = None  # a Gambit solver's, when asked
     survival: dict[tuple[str, ...], float] | None = None  # share of draws, when asked
+    model: str = DEFAULT_MODEL
+
+    def explanations(self) -> list[str]:
+        """What settles the game, in words.
+
+        Dominant stances, and players whose stance hardly matters (ties), so that a reader
+        does not take the model's construction for strategy.
+        """
+        g = self.game
+        out = []
+        for p, s, strictly in dominant(g):
+            text = (
+                f"For {g.players[p]}, '{g.strategies[p][s]}' "
+                f"{'strictly' if strictly else 'weakly'} dominates: it pays "
+                f"{'more' if strictly else 'at least as much'} whatever the others do"
+            )
+            if self.model == "compromise" and g.strategies[p][s] == "escalate" and strictly:
+                text += (
+                    " — by the model's construction: the weighted mean moves toward any "
+                    "position that moves away from it"
+                )
+            out.append(text + ".")
+        for p, share in enumerate(indifference(g)):
+            same = _same_moves(g, p)
+            if same:
+                out.append(
+                    f"For {g.players[p]}, {same} are the same move: it already stands at the "
+                    "end of the scale, so it cannot move further away."
+                )
+            elif share >= INDIFFERENT:
+                out.append(
+                    f"{g.players[p]} is indifferent between stances against {share:.0%} of the "
+                    f"others' choices: the {self.model} model's forecast hardly responds to its "
+                    "stance, so many profiles are equilibria and they say little."
+                )
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (the layout ``stratagem game --json`` prints per world)."""
@@ -55,12 +105,24 @@ class GameWorld:
             "pure_equilibria": [
                 {"profile": list(profile), "regret": list(r)} for profile, r in self.pure
             ],
+            "explanations": self.explanations(),
         }
         if self.equilibria is not None:
             out["equilibria"] = list(self.equilibria)
         if self.survival is not None:
             out["survival"] = [{"profile": list(k), "share": v} for k, v in self.survival.items()]
         return out
+
+
+def _same_moves(game: NormalForm, player: int) -> str:
+    """Stances of a player that take the same position, in words ('' if none)."""
+    if not game.moves:
+        return ""
+    by_position: dict[float, list[str]] = {}
+    for stance, x in zip(game.strategies[player], game.moves[player], strict=True):
+        by_position.setdefault(x, []).append(f"'{stance}'")
+    tied = [" and ".join(v) for v in by_position.values() if len(v) > 1]
+    return "; ".join(tied)
 
 
 @dataclass(frozen=True)
@@ -74,6 +136,7 @@ class StanceGame:
     method: str | None = None
     draws: int = 0
     seed: int = 0
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (what ``stratagem game --json`` prints)."""
@@ -82,6 +145,7 @@ class StanceGame:
             "issue": self.issue,
             "model": self.model,
             "worlds": [w.to_dict() for w in self.worlds],
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
 
@@ -89,7 +153,7 @@ def stance_game(
     scenario: Scenario,
     actors: Sequence[str] = (),
     issue: str | None = None,
-    model: str = "compromise",
+    model: str = DEFAULT_MODEL,
     stances: Sequence[str] = STANCES,
     without: Sequence[str] = (),
     branch: str | None = None,
@@ -106,11 +170,13 @@ def stance_game(
     scenario : Scenario
         The scenario.
     actors : sequence of str
-        Players (two or more); default the two with the most capability × salience.
-    issue : str
-        The issue the stances are taken on.
+        Players (two or more); default the two with the most capability × salience on the
+        issue (or, without an issue, over every issue).
+    issue : str, optional
+        The issue the stances are taken on; default the one the players care most about
+        together (the choice is said in the result's notes).
     model : str
-        The model that turns stances into a forecast.
+        The model that turns stances into a forecast (:data:`DEFAULT_MODEL`).
     stances : sequence of {"concede", "hold", "escalate"}
         Each player's strategies.
     without : sequence of str
@@ -134,7 +200,20 @@ def stance_game(
         If the issue, an actor or a stance is unknown, or fewer than two players are named.
     """
     scenario = scenario.with_branch(branch)
-    if issue is None or issue not in scenario.issue_ids:
+    notes = []
+    if issue is None:
+        named = tuple(actors) or tuple(weightiest_actors(scenario, None))
+        unknown_players = [a for a in named if a not in scenario.actor_ids]
+        if unknown_players:
+            raise InvalidInputError(
+                [Problem("actors", f"unknown actor {a!r}") for a in unknown_players]
+            )
+        issue = most_salient_issue(scenario, named)
+        notes.append(
+            f"no issue given: {scenario.issue(issue).name} ({issue}), the one "
+            f"{' and '.join(scenario.actor(a).name for a in named)} care most about together"
+        )
+    if issue not in scenario.issue_ids:
         raise InvalidInputError(
             [Problem("issue", f"unknown issue {issue!r}; issues: {', '.join(scenario.issue_ids)}")]
         )
@@ -171,11 +250,11 @@ def stance_game(
                 executor=executor,
                 progress=progress,
             )
-        out.append(GameWorld(label, game, tuple(pure), equilibria, survival))
-    return StanceGame(players, issue, model, tuple(out), method, draws, seed)
+        out.append(GameWorld(label, game, tuple(pure), equilibria, survival, model))
+    return StanceGame(players, issue, model, tuple(out), method, draws, seed, tuple(notes))
 
 
-def games_per_issue(scenario: Scenario, model: str = "compromise") -> tuple[StanceGame, ...]:
+def games_per_issue(scenario: Scenario, model: str = DEFAULT_MODEL) -> tuple[StanceGame, ...]:
     """Per issue, the stance game between its two weightiest actors (both taking a position).
 
     Events and branches are left out (the games are of the starting positions).

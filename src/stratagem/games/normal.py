@@ -25,9 +25,12 @@ from stratagem.scenario import Change, Scenario
 __all__ = [
     "STANCES",
     "NormalForm",
+    "dominant",
     "equilibrium_survival",
     "expected_payoffs",
     "from_scenario",
+    "indifference",
+    "most_salient_issue",
     "pure_equilibria",
     "regret",
     "weightiest_actors",
@@ -51,12 +54,15 @@ class NormalForm:
         Payoff of each player at each pure profile.
     title : str
         What the game is.
+    moves : tuple of tuple of float
+        For a stance game, the position each of a player's strategies takes (empty otherwise).
     """
 
     players: tuple[str, ...]
     strategies: tuple[tuple[str, ...], ...]
     payoffs: FloatArray
     title: str = ""
+    moves: tuple[tuple[float, ...], ...] = ()
 
     def profile_label(self, profile: Sequence[int]) -> list[str]:
         """Strategy labels of a pure profile."""
@@ -111,12 +117,57 @@ def pure_equilibria(game: NormalForm, tolerance: float = 1e-12) -> list[tuple[in
     return [tuple(int(k) for k in idx) for idx in np.argwhere(stable)]
 
 
-def weightiest_actors(scenario: Scenario, issue: str, count: int = 2) -> list[str]:
-    """The actors with the most capability × salience on an issue (ties: file order)."""
-    j = scenario.issue_index(issue)
-    weight = scenario.capability[:, j] * scenario.salience[:, j]
-    order = sorted(range(scenario.n_actors), key=lambda k: (-weight[k], k))
+def dominant(game: NormalForm, tolerance: float = 1e-12) -> list[tuple[int, int, bool]]:
+    """Each player's dominant strategy, if it has one: ``(player, strategy, strictly)``.
+
+    A strategy dominates when against every profile of the others it pays at least as much
+    as every other strategy (strictly: more).
+    """
+    out = []
+    for p in range(len(game.players)):
+        own = np.moveaxis(game.payoffs[..., p], p, 0)  # (strategies, the others' profiles)
+        rows = own.reshape(own.shape[0], -1)
+        for s in range(rows.shape[0]):
+            others = np.delete(rows, s, axis=0)
+            if others.size == 0:
+                continue
+            if (rows[s] >= others - tolerance).all():
+                out.append((p, s, bool((rows[s] > others + tolerance).all())))
+                break
+    return out
+
+
+def indifference(game: NormalForm, tolerance: float = 1e-9) -> list[float]:
+    """Per player, the share of the others' profiles against which its best stance is tied.
+
+    A player indifferent between stances against most profiles makes most profiles
+    equilibria: the model's forecast barely responds to what it does.
+    """
+    out = []
+    for p in range(len(game.players)):
+        own = np.moveaxis(game.payoffs[..., p], p, 0).reshape(len(game.strategies[p]), -1)
+        best = own.max(axis=0)
+        tied = (own >= best - tolerance).sum(axis=0) >= 2
+        out.append(float(tied.mean()))
+    return out
+
+
+def weightiest_actors(scenario: Scenario, issue: str | None, count: int = 2) -> list[str]:
+    """The actors with the most capability × salience on an issue, ties in file order.
+
+    With ``issue=None`` the weight is summed over every issue.
+    """
+    weight = scenario.capability * scenario.salience
+    total = weight.sum(axis=1) if issue is None else weight[:, scenario.issue_index(issue)]
+    order = sorted(range(scenario.n_actors), key=lambda k: (-total[k], k))
     return [scenario.actors[k].id for k in order[:count]]
+
+
+def most_salient_issue(scenario: Scenario, actors: Sequence[str]) -> str:
+    """The issue the actors care most about together (summed salience; ties: file order)."""
+    rows = [scenario.actor_index(a) for a in actors]
+    total = scenario.salience[rows].sum(axis=0)
+    return scenario.issues[int(np.argmax(total))].id
 
 
 def from_scenario(
@@ -189,11 +240,13 @@ def from_scenario(
         outcome = forecast.issues[issue].forecast
         payoffs[profile] = [sal[a] * (1.0 - abs(own[a] - outcome) / scale.range) for a in actors]
     names = {a.id: a.name for a in scenario.actors}
+    moves = tuple(tuple(stance_position(a, s) for s in stances) for a in actors)
     return NormalForm(
         players=tuple(names[a] for a in actors),
         strategies=tuple(tuple(stances) for _ in actors),
         payoffs=payoffs,
         title=f"{scenario.name}: stances on {issue} ({model})",
+        moves=moves,
     )
 
 

@@ -123,7 +123,16 @@ class _Builder:
             if fname is None or ch[fname] is MISSING or ch.get("actor", MISSING) is MISSING:
                 continue
             value = ch[fname]
-            out.append(Change(ch["actor"], fname, value, ch.get("issue") or None))
+            out.append(
+                Change(
+                    ch["actor"],
+                    fname,
+                    value,
+                    ch.get("issue") or None,
+                    ch.get("note") or "",
+                    ch.get("source") or "",
+                )
+            )
         return tuple(out)
 
     def event(self, d: Mapping[str, Any], k: int) -> Event | None:
@@ -135,6 +144,8 @@ class _Builder:
             name=d.get("name") or f"event-{k + 1}",
             changes=self.changes(d.get("changes")),
             description=d.get("description") or "",
+            note=d.get("note") or "",
+            source=d.get("source") or "",
         )
 
     def branch(self, d: Mapping[str, Any]) -> Branch:
@@ -143,6 +154,8 @@ class _Builder:
             changes=self.changes(d.get("changes")),
             drop_events=tuple(x for x in d.get("drop_events") or () if x is not MISSING),
             description=d.get("description") or "",
+            note=d.get("note") or "",
+            source=d.get("source") or "",
         )
 
     def outcome(self, d: Mapping[str, Any], k: int) -> Outcome | None:
@@ -239,7 +252,12 @@ def _change_doc(ch: Change) -> dict[str, Any]:
     if ch.issue is not None:
         out["issue"] = ch.issue
     out[ch.field] = _num(ch.value)
-    return out
+    return {**out, **_texts(ch, "note", "source")}
+
+
+def _texts(obj: Any, *keys: str) -> dict[str, str]:
+    """The free-text fields of ``obj`` that are not empty, in order."""
+    return {k: getattr(obj, k) for k in keys if getattr(obj, k)}
 
 
 def to_document(scenario: Scenario) -> dict[str, Any]:
@@ -300,7 +318,7 @@ def to_document(scenario: Scenario) -> dict[str, Any]:
             {
                 "round": e.round,
                 "name": e.name,
-                **({"description": e.description} if e.description else {}),
+                **_texts(e, "description", "note", "source"),
                 "changes": [_change_doc(ch) for ch in e.changes],
             }
             for e in scenario.events
@@ -309,7 +327,7 @@ def to_document(scenario: Scenario) -> dict[str, Any]:
         doc["branches"] = [
             {
                 "name": b.name,
-                **({"description": b.description} if b.description else {}),
+                **_texts(b, "description", "note", "source"),
                 **({"changes": [_change_doc(ch) for ch in b.changes]} if b.changes else {}),
                 **({"drop_events": list(b.drop_events)} if b.drop_events else {}),
             }

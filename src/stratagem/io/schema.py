@@ -476,6 +476,8 @@ _CHANGE = Obj(
         Field("position", _POSITION),
         Field("salience", _SALIENCE),
         Field("capability", _CAPABILITY),
+        Field("note", Text()),
+        Field("source", Text()),
     ),
     one_of=CHANGE_FIELDS,
     one_of_reason="a change sets exactly one of position, salience, capability",
@@ -485,6 +487,8 @@ _EVENT = Obj(
         Field("round", Integer(minimum=1), required=True),
         Field("name", Text()),
         Field("description", Text()),
+        Field("note", Text()),
+        Field("source", Text()),
         Field("changes", ListOf(_CHANGE, min_items=1), schema_required=True),
     )
 )
@@ -492,6 +496,8 @@ _BRANCH = Obj(
     (
         Field("name", Text(), required=True),
         Field("description", Text()),
+        Field("note", Text()),
+        Field("source", Text()),
         Field("changes", ListOf(_CHANGE)),
         Field("drop_events", ListOf(Text())),
     )

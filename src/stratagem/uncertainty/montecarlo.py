@@ -34,11 +34,14 @@ def forecast_draws(
     draws: Draws,
     first_draw: int = 0,
     seed: int = 0,
+    vary_seed: bool = True,
 ) -> FloatArray:
     """The model's forecast of every draw, ``(draws, issues)``.
 
     A batched model runs all draws at once; if the batch fails, every draw runs alone so
-    that the failing one is found and named.
+    that the failing one is found and named. A stochastic model runs draw ``d`` with seed
+    ``seed + first_draw + d`` (``vary_seed=False``: every draw with ``seed``, so that draws
+    differ only by their inputs).
 
     Raises
     ------
@@ -56,7 +59,7 @@ def forecast_draws(
     for d in range(draws.n):
         try:
             one = scenario.with_inputs(draws.positions[d], draws.salience[d], draws.capability[d])
-            forecast = spec.run(one, params, seed=seed + first_draw + d)
+            forecast = spec.run(one, params, seed=seed + first_draw + d if vary_seed else seed)
             out[d] = [forecast.issues[i].forecast for i in scenario.issue_ids]
         except Exception as exc:  # a failing draw is reported, never swallowed
             raise DrawFailedError(

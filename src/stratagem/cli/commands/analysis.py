@@ -67,7 +67,13 @@ def compatibility(
     help="Players: --actors A B [C ...] (or repeated); default the two with the most "
     "capability × salience on the issue.",
 )
-@click.option("--issue", "-i", "issue", default=None, help="The issue the stances are on.")
+@click.option(
+    "--issue",
+    "-i",
+    "issue",
+    default=None,
+    help="The issue the stances are on; default the one the players care most about together.",
+)
 @click.option(
     "--method",
     default=None,
@@ -86,9 +92,10 @@ def compatibility(
     "--model",
     "-m",
     "model_name",
-    default="compromise",
+    default="smp",
     show_default=True,
-    help="Model that turns stances into a forecast.",
+    help="Model that turns stances into a forecast (the compromise model settles the game "
+    "by construction: escalating always pulls the weighted mean toward you).",
 )
 @click.option(
     "--without",
@@ -133,12 +140,8 @@ def game(
         else:
             render.print_game_file(solution)
         return
-    if issue is None:
-        raise click.UsageError(
-            "a game from a scenario needs --issue (and --actors, or the top two)"
-        )
     sc = stratagem.load(scenario)
-    if issue not in sc.issue_ids:
+    if issue is not None and issue not in sc.issue_ids:
         raise click.UsageError(f"--issue {issue!r}: issues are {', '.join(sc.issue_ids)}")
     if len(actors) == 1:
         raise click.UsageError("a game needs at least two --actors")
@@ -165,6 +168,8 @@ def game(
 
         atomic_write_text(save_game, to_gambit(analysis.worlds[0].game).to_nfg())
         echo_err(f"wrote {save_game}")
+    for note in analysis.notes:
+        echo_err(f"note: {note}")
     if as_json:
         echo_json(analysis.to_dict())
     else:

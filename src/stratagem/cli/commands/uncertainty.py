@@ -11,6 +11,7 @@ from stratagem.cli.options import (
     echo_json,
     handles_errors,
     json_flag,
+    parse_factors,
     parse_sets,
     parse_spread,
     progress_bar,
@@ -64,6 +65,14 @@ SPREAD_HELP = (
 )
 @click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes.")
 @click.option("--spread", "spreads", multiple=True, metavar="FIELD=X", help=SPREAD_HELP)
+@click.option(
+    "--widths",
+    default="0.5,1,2",
+    show_default=True,
+    metavar="F,F,...",
+    help="Also simulate with every input range scaled by these factors (1: as elicited) "
+    "and report each outcome's probability at each; '1' skips it.",
+)
 @set_option
 @json_flag
 @save_options
@@ -78,6 +87,7 @@ def simulate(
     address: str | None,
     workers: int | None,
     spreads: tuple[str, ...],
+    widths: str,
     sets: tuple[str, ...],
     as_json: bool,
     save: bool,
@@ -94,8 +104,9 @@ def simulate(
     spec = models.get(model_name)
     params = parse_sets(sets, [spec])[spec.name]
     spread = parse_spread(spreads)
-    with progress_bar("simulating", draws) as progress:
-        ensemble = stratagem.simulate(
+    factors = parse_factors(widths)
+    with progress_bar("simulating", draws * len(factors)) as progress:
+        by_width = stratagem.simulate_widths(
             sc,
             spec.name,
             draws,
@@ -107,7 +118,10 @@ def simulate(
             workers,
             spread,
             progress,
+            factors,
+            levers=len(factors) > 1,
         )
+    ensemble = by_width.ensemble
     if not ensemble.inputs:
         echo_err(
             "note: no input is uncertain (give distributions, an 'uncertainty:' "
@@ -121,12 +135,15 @@ def simulate(
         from stratagem.store import RunRecord
 
         save_run(save, store_url, lambda: RunRecord.of_simulation(ensemble, started, spread))
+    widths_doc = by_width.to_dict() if len(factors) > 1 else None
     if as_json:
-        echo_json(ensemble.to_dict())
+        echo_json({**ensemble.to_dict(), **({"widths": widths_doc} if widths_doc else {})})
     else:
-        from stratagem.cli.render import print_ensemble
+        from stratagem.cli.render import print_ensemble, print_widths
 
         print_ensemble(ensemble)
+        if len(factors) > 1:
+            print_widths(by_width)
     if ensemble.interrupted:
         sys.exit(130)
 
