@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from stratagem.games.analysis import GameFileSolution, StanceGame
     from stratagem.games.normal import NormalForm
     from stratagem.results import Ensemble, ForecastSet
+    from stratagem.scenario import Scenario
     from stratagem.store import StoredRun
     from stratagem.uncertainty.sensitivity import SensitivityResult
     from stratagem.validation.backtest import BacktestResult
@@ -97,6 +98,17 @@ def print_forecasts(result: ForecastSet) -> None:
         table.add_section()
         table.add_row("outcome", *(f.outcome or "(none)" for f in forecasts))
     console.print(table)
+    print_outcome_definitions(scenario)
+
+
+def print_outcome_definitions(scenario: Scenario) -> None:
+    """The named ends and their conditions, in the order they are checked."""
+    if not scenario.outcomes:
+        return
+    click.echo("named ends (the first whose condition holds names a forecast):")
+    width = max(len(o.name) for o in scenario.outcomes)
+    for o in scenario.outcomes:
+        click.echo(f"  {o.name:<{width}}  when {o.when}")
 
 
 def print_backtest(result: BacktestResult) -> None:
@@ -180,6 +192,7 @@ def print_ensemble(ensemble: Ensemble) -> None:
                 )
             outcomes.add_row(name, *cells)
         console.print(outcomes)
+        print_outcome_definitions(sc)
 
 
 def print_widths(result: WidthSensitivity) -> None:

@@ -301,6 +301,7 @@ def _html(report: Report) -> str:
         version=__version__,
         forecasts=report.forecasts,
         figures=report.figures,
+        when={o.name: o.when for o in sc.outcomes},
     )
 
 

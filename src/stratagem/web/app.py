@@ -279,9 +279,17 @@ def create_app(initial: Scenario | None = None) -> App:
             blocks = []
             for ens in res["ensembles"]:
                 probs = ens.outcome_probabilities(world if world in ens.forecasts else None)
+                when = {o.name: o.when for o in ens.scenario.outcomes}
                 blocks += [
                     ui.h5(f"{ens.model} ({ens.draws} draws)"),
-                    ui.tags.ul(*(ui.tags.li(f"{k}: {v:.3f}") for k, v in probs.items())),
+                    ui.tags.ul(
+                        *(
+                            ui.tags.li(f"{k}: {v:.3f}", ui.tags.code(f" when {when[k]}"))
+                            if k in when
+                            else ui.tags.li(f"{k}: {v:.3f}")
+                            for k, v in probs.items()
+                        )
+                    ),
                 ]
             return ui.div(ui.h4("Outcome probabilities"), *blocks, id="outcome-probabilities")
 
