@@ -13,6 +13,7 @@ and records how it was made; ``to_dict()`` gives what ``--json`` prints.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from stratagem.scenario import Scenario
 
 if TYPE_CHECKING:
     from stratagem.analysis.compatibility import Compatibility
+    from stratagem.conflict.analysis import ConflictAnalysis
+    from stratagem.conflict.model import Conflict
     from stratagem.results import Forecast, ForecastSet
     from stratagem.validation.backtest import BacktestResult
 
@@ -31,6 +34,7 @@ __all__ = [
     "applicable_models",
     "backtest",
     "compatibility",
+    "conflict_analysis",
     "explain",
     "forecast",
     "run",
@@ -262,6 +266,96 @@ def compatibility(
         )
     evidence = compat.explain_pair(world, *pair, stability) if pair is not None else []
     return CompatibilityAnalysis(result, stability, pair, tuple(evidence))
+
+
+def conflict_analysis(
+    source: Scenario | Conflict | str | Path | None = None,
+    branch: str | None = None,
+    concepts: Sequence[str] = ("nash", "gmr", "smr", "seq", "sim", "seqsim"),
+    h: int = 2,
+    coalitions: Sequence[Sequence[str]] | None = None,
+    start: int | str | Sequence[str] | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    executor: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> ConflictAnalysis:
+    """The graph model's analysis of a conflict (``stratagem conflict``).
+
+    Parameters
+    ----------
+    source : Scenario, Conflict, str or Path, optional
+        A scenario with a ``conflict:`` section, a conflict, a ``.gmcr`` file, or a scenario
+        file or embedded name (default the embedded default case).
+    branch : str, optional
+        Analyse the branch's world (its additions to the conflict included).
+    concepts : sequence of str
+        Solution concepts: ``nash``, ``gmr``, ``smr``, ``seq``, ``sim``, ``seqsim``, and
+        ``lh`` (limited move, horizon ``h``) and ``nm`` (non-myopic) for two decision makers.
+    h : int
+        The horizon of ``lh``.
+    coalitions : sequence of decision-maker groups, optional
+        The coalitions to test (default every coalition of two or more).
+    start : int, str or sequence of str, optional
+        Where the status quo analysis starts: an ordered state number (1-based) or the
+        options taken (default the conflict's status quo).
+    draws : int
+        Draws of the uncertain preference statements (0: none).
+    seed : int
+        Seed of the draws.
+    executor : str
+        Where the draws run.
+    progress : callable, optional
+        Called with (draws done, draws in all).
+
+    Raises
+    ------
+    InvalidInputError
+        If the source has no conflict, or an option, decision maker, concept or state is
+        unknown.
+    """
+    from stratagem.conflict.analysis import analyse, preference_draws
+
+    conflict = _conflict_of(source, branch)
+    origin = None if start is None else conflict.state_index(start, "from")
+    result = analyse(conflict, concepts, h, coalitions, origin)
+    if draws:
+        drawn = preference_draws(
+            conflict, draws, seed, result.concepts, h, executor=executor, progress=progress
+        )
+        result = dataclasses.replace(result, draws=drawn)
+    return result
+
+
+def _conflict_of(source: Scenario | Conflict | str | Path | None, branch: str | None) -> Conflict:
+    from stratagem import catalog, io
+    from stratagem.conflict.model import Conflict
+
+    if isinstance(source, Conflict):
+        if branch is not None:
+            raise InvalidInputError([Problem("branch", "a conflict alone has no branches")])
+        return source
+    if isinstance(source, str | Path) and Path(source).suffix.lower() == ".gmcr":
+        if branch is not None:
+            raise InvalidInputError([Problem("branch", "a .gmcr file has no branches")])
+        return io.read_conflict(source)
+    scenario = (
+        source
+        if isinstance(source, Scenario)
+        else catalog.load(None if source is None else str(source))
+    )
+    world = scenario.with_branch(branch)
+    if world.conflict is None:
+        raise InvalidInputError(
+            [
+                Problem(
+                    "conflict",
+                    f"scenario {scenario.name!r} has no conflict: add a 'conflict:' section "
+                    "(options, preferences) or give a .gmcr file",
+                )
+            ]
+        )
+    return world.conflict
 
 
 def backtest(

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from stratagem.conditions import Condition
 from stratagem.conditions import parse as parse_condition
 from stratagem.conditions import references as condition_problems
+from stratagem.conflict.model import Conflict, ConflictAddition, Option
 from stratagem.errors import InvalidInputError, Problem
 
 __all__ = [
@@ -270,7 +271,11 @@ class Event:
 
 @dataclass(frozen=True)
 class Branch:
-    """A named what-if: changes applied from the start, and events that do not happen."""
+    """A named what-if.
+
+    Changes applied from the start, events that do not happen, and what it adds to the
+    scenario's conflict (the graph model's options and preferences).
+    """
 
     name: str
     changes: tuple[Change, ...] = ()
@@ -278,6 +283,7 @@ class Branch:
     description: str = ""
     note: str = ""
     source: str = ""
+    conflict: ConflictAddition | None = None
 
 
 def _number_text(x: float) -> str:
@@ -386,6 +392,9 @@ class Scenario:
         Default uncertainty for inputs without a distribution: a triangular distribution
         of half-width ``position`` (issue units) or ``salience`` (absolute), or
         ``capability`` (a fraction of the value), around the point value.
+    conflict : Conflict, optional
+        The conflict in option form for the graph model (:mod:`stratagem.conflict`); its
+        decision makers are actors of the scenario.
     """
 
     name: str
@@ -402,6 +411,7 @@ class Scenario:
     seed: int | None = None
     uncertainty: Mapping[tuple[str, str, str], Distribution] = field(default_factory=dict)
     spread: Mapping[str, float] = field(default_factory=dict)
+    conflict: Conflict | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actors", tuple(self.actors))
@@ -545,8 +555,25 @@ class Scenario:
                 for k, ev in enumerate(branch.drop_events)
                 if ev not in event_names
             )
-            if not branch.changes and not branch.drop_events:
+            if not branch.changes and not branch.drop_events and branch.conflict is None:
                 out.append(Problem(where, "a branch must change something or drop an event"))
+            if branch.conflict is not None:
+                if self.conflict is None:
+                    out.append(
+                        Problem(f"{where}.conflict", "the scenario has no conflict to add to")
+                    )
+                else:
+                    try:
+                        added = branch.conflict.apply(self.conflict)
+                    except InvalidInputError as err:
+                        out.extend(
+                            dataclasses.replace(
+                                p, field=p.field.replace("conflict", f"{where}.conflict", 1)
+                            )
+                            for p in err.problems
+                        )
+                    else:
+                        out.extend(conflict_actor_problems(added, actor_ids, f"{where}.conflict"))
         for (a, i, fname), dist in self.uncertainty.items():
             where = f"actors[{a}].capability" if not i else f"actors[{a}].positions[{i}].{fname}"
             if a not in actor_ids or (i and i not in issues):
@@ -573,6 +600,8 @@ class Scenario:
                 Problem(f"outcomes[{outcome.name}].when", reason)
                 for reason in condition_problems(outcome.condition, self)
             )
+        if self.conflict is not None:
+            out.extend(conflict_actor_problems(self.conflict, actor_ids, "conflict"))
         return out
 
     def _change_problems(
@@ -810,16 +839,24 @@ class Scenario:
                 for e in self.events
             ),
             branches=tuple(
-                dataclasses.replace(b, changes=tuple(moved(ch) for ch in b.changes))
+                dataclasses.replace(
+                    b,
+                    changes=tuple(moved(ch) for ch in b.changes),
+                    conflict=b.conflict and b.conflict.with_decision_maker_renamed(old, new),
+                )
                 for b in self.branches
             ),
+            conflict=self.conflict and self.conflict.with_decision_maker_renamed(old, new),
         )
 
     def without_actors(self, actor_ids: Iterable[str]) -> Scenario:
         """The scenario without these actors.
 
         Their values and uncertainty go, and so do the events and branch changes that
-        involve them (a branch left with nothing to do goes too).
+        involve them (a branch left with nothing to do goes too). In the conflict, the
+        options they control stay as they are at the status quo
+        (:meth:`Conflict.without_decision_makers`); a branch's addition to the conflict that
+        involves them goes.
         """
         gone = set(actor_ids)
         events = tuple(e for e in self.events if not any(ch.actor in gone for ch in e.changes))
@@ -829,9 +866,13 @@ class Scenario:
             if any(ch.actor in gone for ch in b.changes):
                 continue
             kept = tuple(d for d in b.drop_events if d in names)
-            if b.changes or kept:
-                branches.append(dataclasses.replace(b, drop_events=kept))
+            addition = b.conflict
+            if addition is not None and addition.involves(gone, self.conflict):
+                addition = None
+            if b.changes or kept or addition is not None:
+                branches.append(dataclasses.replace(b, drop_events=kept, conflict=addition))
         return self.evolve(
+            conflict=self.conflict and self.conflict.without_decision_makers(gone),
             actors=tuple(a for a in self.actors if a.id not in gone),
             values={k: v for k, v in self.values.items() if k[0] not in gone},
             uncertainty={k: d for k, d in self.uncertainty.items() if k[0] not in gone},
@@ -878,8 +919,11 @@ class Scenario:
                 [Problem("branch", f"unknown branch {name!r} (this scenario has: {known})")]
             ) from None
         kept = tuple(e for e in self.events if e.name not in branch.drop_events)
+        conflict = self.conflict
+        if branch.conflict is not None and conflict is not None:
+            conflict = branch.conflict.apply(conflict)
         # the branch is now the world; other branches were written against the base case
-        return self.apply(branch.changes).evolve(events=kept, branches=())
+        return self.apply(branch.changes).evolve(events=kept, branches=(), conflict=conflict)
 
     def events_at(self, round_: int) -> tuple[Event, ...]:
         """Events that happen at the given round, in file order."""
@@ -968,6 +1012,18 @@ class Scenario:
             result[match] = k
             undecided &= ~match
         return result
+
+
+def conflict_actor_problems(
+    conflict: Conflict | Sequence[Option], actor_ids: set[str], where: str
+) -> list[Problem]:
+    """The conflict's decision makers must be actors of the scenario (or its options')."""
+    options = conflict.options if isinstance(conflict, Conflict) else conflict
+    return [
+        Problem(f"{where}.options[{o.id}].by", f"unknown actor {o.by!r}")
+        for o in options
+        if o.by not in actor_ids
+    ]
 
 
 def seed_problems(where: str, seed: Any) -> list[Problem]:

@@ -17,11 +17,17 @@ import stratagem
 SRC = Path(stratagem.__file__).resolve().parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("stratagem._version", "stratagem.errors", "stratagem.jsonable", "stratagem.limits"),
-    ("stratagem.scenario", "stratagem.conditions"),
+    (
+        "stratagem.scenario",
+        "stratagem.conditions",
+        "stratagem.conflict",
+        "stratagem.conflict.model",
+        "stratagem.conflict.statements",
+    ),
     ("stratagem.results", "stratagem.io", "stratagem.catalog"),
-    ("stratagem.models",),
+    ("stratagem.models", "stratagem.conflict.stability"),
     ("stratagem.uncertainty",),
-    ("stratagem.games",),
+    ("stratagem.games", "stratagem.conflict.analysis"),
     ("stratagem.analysis", "stratagem.validation", "stratagem.store"),
     ("stratagem.api",),
     ("stratagem.report",),
@@ -38,9 +44,15 @@ def _module_name(path: Path) -> str:
 def _layer(module: str) -> int:
     if module == "stratagem":
         module = FACADE
-    for k, prefixes in enumerate(LAYERS):
-        if any(module == p or module.startswith(p + ".") for p in prefixes):
-            return k
+    # The longest matching prefix decides: a package may sit below some of its modules.
+    matches = [
+        (len(p), k)
+        for k, prefixes in enumerate(LAYERS)
+        for p in prefixes
+        if module == p or module.startswith(p + ".")
+    ]
+    if matches:
+        return max(matches)[1]
     raise AssertionError(f"{module} is in no layer: add it to LAYERS")
 
 

@@ -38,6 +38,24 @@ def _sources(sc: Scenario) -> list[tuple[str, str]]:
     for b in sc.branches:
         if b.source:
             out.append((f"branches[{b.name}]", b.source))
+        if b.conflict is not None:
+            out += [
+                (f"branches[{b.name}].conflict.options[{o.id}]", o.source)
+                for o in b.conflict.options
+            ]
+            for dm, items in (*b.conflict.statements, *b.conflict.statements_above):
+                out += [
+                    (f"branches[{b.name}].conflict.preferences[{dm}][{k}]", st.source)
+                    for k, st in enumerate(items)
+                    if st.source
+                ]
+    if sc.conflict is not None:
+        out += [(f"conflict.options[{o.id}]", o.source) for o in sc.conflict.options]
+        for dm in sc.conflict.decision_makers:
+            out += [
+                (f"conflict.preferences[{dm.id}][{k}]", st.source)
+                for k, st in enumerate(dm.statements)
+            ]
     return out
 
 
@@ -66,8 +84,9 @@ def test_every_quote_is_the_articles_word_for_word(article: str) -> None:
         for quote in _plain(source).split("; "):
             for piece in quote.split(" ... "):
                 assert piece.strip(" .") in article, f"{where}: {piece!r} is not in the article"
-    # outside knowledge stays the exception
-    assert len(outside) <= 2, outside
+    # outside knowledge stays the exception: Iran's retaliation of 8 January 2020, as an
+    # event's change and as a preference of the conflict, and the capability it cites
+    assert len(outside) <= 3, outside
 
 
 def test_every_value_carries_its_own_range() -> None:

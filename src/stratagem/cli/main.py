@@ -12,7 +12,16 @@ from __future__ import annotations
 import click
 
 from stratagem._version import __version__
-from stratagem.cli.commands import analysis, backtest, data, forecast, history, output, uncertainty
+from stratagem.cli.commands import (
+    analysis,
+    backtest,
+    conflict,
+    data,
+    forecast,
+    history,
+    output,
+    uncertainty,
+)
 
 __all__ = ["cli", "main"]
 
@@ -41,6 +50,7 @@ for command in (
     data.schema,
     analysis.game,
     analysis.compatibility,
+    conflict.conflict,
     output.serve,
     history.runs,
 ):

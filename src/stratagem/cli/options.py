@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
+    "GroupValues",
     "ManyValues",
     "branch_option",
     "draws_option",
@@ -207,6 +208,27 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done, _total: bar.update(task, completed=done)
+
+
+class GroupValues(click.Option):
+    """Like :class:`ManyValues`, but each use of the option makes one group (words joined)."""
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        """Let each use of the option take the words after it, as one group."""
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if option is None:
+                continue
+            take_one = option.process
+
+            def process(value: Any, state: Any, take_one: Any = take_one) -> None:
+                words = [value]
+                while state.rargs and not state.rargs[0].startswith("-"):
+                    words.append(state.rargs.pop(0))
+                take_one(" ".join(words), state)
+
+            option.process = process
 
 
 class ManyValues(click.Option):

@@ -19,6 +19,7 @@ from stratagem.results import BASELINE
 if TYPE_CHECKING:
     from stratagem.analysis.widths import WidthSensitivity
     from stratagem.api import CompatibilityAnalysis
+    from stratagem.conflict.analysis import ConflictAnalysis
     from stratagem.games.analysis import GameFileSolution, StanceGame
     from stratagem.games.normal import NormalForm
     from stratagem.results import Ensemble, ForecastSet
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "print_backtest",
     "print_compatibility",
+    "print_conflict",
     "print_ensemble",
     "print_forecasts",
     "print_game",
@@ -380,3 +382,192 @@ def print_run_diff(d: Mapping[str, Any]) -> None:
     click.echo("forecasts:")
     for key, m in d["forecasts"].items():
         click.echo(f"  {key}: {m['from']:.4g} → {m['to']:.4g} ({m['change']:+.4g})")
+
+
+def print_conflict(
+    analysis: ConflictAnalysis, all_states: bool, explained: Mapping[str, Sequence[str]]
+) -> None:
+    """The graph model's analysis: options, preferences, stability, ends, paths, coalitions."""
+    console = _console()
+    c = analysis.conflict
+    start = analysis.start
+    console.print(
+        f"{c.title or c.name}: {len(c.decision_makers)} decision makers, {len(c.options)} "
+        f"options, {c.n_states} feasible states"
+        + (f"; status quo {c.describe(start)}" if start is not None else "")
+    )
+    console.print(_conflict_options(analysis))
+    console.print(_conflict_preferences(analysis, all_states))
+    console.print(_stability_table(analysis, all_states))
+    if c.ends:
+        console.print(_ends_table(analysis))
+    if start is not None:
+        _print_from_status_quo(console, analysis)
+    _print_coalitions(console, analysis)
+    if analysis.draws is not None:
+        console.print(_draws_table(analysis))
+    for concept, lines in explained.items():
+        console.print(f"explain ({concept}):")
+        for line in lines:
+            console.print(f"  {line}")
+    for note in analysis.notes:
+        console.print(f"note: {note}")
+
+
+def _conflict_options(analysis: ConflictAnalysis) -> Table:
+    c = analysis.conflict
+    names = {d.id: d.label for d in c.decision_makers}
+    table = Table(title="options", title_justify="left")
+    for col in ("id", "option", "controlled by", "direction", "at the status quo"):
+        table.add_column(col)
+    taken_at_start = set(c.status_quo or ())
+    for o in c.options:
+        table.add_row(
+            o.id, o.label, names[o.by], o.direction, "taken" if o.id in taken_at_start else ""
+        )
+    return table
+
+
+def _conflict_preferences(analysis: ConflictAnalysis, all_states: bool) -> Table:
+    """Statements most important first; explicit rankings as tiers of state numbers."""
+    c = analysis.conflict
+    table = Table(
+        title="preferences: statements most important first (a state scores by the statements "
+        "true in it), or an explicit ranking of states, best first (= ties)",
+        title_justify="left",
+    )
+    table.add_column("decision maker")
+    table.add_column("preference")
+    table.add_column("most preferred states", justify="right")
+    for dm in c.decision_makers:
+        tiers = analysis.ranking(dm.id)
+        top = ", ".join(map(str, tiers[0][:8])) + (" …" if len(tiers[0]) > 8 else "")
+        if dm.ranking is not None or not dm.statements:
+            shown = tiers if all_states or c.n_states <= 32 else tiers[:6]
+            text = " > ".join("=".join(map(str, t)) for t in shown)
+            if len(shown) < len(tiers):
+                text += f" > … ({len(tiers) - len(shown)} more ranks)"
+        else:
+            text = "\n".join(
+                f"{k}. {st.when}"
+                + (f" (probability {st.probability:g})" if st.probability < 1 else "")
+                for k, st in enumerate(dm.statements, 1)
+            )
+        table.add_row(dm.label, text, f"{top} ({len(tiers[0])} of {c.n_states})")
+    return table
+
+
+def _stability_table(analysis: ConflictAnalysis, all_states: bool) -> Table:
+    c = analysis.conflict
+    start = analysis.start
+    equilibria = sorted({e for x in analysis.concepts for e in analysis.equilibria(x)})
+    extra = {start + 1} if start is not None else set()
+    shown = range(1, c.n_states + 1) if all_states else sorted(set(equilibria) | extra)
+    order = ", ".join(d.id for d in c.decision_makers)
+    table = Table(
+        title=(
+            f"stability of {'every state' if all_states else 'the equilibria and the status quo'}"
+            f": options Y/N (taken or not) in the options table's order; per concept, Y/N per "
+            f"decision maker ({order}), EQ when stable for all"
+        ),
+        title_justify="left",
+    )
+    table.add_column("state", justify="right")
+    table.add_column("options", no_wrap=True)
+    for concept in analysis.concepts:
+        table.add_column(concept, no_wrap=True)
+    if c.ends:
+        table.add_column("ends")
+    for k in shown:
+        row = [str(k) + (" (status quo)" if start is not None and k == start + 1 else "")]
+        row.append("".join("Y" if t else "N" for t in c.taken[k - 1]))
+        for concept in analysis.concepts:
+            flags = analysis.stable[concept][:, k - 1]
+            row.append("EQ" if flags.all() else "".join("Y" if f else "N" for f in flags))
+        if c.ends:
+            row.append(", ".join(c.ends_of(k - 1)))
+        table.add_row(*row)
+    return table
+
+
+def _ends_table(analysis: ConflictAnalysis) -> Table:
+    c = analysis.conflict
+    table = Table(title="named ends: the equilibria in each, per concept", title_justify="left")
+    table.add_column("end")
+    table.add_column("when")
+    for concept in analysis.concepts:
+        table.add_column(concept)
+    for end in c.ends:
+        table.add_row(
+            end.name,
+            end.when,
+            *(
+                ", ".join(map(str, analysis.ends_at_equilibria(x)[end.name])) or "—"
+                for x in analysis.concepts
+            ),
+        )
+    return table
+
+
+def _print_from_status_quo(console: Console, analysis: ConflictAnalysis) -> None:
+    c = analysis.conflict
+    console.print("from the status quo, by unilateral improvements:")
+    reached: dict[int, list[str]] = {}
+    for concept in analysis.concepts:
+        for eq in analysis.reachable_equilibria(concept)["improvements"]:
+            reached.setdefault(eq, []).append(concept)
+    if not reached:
+        console.print("  no equilibrium of any concept is reached")
+    for eq, concepts in sorted(reached.items()):
+        path = analysis.by_improvements.get(eq)
+        ends = ", ".join(c.ends_of(eq)) or "no named end"
+        how = f"in {len(path.steps)} move(s): {path.words(c)}" if path else "(the status quo)"
+        console.print(
+            f"  state {eq + 1} ({ends}), an equilibrium under {', '.join(concepts)}, {how}"
+        )
+    for name, (k, path) in analysis.reachable_ends().items():
+        stable = [x for x in analysis.concepts if k + 1 in analysis.equilibria(x)]
+        console.print(
+            f"  '{name}' is reached first at state {k + 1} after {len(path.steps)} move(s)"
+            + (f" (an equilibrium under {', '.join(stable)})" if stable else " (not stable there)")
+        )
+    missed = [name for name in c.end_masks if name not in analysis.reachable_ends()]
+    if missed:
+        console.print("  never reached: " + ", ".join(f"'{m}'" for m in missed))
+
+
+def _print_coalitions(console: Console, analysis: ConflictAnalysis) -> None:
+    if not analysis.coalitions:
+        return
+    able = [f for f in analysis.coalitions if f.improvements]
+    concept = analysis.coalitions[0].concept
+    console.print(
+        f"coalitions ({len(analysis.coalitions)} tested on the {concept} equilibria): "
+        + (
+            f"{len(able)} can leave an equilibrium for a state all their members prefer"
+            if able
+            else "none can leave an equilibrium for a state all its members prefer"
+        )
+    )
+    for finding in able:
+        for line in finding.sentences(analysis.conflict):
+            console.print(f"  {line}")
+
+
+def _draws_table(analysis: ConflictAnalysis) -> Table:
+    drawn = analysis.draws
+    assert drawn is not None
+    table = Table(
+        title=(
+            f"preference draws ({drawn.draws}, seed {drawn.seed}): share of draws with an "
+            "equilibrium in each end"
+        ),
+        title_justify="left",
+    )
+    table.add_column("end")
+    for concept in drawn.concepts:
+        table.add_column(concept, justify="right")
+    for name in analysis.conflict.end_masks:
+        table.add_row(name, *(f"{drawn.end_shares[x][name]:.3f}" for x in drawn.concepts))
+    table.add_row("(no equilibrium)", *(f"{drawn.none_shares[x]:.3f}" for x in drawn.concepts))
+    return table

@@ -31,6 +31,8 @@ first (a tier of several states is a tie).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,6 +49,8 @@ __all__ = [
     "MAX_OPTIONS",
     "MAX_STATEMENTS",
     "Conflict",
+    "ConflictAddition",
+    "ConflictEnd",
     "DecisionMaker",
     "Option",
     "Statement",
@@ -123,6 +127,23 @@ class DecisionMaker:
         return self.name or self.id
 
 
+@dataclass(frozen=True)
+class ConflictEnd:
+    """A named end of the conflict: the states where a statement over options holds."""
+
+    name: str
+    when: str
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "when", parse_statement(self.when).text())
+
+    @cached_property
+    def expression(self) -> Expression:
+        """The parsed condition."""
+        return parse_statement(self.when)
+
+
 @dataclass(frozen=True, eq=False)
 class Conflict:
     """A conflict in option form; validated when built (every problem at once).
@@ -141,8 +162,10 @@ class Conflict:
         Groups of which at most one option may be taken.
     status_quo : tuple of str, optional
         The options taken where the conflict starts (the others are not).
-    title, description : str
+    title, description, source : str
         Free text.
+    ends : tuple of ConflictEnd
+        Named ends (sets of states) that results are reported by.
     """
 
     name: str
@@ -154,9 +177,10 @@ class Conflict:
     title: str = ""
     description: str = ""
     source: str = ""
+    ends: tuple[ConflictEnd, ...] = ()
 
     def __post_init__(self) -> None:
-        for key in ("decision_makers", "options", "infeasible", "exclusive"):
+        for key in ("decision_makers", "options", "infeasible", "exclusive", "ends"):
             object.__setattr__(self, key, tuple(getattr(self, key)))
         if self.status_quo is not None:
             object.__setattr__(self, "status_quo", tuple(self.status_quo))
@@ -164,33 +188,19 @@ class Conflict:
         if problems:
             raise InvalidInputError(problems)
 
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in dataclasses.fields(self))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Conflict):
             return NotImplemented
-        keys = ("name", "decision_makers", "options", "infeasible", "exclusive", "status_quo")
-        return all(getattr(self, k) == getattr(other, k) for k in keys) and (
-            self.title,
-            self.description,
-            self.source,
-        ) == (other.title, other.description, other.source)
+        return self._fields() == other._fields()
 
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            Conflict,
-            (
-                self.name,
-                self.decision_makers,
-                self.options,
-                self.infeasible,
-                self.exclusive,
-                self.status_quo,
-                self.title,
-                self.description,
-                self.source,
-            ),
-        )
+        # The fields only: the cached state arrays are rebuilt on demand.
+        return (Conflict, self._fields())
 
     # ------------------------------------------------------------------ validation
 
@@ -260,6 +270,15 @@ class Conflict:
             for name in self.status_quo or ()
             if name not in known_options
         ]
+        seen_ends: set[str] = set()
+        for end in self.ends:
+            if end.name in seen_ends:
+                out.append(Problem(f"{where}.ends[{end.name}]", "duplicate end name"))
+            seen_ends.add(end.name)
+            out += [
+                Problem(f"{where}.ends[{end.name}].when", f"unknown option {name!r}")
+                for name in sorted(end.expression.options() - known_options)
+            ]
         if out:
             return out
         if len(self.codes) == 0:
@@ -332,6 +351,68 @@ class Conflict:
         what = ", ".join(taken) if taken else "no option taken"
         return f"state {index + 1} ({what})"
 
+    def state_index(self, spec: int | str | Sequence[str], where: str = "state") -> int:
+        """The 0-based index of a state given by number or by the options taken.
+
+        ``spec`` is an ordered state number (1-based, as results show them), the options
+        taken (a sequence of ids, or text with ids joined by commas, ``+`` or spaces), or
+        ``"none"`` for the state in which no option is taken.
+
+        Raises
+        ------
+        InvalidInputError
+            If it names no feasible state.
+        """
+        taken: list[str]
+        if isinstance(spec, str):
+            words = [w for w in re.split(r"[\s,+]+", spec.strip()) if w]
+            if len(words) == 1 and words[0].isdigit():
+                spec = int(words[0])
+            taken = [] if words == ["none"] else words
+        elif not isinstance(spec, int):
+            taken = list(spec)
+        if isinstance(spec, int):
+            if isinstance(spec, bool) or not 1 <= spec <= self.n_states:
+                raise InvalidInputError(
+                    [Problem(where, f"state {spec} is not one of the {self.n_states} states")]
+                )
+            return spec - 1
+        ids = [o.id for o in self.options]
+        unknown = [w for w in taken if w not in ids]
+        if unknown:
+            raise InvalidInputError(
+                [
+                    Problem(where, f"unknown option {w!r}; options: {', '.join(ids)}")
+                    for w in unknown
+                ]
+            )
+        code = self.code_of(taken)
+        if code not in self.index_of:
+            raise InvalidInputError([Problem(where, "that state is infeasible")])
+        return self.index_of[code]
+
+    @cached_property
+    def end_masks(self) -> dict[str, BoolArray]:
+        """For each named end, which feasible states belong to it."""
+        taken = {o.id: self.taken[:, k] for k, o in enumerate(self.options)}
+        return {e.name: np.asarray(e.expression.holds(taken)) for e in self.ends}
+
+    def ends_of(self, index: int) -> list[str]:
+        """The named ends a state belongs to."""
+        return [name for name, mask in self.end_masks.items() if mask[index]]
+
+    def describe_move(self, a: int, b: int) -> str:
+        """A move in words: the options taken and withdrawn, and the states' numbers."""
+        before, after = self.taken[a], self.taken[b]
+        took = [o.label for o, x, y in zip(self.options, before, after, strict=True) if y and not x]
+        left = [o.label for o, x, y in zip(self.options, before, after, strict=True) if x and not y]
+        parts = []
+        if took:
+            parts.append("takes " + " and ".join(f"'{t}'" for t in took))
+        if left:
+            parts.append("withdraws " + " and ".join(f"'{t}'" for t in left))
+        return f"{', '.join(parts) or 'stays'} (state {a + 1} → {b + 1})"
+
     @property
     def status_quo_index(self) -> int | None:
         """The status quo's ordered index (0-based), if the conflict gives one."""
@@ -370,3 +451,183 @@ class Conflict:
     def controlled(self, dm: str) -> tuple[int, ...]:
         """The bits of the options a decision maker controls."""
         return tuple(k for k, o in enumerate(self.options) if o.by == dm)
+
+    # ------------------------------------------------------------------ derived conflicts
+
+    def with_decision_maker_renamed(self, old: str, new: str) -> Conflict:
+        """The conflict with decision maker ``old`` called ``new``."""
+
+        def renamed(x: str) -> str:
+            return new if x == old else x
+
+        return dataclasses.replace(
+            self,
+            decision_makers=tuple(
+                dataclasses.replace(d, id=renamed(d.id)) for d in self.decision_makers
+            ),
+            options=tuple(dataclasses.replace(o, by=renamed(o.by)) for o in self.options),
+        )
+
+    def without_decision_makers(self, gone: Sequence[str] | set[str]) -> Conflict | None:
+        """The conflict without these decision makers; their options stay as they are.
+
+        The options they control are held at the status quo (not taken, if the conflict
+        gives none): the others' statements are simplified accordingly (one that becomes
+        always or never true is left out, since it no longer tells states apart), patterns
+        and exclusive groups follow, and an explicit ranking keeps its order over the
+        remaining states. ``None`` if no decision maker remains.
+        """
+        gone = set(gone) & {d.id for d in self.decision_makers}
+        if not gone:
+            return self
+        kept_dms = [d for d in self.decision_makers if d.id not in gone]
+        if not kept_dms:
+            return None
+        at_start = set(self.status_quo or ())
+        held = {o.id: o.id in at_start for o in self.options if o.by in gone}
+        options = tuple(o for o in self.options if o.id not in held)
+        infeasible: list[tuple[tuple[str, bool], ...]] = []
+        for pattern in self.infeasible:
+            if any(o in held and held[o] != t for o, t in pattern):
+                continue  # can no longer match
+            infeasible.append(tuple((o, t) for o, t in pattern if o not in held))
+        exclusive: list[tuple[str, ...]] = []
+        for group in self.exclusive:
+            others = tuple(o for o in group if o not in held)
+            if any(held.get(o) for o in group):
+                infeasible += [((o, True),) for o in others]
+            elif len(others) > 1:
+                exclusive.append(others)
+        old_scores = self.scores()
+        old_index = self.index_of
+        bit_of = {o.id: k for k, o in enumerate(self.options)}
+        base_code = sum(1 << bit_of[o] for o, t in held.items() if t)
+        dms = []
+        for d in kept_dms:
+            statements = []
+            for st in d.statements:
+                f = st.expression.fixed(held)
+                if not isinstance(f, bool):
+                    statements.append(dataclasses.replace(st, when=f.text()))
+            dms.append(dataclasses.replace(d, statements=tuple(statements), ranking=None))
+        ends = []
+        for end in self.ends:
+            f = end.expression.fixed(held)
+            if not isinstance(f, bool):  # an end that became certain or impossible goes
+                ends.append(dataclasses.replace(end, when=f.text()))
+        draft = Conflict(
+            self.name,
+            tuple(dms),
+            options,
+            tuple(infeasible),
+            tuple(exclusive),
+            None if self.status_quo is None else tuple(o for o in self.status_quo if o not in held),
+            self.title,
+            self.description,
+            self.source,
+            tuple(ends),
+        )
+        if not any(d.ranking is not None for d in kept_dms):
+            return draft
+        # An explicit ranking: order the remaining states as their full states were ordered.
+        new_bits = [bit_of[o.id] for o in options]
+        full = [
+            base_code + sum(1 << b for b, t in zip(new_bits, row, strict=True) if t)
+            for row in draft.taken
+        ]
+        final = []
+        for d, kept in zip(kept_dms, dms, strict=True):
+            if d.ranking is None:
+                final.append(kept)
+                continue
+            row = old_scores[self.dm_index(d.id)]
+            score = [int(row[old_index[c]]) if c in old_index else -1 for c in full]
+            tiers = sorted(set(score), reverse=True)
+            ranking = tuple(
+                tuple(int(draft.codes[k]) for k, v in enumerate(score) if v == t) for t in tiers
+            )
+            final.append(dataclasses.replace(kept, ranking=ranking))
+        return dataclasses.replace(draft, decision_makers=tuple(final))
+
+
+@dataclass(frozen=True)
+class ConflictAddition:
+    """What a branch adds to a scenario's conflict.
+
+    New options (and their decision makers), infeasibilities, exclusive groups, options
+    taken at the status quo, and statements added to decision makers' preferences:
+    ``statements`` are appended (least important, after their own; a new decision maker's
+    are all of its statements), ``statements_above`` go before their own (most important).
+    """
+
+    options: tuple[Option, ...] = ()
+    infeasible: tuple[tuple[tuple[str, bool], ...], ...] = ()
+    exclusive: tuple[tuple[str, ...], ...] = ()
+    status_quo: tuple[str, ...] = ()
+    statements: tuple[tuple[str, tuple[Statement, ...]], ...] = ()  # (decision maker, appended)
+    names: tuple[tuple[str, str], ...] = ()  # (decision maker, display name) of new ones
+    statements_above: tuple[tuple[str, tuple[Statement, ...]], ...] = ()  # (dm, prepended)
+
+    def involves(self, actors: set[str], base: Conflict | None = None) -> bool:
+        """Whether it adds options or statements of these actors, or names their options."""
+        if any(o.by in actors for o in self.options):
+            return True
+        every = (*self.statements, *self.statements_above)
+        if any(d in actors for d, _ in every):
+            return True
+        theirs = {o.id for o in (base.options if base else ()) if o.by in actors}
+        named = {o for _, items in every for st in items for o in st.expression.options()}
+        named |= {o for p in self.infeasible for o, _ in p} | set(self.status_quo)
+        named |= {o for g in self.exclusive for o in g}
+        return bool(named & theirs)
+
+    def with_decision_maker_renamed(self, old: str, new: str) -> ConflictAddition:
+        """The addition with decision maker ``old`` called ``new``."""
+
+        def renamed(x: str) -> str:
+            return new if x == old else x
+
+        return dataclasses.replace(
+            self,
+            options=tuple(dataclasses.replace(o, by=renamed(o.by)) for o in self.options),
+            statements=tuple((renamed(d), items) for d, items in self.statements),
+            statements_above=tuple((renamed(d), items) for d, items in self.statements_above),
+            names=tuple((renamed(d), n) for d, n in self.names),
+        )
+
+    def apply(self, base: Conflict) -> Conflict:
+        """The base conflict with this added (validated again)."""
+        names = dict(self.names)
+        dms = list(base.decision_makers)
+        known = {d.id for d in dms}
+        for o in self.options:
+            if o.by not in known:
+                dms.append(DecisionMaker(o.by, names.get(o.by, "")))
+                known.add(o.by)
+        below, above = dict(self.statements), dict(self.statements_above)
+        strangers = [
+            Problem(f"conflict.{key}[{dm}]", "not a decision maker of the conflict")
+            for key, given in (("preferences", below), ("preferences_above", above))
+            for dm in given
+            if dm not in known
+        ]
+        if strangers:
+            raise InvalidInputError(strangers)
+        dms = [
+            dataclasses.replace(
+                d, statements=(*above.get(d.id, ()), *d.statements, *below.get(d.id, ()))
+            )
+            for d in dms
+        ]
+        return Conflict(
+            base.name,
+            tuple(dms),
+            (*base.options, *self.options),
+            (*base.infeasible, *self.infeasible),
+            (*base.exclusive, *self.exclusive),
+            None if base.status_quo is None else (*base.status_quo, *self.status_quo),
+            base.title,
+            base.description,
+            base.source,
+            base.ends,
+        )

@@ -109,9 +109,14 @@ class Graph:
                 rows[k, n] = n
             moves.append(rows)
             masks.append(np.array(subsets, dtype=np.int64))
-        raw = conflict.scores() if scores is None else np.asarray(scores, dtype=np.int64)
+        graph = cls(conflict, np.zeros((0, n + 1), dtype=np.int64), tuple(moves), tuple(masks))
+        return graph.with_scores(conflict.scores() if scores is None else scores)
+
+    def with_scores(self, scores: npt.NDArray[Any]) -> Graph:
+        """The same graph with other preference scores ``(decision makers, states)``."""
+        raw = np.asarray(scores, dtype=np.int64)
         ext = np.concatenate([raw, np.full((raw.shape[0], 1), _LOW, dtype=np.int64)], axis=1)
-        return cls(conflict, ext, tuple(moves), tuple(masks))
+        return Graph(self.conflict, ext, self.moves, self.masks)
 
     # ------------------------------------------------------------------ building blocks
 

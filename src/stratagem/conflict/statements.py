@@ -43,6 +43,10 @@ class Expression:
         """The option ids it names."""
         raise NotImplementedError
 
+    def fixed(self, values: Mapping[str, bool]) -> Expression | bool:
+        """The statement with these options held fixed: simpler, or a constant."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class _Option(Expression):
@@ -56,6 +60,9 @@ class _Option(Expression):
 
     def options(self) -> set[str]:
         return {self.name}
+
+    def fixed(self, values: Mapping[str, bool]) -> Expression | bool:
+        return values.get(self.name, self)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,10 @@ class _Not(Expression):
 
     def options(self) -> set[str]:
         return self.inner.options()
+
+    def fixed(self, values: Mapping[str, bool]) -> Expression | bool:
+        inner = self.inner.fixed(values)
+        return (not inner) if isinstance(inner, bool) else _Not(inner)
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,20 @@ class _Join(Expression):
     def options(self) -> set[str]:
         return set().union(*(p.options() for p in self.parts))
 
+    def fixed(self, values: Mapping[str, bool]) -> Expression | bool:
+        absorbing = self.op == "or"  # True absorbs "or", False absorbs "and"
+        kept: list[Expression] = []
+        for p in self.parts:
+            f = p.fixed(values)
+            if isinstance(f, bool):
+                if f is absorbing:
+                    return absorbing
+                continue
+            kept.append(f)
+        if not kept:
+            return not absorbing
+        return kept[0] if len(kept) == 1 else _Join(self.op, tuple(kept))
+
 
 @dataclass(frozen=True)
 class _If(Expression):
@@ -107,6 +132,14 @@ class _If(Expression):
 
     def options(self) -> set[str]:
         return self.condition.options() | self.then.options()
+
+    def fixed(self, values: Mapping[str, bool]) -> Expression | bool:
+        condition, then = self.condition.fixed(values), self.then.fixed(values)
+        if isinstance(condition, bool):
+            return then if condition else True
+        if isinstance(then, bool):
+            return True if then else _Not(condition)
+        return _If(condition, then)
 
 
 class _Parser:

@@ -11,6 +11,9 @@ format         suffixes                    module
 ``decide``     ``.csv``, ``.txt``          :mod:`stratagem.io.decide`
 =============  ==========================  =========================================
 
+A graph-model conflict alone is read from gmcr-py's ``.gmcr`` files (:func:`read_conflict`,
+:mod:`stratagem.io.gmcr`); the native format holds it as the scenario's ``conflict:``.
+
 Files whose suffix several formats share are told apart by their content (each format's
 ``sniff``); text without a suffix (standard input) by its content alone. Adding a format is
 one module that defines its :class:`Format` and one entry in :data:`REGISTERED`.
@@ -23,6 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from stratagem.conflict.model import Conflict
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.io import decide, ktab, table_csv, yaml_io
 from stratagem.io._common import Format, decode, parse_number
@@ -41,6 +45,7 @@ __all__ = [
     "parse_number",
     "read",
     "read_bytes",
+    "read_conflict",
     "read_text",
     "write",
     "write_text",
@@ -172,11 +177,30 @@ def read(path: str | os.PathLike[str], fmt: str | None = None) -> Scenario:
     InvalidInputError
         If the file cannot be read or holds an invalid scenario (every problem at once).
     """
+    data, source = _file_bytes(path)
+    return read_bytes(data, source, fmt)
+
+
+def read_conflict(path: str | os.PathLike[str]) -> Conflict:
+    """Read a graph-model conflict: a gmcr-py ``.gmcr`` file (``"-"``: standard input).
+
+    Raises
+    ------
+    InvalidInputError
+        If the file cannot be read or holds an invalid conflict (every problem at once).
+    """
+    from stratagem.io.gmcr import read_gmcr
+
+    data, source = _file_bytes(path)
+    return read_gmcr(decode(data, source, "gmcr"), source)
+
+
+def _file_bytes(path: str | os.PathLike[str]) -> tuple[bytes, str]:
     source = str(path)
     if source == "-":
-        return read_bytes(sys.stdin.buffer.read(), "<stdin>", fmt)
+        return sys.stdin.buffer.read(), "<stdin>"
     try:
-        data = Path(source).read_bytes()
+        return Path(source).read_bytes(), source
     except FileNotFoundError:
         raise InvalidInputError([Problem("file", "does not exist", None, source)]) from None
     except IsADirectoryError:
@@ -185,7 +209,6 @@ def read(path: str | os.PathLike[str], fmt: str | None = None) -> Scenario:
         raise InvalidInputError(
             [Problem("file", f"cannot be read: {exc.strerror}", None, source)]
         ) from None
-    return read_bytes(data, source, fmt)
 
 
 def lost_in(scenario: Scenario, fmt: str) -> list[str]:

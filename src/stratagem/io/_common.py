@@ -127,6 +127,7 @@ FEATURES = (
     "scale_points",
     "display_names",
     "seed",
+    "conflict",
 )
 """What a scenario can hold beyond its actor table; each format declares which it keeps."""
 
@@ -162,6 +163,8 @@ def features_used(scenario: Scenario) -> dict[str, str]:
         used["display_names"] = "actor display names"
     if scenario.seed is not None:
         used["seed"] = "the seed"
+    if scenario.conflict is not None or any(b.conflict for b in scenario.branches):
+        used["conflict"] = "the graph model's conflict (options and preferences)"
     return used
 
 

@@ -27,6 +27,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from stratagem.conflict.model import (
+    Conflict,
+    ConflictAddition,
+    ConflictEnd,
+    DecisionMaker,
+    Option,
+    Statement,
+)
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.io._common import Collector
 from stratagem.io.schema import FORMAT_VERSION, MISSING, check
@@ -42,6 +50,7 @@ from stratagem.scenario import (
     ScalePoint,
     Scenario,
     Value,
+    conflict_actor_problems,
 )
 
 __all__ = ["FORMAT_VERSION", "from_document", "to_document"]
@@ -148,7 +157,8 @@ class _Builder:
             source=d.get("source") or "",
         )
 
-    def branch(self, d: Mapping[str, Any]) -> Branch:
+    def branch(self, d: Mapping[str, Any], actors: Mapping[str, str]) -> Branch:
+        raw = d.get("conflict", MISSING)
         return Branch(
             name=d.get("name") or "",
             changes=self.changes(d.get("changes")),
@@ -156,6 +166,7 @@ class _Builder:
             description=d.get("description") or "",
             note=d.get("note") or "",
             source=d.get("source") or "",
+            conflict=None if raw is MISSING else _addition(raw, actors),
         )
 
     def outcome(self, d: Mapping[str, Any], k: int) -> Outcome | None:
@@ -213,7 +224,9 @@ def from_document(doc: Any, collector: Collector, line_of: LineOf = _no_line) ->
     issues = [b.issue(x) for x in present("issues")]
     actors = [b.actor(x, values) for x in present("actors")]
     events = [b.event(x, k) for k, x in enumerate(d.get("events") or ()) if x is not MISSING]
-    branches = [b.branch(x) for x in present("branches")]
+    names = {a.id: a.name for a in actors}
+    branches = [b.branch(x, names) for x in present("branches")]
+    conflict_doc = d.get("conflict", MISSING)
     outcomes = [b.outcome(x, k) for k, x in enumerate(d.get("outcomes") or ()) if x is not MISSING]
     spread = {k: v for k, v in (d.get("uncertainty") or {}).items() if v is not MISSING}
     model_params = {k: v for k, v in (d.get("model_params") or {}).items() if v is not MISSING}
@@ -226,8 +239,12 @@ def from_document(doc: Any, collector: Collector, line_of: LineOf = _no_line) ->
     }
 
     def make() -> Scenario:
+        conflict = None
+        if conflict_doc is not MISSING:
+            conflict = _conflict(conflict_doc, fields["name"], [a.id for a in actors], names)
         return Scenario(
             **fields,
+            conflict=conflict,
             issues=tuple(issues),
             actors=tuple(actors),
             values=values,
@@ -241,6 +258,195 @@ def from_document(doc: Any, collector: Collector, line_of: LineOf = _no_line) ->
         )
 
     return collector.build(make)
+
+
+def _statements(items: Any) -> tuple[Statement, ...]:
+    out = []
+    for s in items or ():
+        if s is MISSING:
+            continue
+        if isinstance(s, str):
+            out.append(Statement(s))
+        elif s.get("when", MISSING) is not MISSING:
+            p = s.get("probability", MISSING)
+            out.append(
+                Statement(
+                    s["when"],
+                    s.get("note") or "",
+                    s.get("source") or "",
+                    1.0 if p is MISSING else p,
+                )
+            )
+    return tuple(out)
+
+
+def _options(items: Any) -> tuple[Option, ...]:
+    return tuple(
+        Option(
+            o.get("id", ""),
+            o.get("by", ""),
+            o.get("name") or "",
+            o.get("direction") or "both",
+            o.get("note") or "",
+            o.get("source") or "",
+        )
+        for o in items or ()
+        if o is not MISSING
+    )
+
+
+def _patterns(d: Mapping[str, Any]) -> tuple[Any, Any, Any]:
+    def clean(items: Any) -> tuple[Any, ...]:
+        return tuple(
+            tuple(x for x in group if x is not MISSING)
+            for group in items or ()
+            if group is not MISSING
+        )
+
+    status = d.get("status_quo", MISSING)
+    return (
+        clean(d.get("infeasible")),
+        clean(d.get("exclusive")),
+        None if status is MISSING else tuple(x for x in status if x is not MISSING),
+    )
+
+
+def _conflict(
+    d: Mapping[str, Any], name: str, actor_ids: list[str], names: Mapping[str, str]
+) -> Conflict:
+    """The scenario's conflict.
+
+    Its decision makers are the actors who control options or state preferences, in
+    actor order (the domain says which of them are not actors).
+    """
+    options = _options(d.get("options"))
+    preferences = {k: v for k, v in (d.get("preferences") or {}).items() if v is not MISSING}
+    rankings = {k: v for k, v in (d.get("ranking") or {}).items() if v is not MISSING}
+    involved = {o.by for o in options} | set(preferences) | set(rankings)
+    order = [a for a in actor_ids if a in involved] + sorted(involved - set(actor_ids))
+    infeasible, exclusive, status_quo = _patterns(d)
+    codes = {o.id: k for k, o in enumerate(options)}
+
+    def code(state: Any) -> int:
+        return sum(1 << codes[o] for o in state if o in codes)
+
+    dms = []
+    for dm in order:
+        ranking = None
+        if dm in rankings:
+            ranking = tuple(
+                tuple(code(s) for s in (tier["tie"] if isinstance(tier, dict) else [tier]))
+                for tier in rankings[dm]
+                if tier is not MISSING
+            )
+        dms.append(DecisionMaker(dm, names.get(dm, dm), _statements(preferences.get(dm)), ranking))
+    ends = tuple(
+        ConflictEnd(e["name"], e["when"], e.get("description") or "")
+        for e in d.get("ends") or ()
+        if e is not MISSING
+        and e.get("name", MISSING) is not MISSING
+        and e.get("when", MISSING) is not MISSING
+    )
+    try:
+        return Conflict(name, tuple(dms), options, infeasible, exclusive, status_quo, ends=ends)
+    except InvalidInputError as err:
+        # The scenario's own check of the actors never runs then: report it here too.
+        strangers = conflict_actor_problems(options, set(actor_ids), "conflict")
+        raise InvalidInputError([*err.problems, *strangers]) from None
+
+
+def _addition(d: Mapping[str, Any], names: Mapping[str, str]) -> ConflictAddition:
+    infeasible, exclusive, status_quo = _patterns(d)
+
+    def by_decision_maker(key: str) -> tuple[tuple[str, tuple[Statement, ...]], ...]:
+        given = {k: v for k, v in (d.get(key) or {}).items() if v is not MISSING}
+        return tuple((dm, _statements(items)) for dm, items in given.items())
+
+    options = _options(d.get("options"))
+    return ConflictAddition(
+        options,
+        infeasible,
+        exclusive,
+        status_quo or (),
+        by_decision_maker("preferences"),
+        tuple((o.by, names.get(o.by, o.by)) for o in options),
+        by_decision_maker("preferences_above"),
+    )
+
+
+def _conflict_doc(c: Conflict) -> dict[str, Any]:
+    """The conflict section of a document (statements, or rankings by options taken)."""
+    index = {k: o.id for k, o in enumerate(c.options)}
+
+    def state(code: int) -> list[str]:
+        return [index[k] for k in range(len(c.options)) if code >> k & 1]
+
+    out: dict[str, Any] = {
+        "options": [
+            {"id": o.id, "by": o.by}
+            | ({"name": o.name} if o.name else {})
+            | ({"direction": o.direction} if o.direction != "both" else {})
+            | _texts(o, "note", "source")
+            for o in c.options
+        ]
+    }
+    if c.infeasible:
+        out["infeasible"] = [[[o, "Y" if t else "N"] for o, t in p] for p in c.infeasible]
+    if c.exclusive:
+        out["exclusive"] = [list(g) for g in c.exclusive]
+    if c.status_quo is not None:
+        out["status_quo"] = list(c.status_quo)
+    preferences = {
+        d.id: [_statement_doc(s) for s in d.statements] for d in c.decision_makers if d.statements
+    }
+    if preferences:
+        out["preferences"] = preferences
+    if c.ends:
+        out["ends"] = [
+            {"name": e.name, "when": e.when}
+            | ({"description": e.description} if e.description else {})
+            for e in c.ends
+        ]
+    rankings = {
+        d.id: [state(t[0]) if len(t) == 1 else {"tie": [state(x) for x in t]} for t in d.ranking]
+        for d in c.decision_makers
+        if d.ranking is not None
+    }
+    if rankings:
+        out["ranking"] = rankings
+    return out
+
+
+def _addition_doc(a: ConflictAddition) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if a.options:
+        out["options"] = [
+            {"id": o.id, "by": o.by}
+            | ({"name": o.name} if o.name else {})
+            | ({"direction": o.direction} if o.direction != "both" else {})
+            | _texts(o, "note", "source")
+            for o in a.options
+        ]
+    if a.infeasible:
+        out["infeasible"] = [[[o, "Y" if t else "N"] for o, t in p] for p in a.infeasible]
+    if a.exclusive:
+        out["exclusive"] = [list(g) for g in a.exclusive]
+    if a.status_quo:
+        out["status_quo"] = list(a.status_quo)
+    if a.statements:
+        out["preferences"] = {dm: [_statement_doc(s) for s in items] for dm, items in a.statements}
+    if a.statements_above:
+        out["preferences_above"] = {
+            dm: [_statement_doc(s) for s in items] for dm, items in a.statements_above
+        }
+    return out
+
+
+def _statement_doc(s: Statement) -> Any:
+    extra: dict[str, Any] = dict(_texts(s, "note", "source"))
+    if s.probability != 1.0:
+        extra["probability"] = _num(s.probability)
+    return {"when": s.when, **extra} if extra else s.when
 
 
 def _num(x: float) -> int | float:
@@ -330,6 +536,7 @@ def to_document(scenario: Scenario) -> dict[str, Any]:
                 **_texts(b, "description", "note", "source"),
                 **({"changes": [_change_doc(ch) for ch in b.changes]} if b.changes else {}),
                 **({"drop_events": list(b.drop_events)} if b.drop_events else {}),
+                **({"conflict": _addition_doc(b.conflict)} if b.conflict is not None else {}),
             }
             for b in scenario.branches
         ]
@@ -342,6 +549,8 @@ def to_document(scenario: Scenario) -> dict[str, Any]:
             }
             for o in scenario.outcomes
         ]
+    if scenario.conflict is not None:
+        doc["conflict"] = _conflict_doc(scenario.conflict)
     if scenario.spread:
         doc["uncertainty"] = {k: _num(v) for k, v in scenario.spread.items()}
     if scenario.model_params:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from stratagem.conflict.statements import parse_statement
 from stratagem.io._common import Collector
 from stratagem.jsonable import plain
 from stratagem.scenario import (
@@ -130,6 +131,25 @@ class Text(Node):
 
     def schema(self) -> dict[str, Any]:
         return self._described({"type": ["string", "number"]})
+
+
+@dataclass(frozen=True)
+class Statement(Node):
+    """A preference statement over options (:mod:`stratagem.conflict.statements`)."""
+
+    description: str = "options joined by and/or/not, or 'if ... then ...'"
+
+    def check(self, value: Any, cur: Cursor) -> Any:
+        if isinstance(value, bool) or not isinstance(value, str):
+            return cur.problem(f"must be a statement (text), got {value!r}")
+        try:
+            parse_statement(value)
+        except ValueError as err:
+            return cur.problem(str(err))
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return self._described({"type": "string"})
 
 
 @dataclass(frozen=True)
@@ -417,6 +437,30 @@ class PointLabels(Node):
         return {"type": "object", "additionalProperties": {"type": "string"}}
 
 
+@dataclass(frozen=True)
+class Literal(Node):
+    """An option literal of the graph model: ``[option, Y]`` (taken) or ``[option, N]``."""
+
+    def check(self, value: Any, cur: Cursor) -> Any:
+        ok = (
+            isinstance(value, list)
+            and len(value) == 2
+            and isinstance(value[0], str)
+            and value[1] in ("Y", "N")
+        )
+        if not ok:
+            return cur.problem(f"an option literal is [option, Y] or [option, N], got {value!r}")
+        return (value[0], value[1] == "Y")
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "array",
+            "prefixItems": [{"type": "string"}, {"enum": ["Y", "N"]}],
+            "minItems": 2,
+            "maxItems": 2,
+        }
+
+
 def _closed(properties: dict[str, Any], required: Sequence[str]) -> dict[str, Any]:
     return {
         "type": "object",
@@ -492,6 +536,81 @@ _EVENT = Obj(
         Field("changes", ListOf(_CHANGE, min_items=1), schema_required=True),
     )
 )
+_CONFLICT_OPTION = Obj(
+    (
+        Field("id", Text(), required=True),
+        Field("by", Text(description="the actor that controls the option"), required=True),
+        Field("name", Text()),
+        Field(
+            "direction",
+            Text(description="both (reversible), take (may only be taken), withdraw"),
+        ),
+        Field("note", Text()),
+        Field("source", Text()),
+    )
+)
+_STATEMENT = Either(
+    ((lambda v: isinstance(v, str), Statement()),),
+    Obj(
+        (
+            Field("when", Statement(), required=True),
+            Field("probability", Number(0, 1, description="below 1: an uncertain statement")),
+            Field("note", Text()),
+            Field("source", Text()),
+        )
+    ),
+)
+_STATE = ListOf(Text(), description="the options taken in the state")
+_TIER = Either(
+    ((lambda v: isinstance(v, list), _STATE),),
+    Obj((Field("tie", ListOf(_STATE), required=True),)),
+)
+_CONFLICT_PARTS = (
+    Field("infeasible", ListOf(ListOf(Literal()), description="patterns of infeasible states")),
+    Field("exclusive", ListOf(ListOf(Text()), description="groups: at most one taken")),
+    Field("status_quo", ListOf(Text(), description="the options taken at the status quo")),
+    Field(
+        "preferences",
+        MapOf(ListOf(_STATEMENT), description="prioritized statements, most important first"),
+    ),
+)
+_CONFLICT = Obj(
+    (
+        Field("options", ListOf(_CONFLICT_OPTION, key="id"), required=True),
+        *_CONFLICT_PARTS,
+        Field("ranking", MapOf(ListOf(_TIER), description="explicit rankings, best first")),
+        Field(
+            "ends",
+            ListOf(
+                Obj(
+                    (
+                        Field("name", Text(), required=True),
+                        Field("when", Statement(), required=True),
+                        Field("description", Text()),
+                    )
+                ),
+                key="name",
+                description="named ends: the states where a statement over options holds",
+            ),
+        ),
+    ),
+    description="the conflict in option form, for the graph model",
+)
+_CONFLICT_ADDITION = Obj(
+    (
+        Field("options", ListOf(_CONFLICT_OPTION, key="id")),
+        *_CONFLICT_PARTS,
+        Field(
+            "preferences_above",
+            MapOf(
+                ListOf(_STATEMENT),
+                description="statements ranked above the decision maker's own (most important)",
+            ),
+        ),
+    ),
+    description="what the branch adds to the conflict ('preferences' are appended after the "
+    "decision maker's own statements, 'preferences_above' go before them)",
+)
 _BRANCH = Obj(
     (
         Field("name", Text(), required=True),
@@ -500,6 +619,7 @@ _BRANCH = Obj(
         Field("source", Text()),
         Field("changes", ListOf(_CHANGE)),
         Field("drop_events", ListOf(Text())),
+        Field("conflict", _CONFLICT_ADDITION),
     )
 )
 _OUTCOME = Obj(
@@ -538,6 +658,7 @@ DOCUMENT = Obj(
         Field("events", ListOf(_EVENT, key="name", default_key="event-{n}")),
         Field("branches", ListOf(_BRANCH, key="name")),
         Field("outcomes", ListOf(_OUTCOME, key="name")),
+        Field("conflict", _CONFLICT),
         Field("model_params", MapOf(MapOf(Anything(), bracket=False), bracket=False)),
         Field(
             "uncertainty",

@@ -36,8 +36,10 @@ __all__ = [
     "DrawFailedError",
     "DrawRun",
     "Evaluator",
+    "RandomEvaluator",
     "choose_executor",
     "run_draws",
+    "run_random_draws",
 ]
 
 CHUNK = 250
@@ -62,12 +64,23 @@ class Evaluator(Protocol):
         ...
 
 
+class RandomEvaluator(Protocol):
+    """Draws what it needs itself: one result per draw of a chunk, from the chunk's stream."""
+
+    def __call__(self, size: int, first_draw: int, rng: np.random.Generator) -> Any:
+        """Results for ``size`` draws, the first being draw ``first_draw`` of the run."""
+        ...
+
+
 @dataclass(frozen=True)
 class _Chunk:
-    """Everything a worker needs to evaluate one chunk (picklable)."""
+    """Everything a worker needs to evaluate one chunk (picklable).
 
-    scenario: Scenario
-    evaluate: Evaluator
+    Without a scenario the evaluator is a :class:`RandomEvaluator`.
+    """
+
+    scenario: Scenario | None
+    evaluate: Any
     seed: int
     chunk: int
     n_chunks: int
@@ -80,6 +93,8 @@ class _Chunk:
 def _run_chunk(task: _Chunk) -> dict[str | None, Any]:
     children = np.random.SeedSequence(task.seed).spawn(task.n_chunks)
     rng = np.random.default_rng(children[task.chunk])
+    if task.scenario is None:
+        return {None: task.evaluate(task.size, task.start, rng)}
     inputs = uncertain_inputs(task.scenario, task.spread)
     draws = sample(task.scenario, inputs, task.size, rng)
     out: dict[str | None, Any] = {}
@@ -246,8 +261,72 @@ def run_draws(
     """
     for b in branches:
         scenario.with_branch(b)  # unknown branch: InvalidInputError now, not in a worker
-    chosen = choose_executor(executor, draws)
     merged_spread = {**scenario.spread, **(spread or {})}
+    results, chosen = _execute(
+        scenario,
+        evaluate,
+        draws,
+        seed,
+        (None, *branches),
+        merged_spread,
+        executor,
+        address,
+        workers,
+        progress,
+    )
+    return DrawRun(
+        results=results,
+        draws=len(next(iter(results.values()))),
+        requested=draws,
+        seed=seed,
+        inputs=tuple(u.name for u in uncertain_inputs(scenario, merged_spread)),
+        executor=chosen,
+        spread=merged_spread,
+    )
+
+
+def run_random_draws(
+    evaluate: RandomEvaluator,
+    draws: int,
+    seed: int,
+    executor: str = "auto",
+    address: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DrawRun:
+    """Evaluate ``draws`` draws that the evaluator makes itself from each chunk's stream.
+
+    For uncertainty that is not in a scenario's inputs (the graph model's uncertain
+    preference statements): the same chunks, seeds, executors, progress and interruption
+    as :func:`run_draws`.
+    """
+    results, chosen = _execute(
+        None, evaluate, draws, seed, (None,), {}, executor, address, workers, progress
+    )
+    return DrawRun(
+        results=results,
+        draws=len(results[None]),
+        requested=draws,
+        seed=seed,
+        inputs=(),
+        executor=chosen,
+    )
+
+
+def _execute(
+    scenario: Scenario | None,
+    evaluate: Any,
+    draws: int,
+    seed: int,
+    branches: tuple[str | None, ...],
+    spread: Mapping[str, float],
+    executor: str,
+    address: str | None,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[str | None, Any], str]:
+    """Run every chunk; the results per branch of the completed first chunks."""
+    chosen = choose_executor(executor, draws)
     n_chunks = max(1, -(-draws // CHUNK))
     tasks = [
         _Chunk(
@@ -258,8 +337,8 @@ def run_draws(
             n_chunks,
             k * CHUNK,
             min(CHUNK, draws - k * CHUNK),
-            (None, *branches),
-            merged_spread,
+            branches,
+            spread,
         )
         for k in range(n_chunks)
     ]
@@ -287,13 +366,4 @@ def run_draws(
         kept.append(results[k])
     if not kept:
         raise KeyboardInterrupt
-    by_branch = {b: _concatenate([r[b] for r in kept]) for b in (None, *branches)}
-    return DrawRun(
-        results=by_branch,
-        draws=sum(tasks[k].size for k in range(len(kept))),
-        requested=draws,
-        seed=seed,
-        inputs=tuple(u.name for u in uncertain_inputs(scenario, merged_spread)),
-        executor=chosen,
-        spread=merged_spread,
-    )
+    return {b: _concatenate([r[b] for r in kept]) for b in branches}, chosen

@@ -1,0 +1,667 @@
+r"""A graph-model analysis: stability, why, coalitions, and the road from the status quo.
+
+* :func:`analyse` — per decision maker its ranking of the states; per concept which states
+  are stable for whom and the equilibria; coalition findings; the status quo's paths.
+* :func:`explain` — for one state and decision maker, its unilateral improvements and, for
+  each, the sanction that blocks it under a concept (with the moves that make it), or that
+  none does.
+* Coalitions (Kilgour, Hipel, Fang & Peng 2001; Inohara & Hipel 2008): from a state, a
+  coalition *C* (two decision makers or more) *improves* when a legal sequence of its
+  members' moves (no member twice in a row) reaches a state every member strictly prefers.
+  An equilibrium that some coalition can leave so is coalitionally unstable for it.
+* Status quo analysis (Li, Kilgour & Hipel 2005; Xu, Kilgour, Hipel & Kemkes 2010): which
+  states, and which equilibria, can be reached from the status quo by legal sequences of
+  unilateral improvements (and of any moves), each with a shortest path — who moves, from
+  which state to which.
+* Preferences under uncertainty: each statement with a probability below 1 is kept in a draw
+  with that probability; :func:`preference_draws` reports how often each state is an
+  equilibrium, through the uncertainty engine (:func:`stratagem.uncertainty.engine.
+  run_random_draws`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from stratagem._version import __version__
+from stratagem.conflict.model import Conflict
+from stratagem.conflict.stability import BASIC, CONCEPTS, Graph, equilibria, stability
+from stratagem.errors import InvalidInputError, Problem
+
+__all__ = [
+    "CoalitionFinding",
+    "ConflictAnalysis",
+    "Path",
+    "PreferenceDraws",
+    "analyse",
+    "explain",
+    "preference_draws",
+    "reach",
+]
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Path:
+    """A legal sequence of moves: ``steps`` of (decision maker id, from state, to state)."""
+
+    steps: tuple[tuple[str, int, int], ...]
+
+    def words(self, conflict: Conflict) -> str:
+        """The path in words, decision makers and states by name."""
+        if not self.steps:
+            return "no move"
+        names = {d.id: d.label for d in conflict.decision_makers}
+        return "; then ".join(
+            f"{names.get(dm, dm)} {conflict.describe_move(a, b)}" for dm, a, b in self.steps
+        )
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """JSON-ready (ordered state numbers, 1-based)."""
+        return [{"by": dm, "from": a + 1, "to": b + 1} for dm, a, b in self.steps]
+
+
+def reach(graph: Graph, start: int, movers: Sequence[int], improving: bool) -> dict[int, Path]:
+    """Every state reachable from ``start`` by a legal sequence of the movers' moves.
+
+    Each with a shortest path (breadth first); with ``improving``, every move a UI of its
+    mover. ``start`` itself is not included.
+    """
+    conflict = graph.conflict
+    n = graph.n
+    seen = {(start, -1)}
+    frontier = [(start, -1)]
+    parent: dict[tuple[int, int], tuple[tuple[int, int], int, int]] = {}
+    found: dict[int, tuple[int, int]] = {}
+    while frontier:
+        nxt = []
+        for state, last in frontier:
+            for d in movers:
+                if d == last:
+                    continue
+                # The mover's best replies first, so that a shortest path takes them.
+                targets = sorted(
+                    (int(x) for x in graph.moves[d][:, state] if x < n),
+                    key=lambda x: -int(graph.scores[d, x]),
+                )
+                for t in targets:
+                    if improving and graph.scores[d, t] <= graph.scores[d, state]:
+                        continue
+                    key = (t, d)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    parent[key] = ((state, last), d, t)
+                    nxt.append(key)
+                    if t != start and t not in found:
+                        found[t] = key
+        frontier = nxt
+    ids = [d.id for d in conflict.decision_makers]
+    out = {}
+    for target, key in found.items():
+        steps = []
+        node = key
+        while node in parent:
+            prev, d, t = parent[node]
+            steps.append((ids[d], prev[0], t))
+            node = prev
+        out[target] = Path(tuple(reversed(steps)))
+    return out
+
+
+def explain(graph: Graph, state: int, dm: str, concept: str = "gmr", h: int = 2) -> list[str]:
+    """Why ``state`` is or is not stable for ``dm`` under ``concept``, in words.
+
+    Each unilateral improvement, and the sanction that blocks it (with the moves that make
+    it) or that none does. For ``lh`` and ``nm`` the verdict alone is given.
+    """
+    conflict = graph.conflict
+    i = conflict.dm_index(dm)
+    name = conflict.decision_makers[i].label
+    verdict = bool(stability(graph, concept, h)[i, state])
+    head = (
+        f"{conflict.describe(state)} is {'stable' if verdict else 'unstable'} for {name} "
+        f"under {concept}"
+    )
+    rows = graph.moves[i][:, state]
+    improvements = sorted(
+        {int(t) for t in rows if t < graph.n and graph.scores[i, t] > graph.scores[i, state]}
+    )
+    if not improvements:
+        return [head + f": {name} has no unilateral improvement from it."]
+    lines = [head + f"; {name}'s unilateral improvements:"]
+    others = [d for d in range(len(conflict.decision_makers)) if d != i]
+    own = graph.scores[i, state]
+    for s1 in improvements:
+        text = f"  to {conflict.describe(s1)}"
+        if concept in ("lh", "nm"):
+            lines.append(text)
+            continue
+        if concept == "nash":
+            lines.append(text + ": an improvement, so the state is not Nash stable")
+            continue
+        sanction = _sanction(graph, i, others, s1, own, concept, state)
+        if sanction is None:
+            lines.append(text + ": no sanction blocks it")
+        else:
+            lines.append(text + f": blocked, since {sanction.words(conflict)}")
+    return lines
+
+
+def _sanction(
+    graph: Graph, i: int, others: Sequence[int], s1: int, own: int, concept: str, state: int
+) -> Path | None:
+    """A sanction of *i*'s move to ``s1`` under ``concept`` (the shortest), if any."""
+    if concept in {"sim", "seqsim"}:
+        found = _simultaneous(graph, i, others, s1, own, state)
+        if found is None or concept == "sim":
+            return found
+    improving = concept in ("seq", "seqsim")
+    for target, path in sorted(
+        reach(graph, s1, others, improving).items(), key=lambda kv: len(kv[1].steps)
+    ):
+        if graph.scores[i, target] > own:
+            continue
+        if concept == "smr":
+            answers = graph.moves[i][:, target]
+            if any(t < graph.n and graph.scores[i, t] > own for t in answers):
+                continue
+        return path
+    return None
+
+
+def _simultaneous(
+    graph: Graph, i: int, others: Sequence[int], s1: int, own: int, state: int
+) -> Path | None:
+    """The others' joint UIs from ``state`` that, with *i*'s move to ``s1``, hurt *i*."""
+    conflict = graph.conflict
+    ids = [d.id for d in conflict.decision_makers]
+    codes = conflict.codes
+    options = []
+    for d in others:
+        ups = [
+            (k, int(t))
+            for k, t in enumerate(graph.moves[d][:, state])
+            if t < graph.n and graph.scores[d, t] > graph.scores[d, state]
+        ]
+        options.append([None, *ups])
+    for combo in itertools.product(*options):
+        if all(c is None for c in combo):
+            continue
+        joint = int(codes[s1])
+        for d, c in zip(others, combo, strict=True):
+            if c is not None:
+                joint ^= int(graph.masks[d][c[0]])
+        target = conflict.index_of.get(joint)
+        if target is not None and graph.scores[i, target] <= own:
+            steps = [(ids[d], state, c[1]) for d, c in zip(others, combo, strict=True) if c]
+            return Path((*steps, ("(together)", state, target)))
+    return None
+
+
+@dataclass(frozen=True)
+class CoalitionFinding:
+    """A coalition's improvements from the equilibria of a concept."""
+
+    coalition: tuple[str, ...]
+    concept: str
+    improvements: dict[int, tuple[int, Path]] = field(default_factory=dict)  # eq -> (to, path)
+
+    @property
+    def unstable(self) -> tuple[int, ...]:
+        """The equilibria the coalition can leave to a state all its members prefer."""
+        return tuple(sorted(self.improvements))
+
+    def sentences(self, conflict: Conflict) -> list[str]:
+        """The finding in words."""
+        names = " and ".join(
+            conflict.decision_makers[conflict.dm_index(d)].label for d in self.coalition
+        )
+        if not self.improvements:
+            return [
+                (
+                    f"{names} together cannot leave any {self.concept} equilibrium for a state "
+                    "they all prefer."
+                )
+            ]
+        return [
+            f"From {conflict.describe(eq)}, a {self.concept} equilibrium, {names} together reach "
+            f"{conflict.describe(to)}, which they all prefer: {path.words(conflict)}."
+            for eq, (to, path) in sorted(self.improvements.items())
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (ordered state numbers)."""
+        return {
+            "coalition": list(self.coalition),
+            "concept": self.concept,
+            "unstable_equilibria": [e + 1 for e in self.unstable],
+            "improvements": [
+                {"from": e + 1, "to": to + 1, "path": path.to_dict()}
+                for e, (to, path) in sorted(self.improvements.items())
+            ],
+        }
+
+
+def coalition_finding(
+    graph: Graph, coalition: Sequence[str], concept: str, states: Sequence[int]
+) -> CoalitionFinding:
+    """The coalition's improvements from each of ``states`` (its nearest one per state)."""
+    conflict = graph.conflict
+    members = [conflict.dm_index(d) for d in coalition]
+    found = {}
+    for s in states:
+        better = {
+            t: p
+            for t, p in reach(graph, s, members, improving=False).items()
+            if all(graph.scores[m, t] > graph.scores[m, s] for m in members)
+        }
+        if better:
+            to = min(better, key=lambda t: (len(better[t].steps), t))
+            found[s] = (to, better[to])
+    return CoalitionFinding(tuple(coalition), concept, found)
+
+
+@dataclass(frozen=True)
+class ConflictAnalysis:
+    """A conflict's stability analysis, with rankings, coalitions and status quo paths."""
+
+    conflict: Conflict
+    concepts: tuple[str, ...]
+    stable: dict[str, BoolArray]  # concept -> (decision makers, states)
+    scores: npt.NDArray[np.int64]
+    h: int = 2
+    coalitions: tuple[CoalitionFinding, ...] = ()
+    start: int | None = None
+    by_improvements: dict[int, Path] = field(default_factory=dict)
+    by_moves: dict[int, Path] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    draws: PreferenceDraws | None = None
+
+    def explain(self, state: int | str | Sequence[str], dm: str, concept: str = "gmr") -> list[str]:
+        """Why a state is or is not stable for a decision maker under a concept, in words.
+
+        ``state``: an ordered state number (1-based) or the options taken.
+
+        Raises
+        ------
+        InvalidInputError
+            If the state, the decision maker or the concept is unknown.
+        """
+        c = self.conflict
+        index = c.state_index(state, "explain")
+        ids = [d.id for d in c.decision_makers]
+        problems = []
+        if dm not in ids:
+            problems.append(
+                Problem(
+                    "explain", f"unknown decision maker {dm!r}; decision makers: {', '.join(ids)}"
+                )
+            )
+        if concept not in CONCEPTS:
+            problems.append(
+                Problem("concept", f"unknown concept {concept!r}; one of {', '.join(CONCEPTS)}")
+            )
+        elif concept in ("lh", "nm") and len(ids) != 2:
+            problems.append(Problem("concept", f"{concept} is defined for two decision makers"))
+        if problems:
+            raise InvalidInputError(problems)
+        return explain(Graph.build(c).with_scores(self.scores), index, dm, concept, self.h)
+
+    def ends_at_equilibria(self, concept: str) -> dict[str, list[int]]:
+        """For each named end, the equilibria (ordered numbers) under a concept that are in it."""
+        eqs = self.equilibria(concept)
+        return {
+            name: [e for e in eqs if mask[e - 1]] for name, mask in self.conflict.end_masks.items()
+        }
+
+    def equilibria(self, concept: str) -> list[int]:
+        """The equilibria under a concept, as ordered state numbers (1-based)."""
+        return [int(k) + 1 for k in equilibria(self.stable[concept])]
+
+    def ranking(self, dm: str) -> list[list[int]]:
+        """A decision maker's ranking: tiers of ordered state numbers, most preferred first."""
+        row = self.scores[self.conflict.dm_index(dm)]
+        tiers = sorted(set(row.tolist()), reverse=True)
+        return [[int(k) + 1 for k in np.flatnonzero(row == t)] for t in tiers]
+
+    def reachable_equilibria(self, concept: str) -> dict[str, dict[int, Path]]:
+        """The equilibria reachable from the status quo: by improvements, and by any moves."""
+        eqs = {e - 1 for e in self.equilibria(concept)}
+        out = {}
+        for kind, paths in (("improvements", self.by_improvements), ("moves", self.by_moves)):
+            found = {e: paths[e] for e in sorted(eqs) if e in paths}
+            if self.start is not None and self.start in eqs:
+                found[self.start] = Path(())
+            out[kind] = found
+        return out
+
+    def reachable_ends(self) -> dict[str, tuple[int, Path]]:
+        """Each named end reached from the status quo by unilateral improvements.
+
+        The nearest state of the end (0-based) and the path to it; an end the status quo is
+        in is reached by no move. Equilibrium or not: an end passed through on the way counts.
+        """
+        if self.start is None:
+            return {}
+        paths = {self.start: Path(()), **self.by_improvements}
+        out = {}
+        for name, mask in self.conflict.end_masks.items():
+            inside = [k for k in paths if mask[k]]
+            if inside:
+                k = min(inside, key=lambda x: (len(paths[x].steps), x))
+                out[name] = (k, paths[k])
+        return out
+
+    def states(self) -> list[dict[str, Any]]:
+        """Every feasible state: ordered number, decimal code and the options taken."""
+        c = self.conflict
+        return [
+            {
+                "state": k + 1,
+                "decimal": int(code),
+                "taken": [o.id for o, t in zip(c.options, c.taken[k], strict=True) if t],
+            }
+            for k, code in enumerate(c.codes)
+        ]
+
+    def sentences(self) -> list[str]:
+        """The main findings in words: equilibria, reachability, coalitions."""
+        c = self.conflict
+        out = []
+        for concept in self.concepts:
+            found = self.equilibria(concept)
+            listed = "; ".join(_named(c, k - 1) for k in found) if found else "none"
+            out.append(f"{concept} equilibria: {listed}.")
+        for name in c.end_masks:
+            under = [x for x in self.concepts if self.ends_at_equilibria(x)[name]]
+            out.append(
+                f"'{name}' is an equilibrium under {', '.join(under)}."
+                if under
+                else f"'{name}' is an equilibrium under no concept."
+            )
+        if self.start is not None:
+            for concept in self.concepts[:1] + tuple(x for x in self.concepts if x == "seq"):
+                reached = self.reachable_equilibria(concept)
+                by = reached["improvements"]
+                if by:
+                    for e, path in by.items():
+                        out.append(
+                            f"From the status quo, {c.describe(self.start)}, the {concept} "
+                            f"equilibrium {c.describe(e)} is reached by unilateral "
+                            f"improvements: {path.words(c)}."
+                        )
+                else:
+                    out.append(
+                        f"No {concept} equilibrium is reached from the status quo by unilateral "
+                        "improvements."
+                    )
+        for finding in self.coalitions:
+            out.extend(finding.sentences(c))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` document."""
+        c = self.conflict
+        ids = [d.id for d in c.decision_makers]
+        doc: dict[str, Any] = {
+            "conflict": c.name,
+            "decision_makers": [{"id": d.id, "name": d.label} for d in c.decision_makers],
+            "options": [
+                {"id": o.id, "name": o.label, "by": o.by, "direction": o.direction}
+                for o in c.options
+            ],
+            "states": self.states(),
+            "rankings": {d: self.ranking(d) for d in ids},
+            "equilibria": {concept: self.equilibria(concept) for concept in self.concepts},
+            "stability": {
+                concept: {d: self.stable[concept][k].tolist() for k, d in enumerate(ids)}
+                for concept in self.concepts
+            },
+            "coalitions": [f.to_dict() for f in self.coalitions],
+            "sentences": self.sentences(),
+        }
+        if "lh" in self.concepts:
+            doc["h"] = self.h
+        if self.start is not None:
+            doc["status_quo"] = self.start + 1
+            doc["from_status_quo"] = {
+                concept: {
+                    kind: {str(e + 1): p.to_dict() for e, p in paths.items()}
+                    for kind, paths in self.reachable_equilibria(concept).items()
+                }
+                for concept in self.concepts
+            }
+        if c.ends:
+            doc["ends"] = [
+                {
+                    "name": e.name,
+                    "when": e.when,
+                    "description": e.description,
+                    "states": [int(k) + 1 for k in np.flatnonzero(c.end_masks[e.name])],
+                    "equilibrium_under": {
+                        concept: self.ends_at_equilibria(concept)[e.name]
+                        for concept in self.concepts
+                    },
+                }
+                for e in c.ends
+            ]
+        if self.start is not None and c.ends:
+            doc["ends_reached_from_status_quo"] = {
+                name: {"state": k + 1, "path": p.to_dict()}
+                for name, (k, p) in self.reachable_ends().items()
+            }
+        if self.draws is not None:
+            doc["preference_draws"] = self.draws.to_dict()
+        if self.notes:
+            doc["notes"] = list(self.notes)
+        doc["model"] = "gmcr"
+        doc["parameters"] = {
+            "concepts": list(self.concepts),
+            "h": self.h,
+            "coalitions": [list(f.coalition) for f in self.coalitions],
+            "start": None if self.start is None else self.start + 1,
+            "draws": 0 if self.draws is None else self.draws.draws,
+            "seed": None if self.draws is None else self.draws.seed,
+        }
+        doc["version"] = __version__
+        return doc
+
+
+def _named(conflict: Conflict, index: int) -> str:
+    """A state in words, with the named ends it belongs to."""
+    ends = conflict.ends_of(index)
+    text = conflict.describe(index)
+    return f"{text} — {', '.join(ends)}" if ends else text
+
+
+def _coalitions(conflict: Conflict, asked: Sequence[Sequence[str]] | None) -> list[tuple[str, ...]]:
+    ids = [d.id for d in conflict.decision_makers]
+    if asked is not None:
+        problems = [
+            Problem("coalition", f"unknown decision maker {d!r}; decision makers: {', '.join(ids)}")
+            for group in asked
+            for d in group
+            if d not in ids
+        ]
+        problems += [
+            Problem("coalition", "a coalition needs two decision makers or more")
+            for group in asked
+            if len(set(group)) < 2
+        ]
+        if problems:
+            raise InvalidInputError(problems)
+        return [tuple(dict.fromkeys(g)) for g in asked]
+    return [
+        tuple(combo) for r in range(2, len(ids) + 1) for combo in itertools.combinations(ids, r)
+    ]
+
+
+def analyse(
+    conflict: Conflict,
+    concepts: Sequence[str] = BASIC,
+    h: int = 2,
+    coalitions: Sequence[Sequence[str]] | None = None,
+    start: int | None = None,
+    coalition_concept: str | None = None,
+) -> ConflictAnalysis:
+    """The stability analysis of a conflict.
+
+    Parameters
+    ----------
+    conflict : Conflict
+        The conflict.
+    concepts : sequence of str
+        Solution concepts (:data:`stratagem.conflict.stability.CONCEPTS`); ``lh`` and ``nm``
+        need two decision makers.
+    h : int
+        The horizon of ``lh``.
+    coalitions : sequence of decision-maker groups, optional
+        The coalitions to test; default every coalition of two or more.
+    start : int, optional
+        The state (0-based ordered index) the status quo analysis starts from; default
+        the conflict's status quo.
+    coalition_concept : str, optional
+        Whose equilibria the coalitions are tested on (default the first concept).
+
+    Raises
+    ------
+    InvalidInputError
+        If a concept or a coalition member is unknown, or ``lh``/``nm`` is asked of other
+        than two decision makers.
+    """
+    unknown = [c for c in concepts if c not in CONCEPTS]
+    if unknown:
+        raise InvalidInputError(
+            [
+                Problem("concept", f"unknown concept {c!r}; one of {', '.join(CONCEPTS)}")
+                for c in unknown
+            ]
+        )
+    two = len(conflict.decision_makers) == 2
+    notes = []
+    chosen = list(dict.fromkeys(concepts))
+    if not two and any(c in ("lh", "nm") for c in chosen):
+        notes.append("limited-move and non-myopic stability are defined for two decision makers")
+        chosen = [c for c in chosen if c not in ("lh", "nm")]
+    if h < 1:
+        raise InvalidInputError([Problem("h", f"the horizon must be at least 1, got {h}")])
+    graph = Graph.build(conflict)
+    stable = {c: stability(graph, c, h) for c in chosen}
+    base = coalition_concept or (chosen[0] if chosen else "nash")
+    if base not in stable:
+        stable[base] = stability(graph, base, h)
+    eqs = [int(e) for e in equilibria(stable[base])]
+    findings = tuple(
+        coalition_finding(graph, group, base, eqs) for group in _coalitions(conflict, coalitions)
+    )
+    origin = conflict.status_quo_index if start is None else start
+    everyone = list(range(len(conflict.decision_makers)))
+    return ConflictAnalysis(
+        conflict,
+        tuple(chosen),
+        stable,
+        graph.scores[:, : graph.n],
+        h,
+        findings,
+        origin,
+        reach(graph, origin, everyone, improving=True) if origin is not None else {},
+        reach(graph, origin, everyone, improving=False) if origin is not None else {},
+        tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class PreferenceDraws:
+    """How often each state is an equilibrium when uncertain statements are drawn."""
+
+    conflict: Conflict
+    concepts: tuple[str, ...]
+    draws: int
+    seed: int
+    shares: dict[str, npt.NDArray[np.float64]]  # concept -> (states,) share of draws
+    end_shares: dict[str, dict[str, float]] = field(default_factory=dict)  # concept -> end
+    none_shares: dict[str, float] = field(default_factory=dict)  # concept -> no equilibrium
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: per concept, each state's share of draws in which it is an equilibrium.
+
+        ``end_share``: per concept and named end, the share of draws with an equilibrium in
+        the end; ``no_equilibrium_share``: the share of draws with none.
+        """
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "equilibrium_share": {
+                concept: {str(k + 1): float(v) for k, v in enumerate(share) if v > 0}
+                for concept, share in self.shares.items()
+            },
+            "end_share": self.end_shares,
+            "no_equilibrium_share": self.none_shares,
+        }
+
+
+@dataclass(frozen=True)
+class _PreferenceEvaluator:
+    conflict: Conflict
+    concepts: tuple[str, ...]
+    h: int
+
+    def __call__(self, size: int, first_draw: int, rng: np.random.Generator) -> list[Any]:
+        graph = Graph.build(self.conflict)
+        out = []
+        for _ in range(size):
+            statements = [
+                tuple(
+                    s for s in d.statements if s.probability >= 1.0 or rng.random() < s.probability
+                )
+                for d in self.conflict.decision_makers
+            ]
+            drawn = graph.with_scores(self.conflict.scores(statements))
+            out.append(np.stack([stability(drawn, c, self.h).all(axis=0) for c in self.concepts]))
+        return out
+
+
+def preference_draws(
+    conflict: Conflict,
+    draws: int,
+    seed: int,
+    concepts: Sequence[str] = ("nash", "gmr", "seq"),
+    h: int = 2,
+    executor: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> PreferenceDraws:
+    """Draw the uncertain statements (each kept with its probability); count equilibria.
+
+    Runs through the uncertainty engine: per-chunk seeds, any executor, the same numbers
+    for the same seed.
+    """
+    from stratagem.uncertainty.engine import run_random_draws
+
+    chosen = tuple(c for c in concepts if c in BASIC or len(conflict.decision_makers) == 2)
+    run = run_random_draws(
+        _PreferenceEvaluator(conflict, chosen, h), draws, seed, executor, progress=progress
+    )
+    stacked: BoolArray = (
+        np.stack(run.results[None]).astype(bool)
+        if run.results[None]
+        else np.zeros((0, len(chosen), conflict.n_states), dtype=bool)
+    )
+    shares = {c: stacked[:, k].mean(axis=0) for k, c in enumerate(chosen)}
+    n = max(len(stacked), 1)
+    end_shares = {
+        c: {
+            name: float((stacked[:, k] & mask[None, :]).any(axis=1).sum() / n)
+            for name, mask in conflict.end_masks.items()
+        }
+        for k, c in enumerate(chosen)
+    }
+    none_shares = {c: float((~stacked[:, k].any(axis=1)).sum() / n) for k, c in enumerate(chosen)}
+    return PreferenceDraws(conflict, chosen, run.draws, seed, shares, end_shares, none_shares)
