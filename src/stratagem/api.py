@@ -24,7 +24,7 @@ from stratagem.scenario import Scenario
 
 if TYPE_CHECKING:
     from stratagem.analysis.compatibility import Compatibility
-    from stratagem.conflict.analysis import ConflictAnalysis
+    from stratagem.conflict.analysis import ConflictAnalysis, MoveAgreement
     from stratagem.conflict.model import Conflict
     from stratagem.results import Forecast, ForecastSet
     from stratagem.validation.backtest import BacktestResult
@@ -192,12 +192,16 @@ class CompatibilityAnalysis:
         The pair explained.
     evidence : tuple of str
         The pair's evidence in words (empty without a pair).
+    conflict_agreement : MoveAgreement or None
+        When the scenario has a conflict, the graph model's view beside it: how alike each
+        pair of decision makers judges the third parties' moves.
     """
 
     result: Compatibility
     stability: Mapping[str, Any] | None = None
     pair: tuple[str, str] | None = None
     evidence: tuple[str, ...] = ()
+    conflict_agreement: MoveAgreement | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document."""
@@ -210,6 +214,8 @@ class CompatibilityAnalysis:
                 **self.result.pair(*self.pair),
                 "evidence": list(self.evidence),
             }
+        if self.conflict_agreement is not None:
+            doc["conflict_agreement"] = self.conflict_agreement.to_dict()
         return doc
 
 
@@ -265,7 +271,16 @@ def compatibility(
             world, draws, seed, executor=executor, progress=progress
         )
     evidence = compat.explain_pair(world, *pair, stability) if pair is not None else []
-    return CompatibilityAnalysis(result, stability, pair, tuple(evidence))
+    agreement = None
+    if world.conflict is not None:
+        from stratagem.conflict.analysis import move_agreement
+        from stratagem.conflict.stability import Graph
+
+        agreement = move_agreement(Graph.build(world.conflict))
+        dms = {d.id for d in world.conflict.decision_makers}
+        if pair is not None and set(pair) <= dms:
+            evidence = [*evidence, *agreement.sentences(*pair)]
+    return CompatibilityAnalysis(result, stability, pair, tuple(evidence), agreement)
 
 
 def conflict_analysis(
@@ -279,6 +294,7 @@ def conflict_analysis(
     seed: int = 0,
     executor: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    coalition_moves: str = "sequence",
 ) -> ConflictAnalysis:
     """The graph model's analysis of a conflict (``stratagem conflict``).
 
@@ -307,6 +323,9 @@ def conflict_analysis(
         Where the draws run.
     progress : callable, optional
         Called with (draws done, draws in all).
+    coalition_moves : {"sequence", "joint"}
+        How a coalition moves: a legal sequence of its members' moves (no member twice in a
+        row), or all at once.
 
     Raises
     ------
@@ -318,7 +337,7 @@ def conflict_analysis(
 
     conflict = _conflict_of(source, branch)
     origin = None if start is None else conflict.state_index(start, "from")
-    result = analyse(conflict, concepts, h, coalitions, origin)
+    result = analyse(conflict, concepts, h, coalitions, origin, coalition_moves=coalition_moves)
     if draws:
         drawn = preference_draws(
             conflict, draws, seed, result.concepts, h, executor=executor, progress=progress

@@ -313,3 +313,41 @@ def test_the_case_analysis_runs_and_names_its_ends() -> None:
         for k in states:
             assert stability(Graph.build(result.conflict), concept)[:, k - 1].all()
     assert equilibria(result.stable["nash"]).size == len(doc["equilibria"]["nash"])
+
+
+def test_a_joint_coalition_move_is_one_step_by_all_its_members() -> None:
+    result = analyse(pd(), coalitions=[["a", "b"]], coalition_moves="joint")
+    to, path = result.coalitions[0].improvements[0]
+    assert to == 3
+    assert path.steps == (("a+b", 0, 3),)
+    assert "Alice and Bob, moving at once, take 'Alice cooperates' and 'Bob cooperates'" in (
+        path.words(result.conflict)
+    )
+    assert result.to_dict()["parameters"]["coalition_moves"] == "joint"
+    with pytest.raises(InvalidInputError, match="'sideways' is not one of sequence, joint"):
+        analyse(pd(), coalition_moves="sideways")
+
+
+def test_move_agreement_counts_how_two_judge_a_third_ones_moves() -> None:
+    from stratagem.conflict.analysis import move_agreement
+
+    c = Conflict(
+        "three",
+        (
+            DecisionMaker("a", statements=(Statement("not o"),)),
+            DecisionMaker("b", statements=(Statement("not o"), Statement("p"))),
+            DecisionMaker("c", statements=(Statement("o"),)),
+        ),
+        (Option("pa", "a"), Option("p", "b"), Option("o", "c")),
+    )
+    agreement = move_agreement(Graph.build(c))
+    a, b, third = 0, 1, 2
+    # c's 8 moves (4 states × take or withdraw): a and b both lose or both gain from each.
+    assert agreement.aligned[a, b, third] == 8
+    assert agreement.opposed[a, b, third] == 0
+    assert agreement.share(a, b) == 1.0
+    # a cares nothing for b's only option, so a and c never both care about b's moves
+    assert np.isnan(agreement.share(a, third))
+    assert "never both care about b's moves" in " ".join(agreement.sentences("a", "c"))
+    assert "judge c's moves alike in 100% of the 8 moves" in " ".join(agreement.sentences("a", "b"))
+    assert agreement.to_dict()["share"][0][1] == 1.0

@@ -7,6 +7,7 @@ itself. Actors, issues and players are named by their names where a person reads
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -279,6 +280,20 @@ def print_compatibility(analysis: CompatibilityAnalysis) -> None:
                 for c in analysis.stability["coalitions"]
             )
         )
+    agreement = analysis.conflict_agreement
+    if agreement is not None:
+        ids = [d.id for d in agreement.conflict.decision_makers]
+        side = Table(
+            title="the graph model beside it: how alike each pair judges the other decision "
+            "makers' moves (share of the moves both care about; — never both care)",
+            title_justify="left",
+        )
+        side.add_column("")
+        for dm in ids:
+            side.add_column(dm, justify="right")
+        for k, dm in enumerate(ids):
+            side.add_row(dm, *("—" if math.isnan(v) else f"{v:.2f}" for v in agreement.matrix()[k]))
+        console.print(side)
     for line in analysis.evidence:
         click.echo(line)
 

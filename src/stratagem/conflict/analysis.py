@@ -37,10 +37,12 @@ from stratagem.errors import InvalidInputError, Problem
 __all__ = [
     "CoalitionFinding",
     "ConflictAnalysis",
+    "MoveAgreement",
     "Path",
     "PreferenceDraws",
     "analyse",
     "explain",
+    "move_agreement",
     "preference_draws",
     "reach",
 ]
@@ -50,7 +52,10 @@ BoolArray = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class Path:
-    """A legal sequence of moves: ``steps`` of (decision maker id, from state, to state)."""
+    """A legal sequence of moves: ``steps`` of (decision maker id, from state, to state).
+
+    A step by several decision makers at once names them joined by ``+``.
+    """
 
     steps: tuple[tuple[str, int, int], ...]
 
@@ -59,9 +64,15 @@ class Path:
         if not self.steps:
             return "no move"
         names = {d.id: d.label for d in conflict.decision_makers}
-        return "; then ".join(
-            f"{names.get(dm, dm)} {conflict.describe_move(a, b)}" for dm, a, b in self.steps
-        )
+
+        def step(dm: str, a: int, b: int) -> str:
+            movers = dm.split("+")
+            if len(movers) == 1:
+                return f"{names.get(dm, dm)} {conflict.describe_move(a, b)}"
+            who = " and ".join(names.get(m, m) for m in movers)
+            return f"{who}, moving at once, {conflict.describe_move(a, b, plural=True)}"
+
+        return "; then ".join(step(*s) for s in self.steps)
 
     def to_dict(self) -> list[dict[str, Any]]:
         """JSON-ready (ordered state numbers, 1-based)."""
@@ -201,8 +212,9 @@ def _simultaneous(
                 joint ^= int(graph.masks[d][c[0]])
         target = conflict.index_of.get(joint)
         if target is not None and graph.scores[i, target] <= own:
-            steps = [(ids[d], state, c[1]) for d, c in zip(others, combo, strict=True) if c]
-            return Path((*steps, ("(together)", state, target)))
+            # i's move and the others' at once: one joint step from the state
+            movers = [ids[i], *(ids[d] for d, c in zip(others, combo, strict=True) if c)]
+            return Path((("+".join(movers), state, target),))
     return None
 
 
@@ -250,23 +262,174 @@ class CoalitionFinding:
         }
 
 
+COALITION_MOVES = ("sequence", "joint")
+"""How a coalition moves: a legal sequence of its members' unilateral moves (no member twice
+in a row; Inohara & Hipel 2008), or one joint move in which members move at once."""
+
+
 def coalition_finding(
-    graph: Graph, coalition: Sequence[str], concept: str, states: Sequence[int]
+    graph: Graph,
+    coalition: Sequence[str],
+    concept: str,
+    states: Sequence[int],
+    moves: str = "sequence",
 ) -> CoalitionFinding:
-    """The coalition's improvements from each of ``states`` (its nearest one per state)."""
+    """The coalition's improvements from each of ``states`` (its nearest one per state).
+
+    An improvement is a state the coalition reaches (by ``moves``: see
+    :data:`COALITION_MOVES`) that every member strictly prefers.
+    """
     conflict = graph.conflict
     members = [conflict.dm_index(d) for d in coalition]
     found = {}
     for s in states:
+        reached = (
+            _joint(graph, s, members)
+            if moves == "joint"
+            else reach(graph, s, members, improving=False)
+        )
         better = {
             t: p
-            for t, p in reach(graph, s, members, improving=False).items()
+            for t, p in reached.items()
             if all(graph.scores[m, t] > graph.scores[m, s] for m in members)
         }
         if better:
             to = min(better, key=lambda t: (len(better[t].steps), t))
             found[s] = (to, better[to])
     return CoalitionFinding(tuple(coalition), concept, found)
+
+
+def _joint(graph: Graph, state: int, members: Sequence[int]) -> dict[int, Path]:
+    """The states the members reach from ``state`` by moving at once (each once at most)."""
+    conflict = graph.conflict
+    ids = [d.id for d in conflict.decision_makers]
+    choices = [
+        [
+            None,
+            *(
+                (int(graph.masks[d][k]), int(t))
+                for k, t in enumerate(graph.moves[d][:, state])
+                if t < graph.n
+            ),
+        ]
+        for d in members
+    ]
+    out: dict[int, Path] = {}
+    for combo in itertools.product(*choices):
+        moving = [(d, c) for d, c in zip(members, combo, strict=True) if c is not None]
+        if not moving:
+            continue
+        code = int(conflict.codes[state])
+        for _, (mask, _) in moving:
+            code ^= mask
+        target = conflict.index_of.get(code)
+        if target is None or target in out:
+            continue
+        out[target] = Path((("+".join(ids[d] for d, _ in moving), state, target),))
+    return out
+
+
+@dataclass(frozen=True)
+class MoveAgreement:
+    """How alike two decision makers judge the moves of each third one.
+
+    ``counts[a, b, m]`` holds, over every legal move of decision maker ``m`` from every
+    feasible state, how many both ``a`` and ``b`` gain from or both lose from (``aligned``),
+    how many one gains from and the other loses from (``opposed``), and how many leave one
+    of them indifferent. ``share`` is aligned / (aligned + opposed): 1 when they always judge
+    a move alike, 0 when always oppositely, NaN when they never both care.
+    """
+
+    conflict: Conflict
+    aligned: npt.NDArray[np.int64]  # (a, b, mover)
+    opposed: npt.NDArray[np.int64]
+    indifferent: npt.NDArray[np.int64]
+
+    def share(self, a: int, b: int, mover: int | None = None) -> float:
+        """The aligned share for a pair, on one mover's moves or on every third party's."""
+        movers = [m for m in range(self.aligned.shape[2]) if m not in (a, b)]
+        pick = movers if mover is None else [mover]
+        same = int(self.aligned[a, b, pick].sum())
+        apart = int(self.opposed[a, b, pick].sum())
+        return same / (same + apart) if same + apart else float("nan")
+
+    def matrix(self) -> npt.NDArray[np.float64]:
+        """The aligned share of every pair on every third party's moves (1 on the diagonal)."""
+        n = self.aligned.shape[0]
+        out = np.ones((n, n))
+        for a in range(n):
+            for b in range(n):
+                if a != b:
+                    out[a, b] = self.share(a, b)
+        return out
+
+    def sentences(self, a: str, b: str) -> list[str]:
+        """How a pair judges each third party's moves, in words."""
+        c = self.conflict
+        i, j = c.dm_index(a), c.dm_index(b)
+        names = [d.label for d in c.decision_makers]
+        whose = [n + ("'" if n.endswith("s") else "'s") for n in names]
+        out = []
+        for m in range(len(names)):
+            if m in (i, j):
+                continue
+            same, apart = int(self.aligned[i, j, m]), int(self.opposed[i, j, m])
+            idle = int(self.indifferent[i, j, m])
+            if same + apart == 0:
+                out.append(f"{names[i]} and {names[j]} never both care about {whose[m]} moves.")
+                continue
+            out.append(
+                f"{names[i]} and {names[j]} judge {whose[m]} moves alike in "
+                f"{same / (same + apart):.0%} of the {same + apart} moves both care about "
+                f"(opposed in {apart}; {idle} leave one of them indifferent)."
+            )
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the share matrix, and per pair and mover the counts."""
+        ids = [d.id for d in self.conflict.decision_makers]
+        n = len(ids)
+        return {
+            "decision_makers": ids,
+            "share": [[None if np.isnan(v) else float(v) for v in row] for row in self.matrix()],
+            "by_mover": [
+                {
+                    "pair": [ids[a], ids[b]],
+                    "mover": ids[m],
+                    "aligned": int(self.aligned[a, b, m]),
+                    "opposed": int(self.opposed[a, b, m]),
+                    "indifferent": int(self.indifferent[a, b, m]),
+                }
+                for a in range(n)
+                for b in range(a + 1, n)
+                for m in range(n)
+                if m not in (a, b)
+            ],
+        }
+
+
+def move_agreement(graph: Graph) -> MoveAgreement:
+    """Count how every pair of decision makers judges each third party's legal moves."""
+    n_dm = len(graph.conflict.decision_makers)
+    n = graph.n
+    aligned = np.zeros((n_dm, n_dm, n_dm), dtype=np.int64)
+    opposed = np.zeros_like(aligned)
+    indifferent = np.zeros_like(aligned)
+    scores = graph.scores[:, :n]
+    for m in range(n_dm):
+        targets = graph.moves[m][:, :n]
+        legal = targets < n
+        source = np.broadcast_to(np.arange(n), targets.shape)[legal]
+        to = targets[legal]
+        gain = np.sign(scores[:, to] - scores[:, source])  # (decision makers, moves)
+        for a in range(n_dm):
+            for b in range(a + 1, n_dm):
+                product = gain[a] * gain[b]
+                same, apart = int((product > 0).sum()), int((product < 0).sum())
+                idle = int(product.size - same - apart)
+                for x, y in ((a, b), (b, a)):
+                    aligned[x, y, m], opposed[x, y, m], indifferent[x, y, m] = same, apart, idle
+    return MoveAgreement(graph.conflict, aligned, opposed, indifferent)
 
 
 @dataclass(frozen=True)
@@ -284,6 +447,8 @@ class ConflictAnalysis:
     by_moves: dict[int, Path] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     draws: PreferenceDraws | None = None
+    coalition_moves: str = "sequence"
+    agreement: MoveAgreement | None = None
 
     def explain(self, state: int | str | Sequence[str], dm: str, concept: str = "gmr") -> list[str]:
         """Why a state is or is not stable for a decision maker under a concept, in words.
@@ -405,6 +570,8 @@ class ConflictAnalysis:
                     )
         for finding in self.coalitions:
             out.extend(finding.sentences(c))
+            if self.agreement is not None and len(finding.coalition) == 2:
+                out.extend(self.agreement.sentences(*finding.coalition))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -458,6 +625,8 @@ class ConflictAnalysis:
                 name: {"state": k + 1, "path": p.to_dict()}
                 for name, (k, p) in self.reachable_ends().items()
             }
+        if self.agreement is not None:
+            doc["move_agreement"] = self.agreement.to_dict()
         if self.draws is not None:
             doc["preference_draws"] = self.draws.to_dict()
         if self.notes:
@@ -467,6 +636,7 @@ class ConflictAnalysis:
             "concepts": list(self.concepts),
             "h": self.h,
             "coalitions": [list(f.coalition) for f in self.coalitions],
+            "coalition_moves": self.coalition_moves,
             "start": None if self.start is None else self.start + 1,
             "draws": 0 if self.draws is None else self.draws.draws,
             "seed": None if self.draws is None else self.draws.seed,
@@ -511,6 +681,7 @@ def analyse(
     coalitions: Sequence[Sequence[str]] | None = None,
     start: int | None = None,
     coalition_concept: str | None = None,
+    coalition_moves: str = "sequence",
 ) -> ConflictAnalysis:
     """The stability analysis of a conflict.
 
@@ -530,6 +701,9 @@ def analyse(
         the conflict's status quo.
     coalition_concept : str, optional
         Whose equilibria the coalitions are tested on (default the first concept).
+    coalition_moves : {"sequence", "joint"}
+        How a coalition moves (:data:`COALITION_MOVES`); default a legal sequence of its
+        members' moves.
 
     Raises
     ------
@@ -553,6 +727,15 @@ def analyse(
         chosen = [c for c in chosen if c not in ("lh", "nm")]
     if h < 1:
         raise InvalidInputError([Problem("h", f"the horizon must be at least 1, got {h}")])
+    if coalition_moves not in COALITION_MOVES:
+        raise InvalidInputError(
+            [
+                Problem(
+                    "coalition_moves",
+                    f"{coalition_moves!r} is not one of {', '.join(COALITION_MOVES)}",
+                )
+            ]
+        )
     graph = Graph.build(conflict)
     stable = {c: stability(graph, c, h) for c in chosen}
     base = coalition_concept or (chosen[0] if chosen else "nash")
@@ -560,7 +743,8 @@ def analyse(
         stable[base] = stability(graph, base, h)
     eqs = [int(e) for e in equilibria(stable[base])]
     findings = tuple(
-        coalition_finding(graph, group, base, eqs) for group in _coalitions(conflict, coalitions)
+        coalition_finding(graph, group, base, eqs, coalition_moves)
+        for group in _coalitions(conflict, coalitions)
     )
     origin = conflict.status_quo_index if start is None else start
     everyone = list(range(len(conflict.decision_makers)))
@@ -575,6 +759,8 @@ def analyse(
         reach(graph, origin, everyone, improving=True) if origin is not None else {},
         reach(graph, origin, everyone, improving=False) if origin is not None else {},
         tuple(notes),
+        coalition_moves=coalition_moves,
+        agreement=move_agreement(graph),
     )
 
 

@@ -401,17 +401,18 @@ class Conflict:
         """The named ends a state belongs to."""
         return [name for name, mask in self.end_masks.items() if mask[index]]
 
-    def describe_move(self, a: int, b: int) -> str:
+    def describe_move(self, a: int, b: int, plural: bool = False) -> str:
         """A move in words: the options taken and withdrawn, and the states' numbers."""
         before, after = self.taken[a], self.taken[b]
         took = [o.label for o, x, y in zip(self.options, before, after, strict=True) if y and not x]
         left = [o.label for o, x, y in zip(self.options, before, after, strict=True) if x and not y]
         parts = []
+        ending = "" if plural else "s"
         if took:
-            parts.append("takes " + " and ".join(f"'{t}'" for t in took))
+            parts.append(f"take{ending} " + " and ".join(f"'{t}'" for t in took))
         if left:
-            parts.append("withdraws " + " and ".join(f"'{t}'" for t in left))
-        return f"{', '.join(parts) or 'stays'} (state {a + 1} → {b + 1})"
+            parts.append(f"withdraw{ending} " + " and ".join(f"'{t}'" for t in left))
+        return f"{', '.join(parts) or 'stay' + ending} (state {a + 1} → {b + 1})"
 
     @property
     def status_quo_index(self) -> int | None:

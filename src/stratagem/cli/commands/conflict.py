@@ -49,6 +49,14 @@ CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seqsim", "lh", "nm")
     "coalition of two or more.",
 )
 @click.option(
+    "--coalition-moves",
+    type=click.Choice(["sequence", "joint"]),
+    default="sequence",
+    show_default=True,
+    help="How a coalition moves: a sequence of its members' moves (none twice in a row), "
+    "or all at once.",
+)
+@click.option(
     "--from",
     "start",
     default=None,
@@ -82,6 +90,7 @@ def conflict(
     concepts: tuple[str, ...],
     h: int,
     coalitions: tuple[str, ...],
+    coalition_moves: str,
     start: str | None,
     explain: tuple[str, str] | None,
     all_states: bool,
@@ -109,6 +118,7 @@ def conflict(
             draws,
             seed,
             progress=progress,
+            coalition_moves=coalition_moves,
         )
     explained = (
         {c: result.explain(explain[0], explain[1], c) for c in result.concepts}
