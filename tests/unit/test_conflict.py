@@ -345,9 +345,9 @@ def test_move_agreement_counts_how_two_judge_a_third_ones_moves() -> None:
     # c's 8 moves (4 states × take or withdraw): a and b both lose or both gain from each.
     assert agreement.aligned[a, b, third] == 8
     assert agreement.opposed[a, b, third] == 0
-    assert agreement.share(a, b) == 1.0
+    assert agreement.share("a", "b") == 1.0
     # a cares nothing for b's only option, so a and c never both care about b's moves
-    assert np.isnan(agreement.share(a, third))
+    assert np.isnan(agreement.share("a", "c"))
     assert "never both care about b's moves" in " ".join(agreement.sentences("a", "c"))
     assert "judge c's moves alike in 100% of the 8 moves" in " ".join(agreement.sentences("a", "b"))
     assert agreement.to_dict()["share"][0][1] == 1.0

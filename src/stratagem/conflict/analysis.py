@@ -7,8 +7,14 @@ r"""A graph-model analysis: stability, why, coalitions, and the road from the st
   none does.
 * Coalitions (Kilgour, Hipel, Fang & Peng 2001; Inohara & Hipel 2008): from a state, a
   coalition *C* (two decision makers or more) *improves* when a legal sequence of its
-  members' moves (no member twice in a row) reaches a state every member strictly prefers.
-  An equilibrium that some coalition can leave so is coalitionally unstable for it.
+  members' moves (no member twice in a row), or with ``coalition_moves="joint"`` one move
+  of all of them at once, reaches a state every member strictly prefers. An equilibrium
+  that some coalition can leave so is coalitionally unstable for it.
+* Move agreement (:func:`move_agreement`): for decision makers *a*, *b* and a third one *m*,
+  over every legal move :math:`s \to s'` of *m*, the signs of
+  :math:`\Delta_a = \mathrm{score}_a(s') - \mathrm{score}_a(s)` and :math:`\Delta_b`;
+  the share :math:`\#\{\Delta_a\Delta_b > 0\} / \#\{\Delta_a\Delta_b \ne 0\}` is
+  how alike they judge *m*'s moves.
 * Status quo analysis (Li, Kilgour & Hipel 2005; Xu, Kilgour, Hipel & Kemkes 2010): which
   states, and which equilibria, can be reached from the status quo by legal sequences of
   unilateral improvements (and of any moves), each with a shortest path — who moves, from
@@ -345,8 +351,14 @@ class MoveAgreement:
     opposed: npt.NDArray[np.int64]
     indifferent: npt.NDArray[np.int64]
 
-    def share(self, a: int, b: int, mover: int | None = None) -> float:
+    def share(self, a: str, b: str, mover: str | None = None) -> float:
         """The aligned share for a pair, on one mover's moves or on every third party's."""
+        c = self.conflict
+        return self._share(
+            c.dm_index(a), c.dm_index(b), None if mover is None else c.dm_index(mover)
+        )
+
+    def _share(self, a: int, b: int, mover: int | None = None) -> float:
         movers = [m for m in range(self.aligned.shape[2]) if m not in (a, b)]
         pick = movers if mover is None else [mover]
         same = int(self.aligned[a, b, pick].sum())
@@ -360,7 +372,7 @@ class MoveAgreement:
         for a in range(n):
             for b in range(n):
                 if a != b:
-                    out[a, b] = self.share(a, b)
+                    out[a, b] = self._share(a, b)
         return out
 
     def sentences(self, a: str, b: str) -> list[str]:
