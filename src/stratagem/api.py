@@ -13,7 +13,6 @@ and records how it was made; ``to_dict()`` gives what ``--json`` prints.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -333,17 +332,22 @@ def conflict_analysis(
         If the source has no conflict, or an option, decision maker, concept or state is
         unknown.
     """
-    from stratagem.conflict.analysis import analyse, preference_draws
+    from stratagem.conflict.analysis import analyse
 
     conflict = _conflict_of(source, branch)
     origin = None if start is None else conflict.state_index(start, "from")
-    result = analyse(conflict, concepts, h, coalitions, origin, coalition_moves=coalition_moves)
-    if draws:
-        drawn = preference_draws(
-            conflict, draws, seed, result.concepts, h, executor=executor, progress=progress
-        )
-        result = dataclasses.replace(result, draws=drawn)
-    return result
+    return analyse(
+        conflict,
+        concepts,
+        h,
+        coalitions,
+        origin,
+        coalition_moves=coalition_moves,
+        draws=draws,
+        seed=seed,
+        executor=executor,
+        progress=progress,
+    )
 
 
 def _conflict_of(source: Scenario | Conflict | str | Path | None, branch: str | None) -> Conflict:

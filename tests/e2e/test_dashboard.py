@@ -186,3 +186,26 @@ def test_report_download(page, tmp_path: Path) -> None:  # type: ignore[no-untyp
     html = path.read_text()
     assert html.startswith("<!DOCTYPE html>")
     assert "Inputs, with their notes and sources" in html
+    assert "The graph model" in html
+
+
+def test_graph_model_view_follows_the_branch_and_deleted_actors(page) -> None:  # type: ignore[no-untyped-def]
+    controller.InputSelect(page, "branch").set("western-movement-rises")
+    controller.InputActionButton(page, "run").click()
+    expected = stratagem.conflict_analysis(branch="western-movement-rises").equilibria("nash")
+    page.locator("#conflict").get_by_text("512 feasible states", exact=False).wait_for(
+        timeout=60_000
+    )
+    stability = page.locator("#conflict-stability")
+    assert str(expected[0]) in stability.inner_text()
+    assert "EQ" in stability.inner_text()
+    # without al-Sadr its option stays as it is (not withdrawn): 256 states remain
+    controller.InputSelect(page, "branch").set("(none)")
+    table = controller.OutputDataFrame(page, "table")
+    table.select_rows([4])  # sadr
+    controller.InputActionButton(page, "delete_actor").click()
+    table.expect_nrow(7, timeout=30_000)
+    controller.InputActionButton(page, "run").click()
+    page.locator("#conflict").get_by_text("128 feasible states", exact=False).wait_for(
+        timeout=60_000
+    )

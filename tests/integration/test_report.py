@@ -100,6 +100,39 @@ def test_narrative_figures_match_the_results(
                 assert facts["probability"] == sims[facts["model"]]["outcomes"][facts["outcome"]]
                 assert f"{facts['probability']:.2f}" in text
                 checked += 1
+            elif "conflict" in facts:
+                doc = results["conflict"][facts["conflict"]]
+                if "equilibria" in facts:
+                    assert facts["equilibria"] == doc["equilibria"]
+                    assert facts["states"] == len(doc["states"])
+                elif "under" in facts:
+                    end = next(e for e in doc["ends"] if e["name"] == facts["end"])
+                    assert facts["under"] == [x for x, eq in end["equilibrium_under"].items() if eq]
+                elif "moves" in facts:
+                    reached = doc["ends_reached_from_status_quo"][facts["end"]]
+                    assert facts["state"] == reached["state"]
+                    assert facts["moves"] == len(reached["path"])
+                elif "shares" in facts:
+                    drawn = doc["preference_draws"]
+                    assert facts["draws"] == drawn["draws"]
+                    assert facts["shares"] == drawn["end_share"][facts["concept"]]
+                elif "coalitions_able" in facts:
+                    able = [f for f in doc["coalitions"] if f["improvements"]]
+                    assert facts["coalitions_able"] == len(able)
+                elif "pairs" in facts:
+                    agreement = doc["move_agreement"]
+                    for a, b in facts["pairs"]:
+                        row = next(
+                            r
+                            for r in agreement["by_mover"]
+                            if r["pair"] == [a, b] and r["mover"] == facts["mover"]
+                        )
+                        assert row["opposed"] == 0
+                        assert row["aligned"] > 0
+                elif "outside_ends" in facts:
+                    for state in facts["outside_ends"]:
+                        assert all(state not in e["states"] for e in doc["ends"])
+                checked += 1
             elif "branch" in facts:
                 branch = sims[facts["model"]]["branches"][facts["branch"]]
                 assert facts["probability"] == branch["outcomes"][facts["outcome"]]

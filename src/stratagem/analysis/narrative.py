@@ -21,6 +21,7 @@ from stratagem.scenario import Issue, Scenario
 if TYPE_CHECKING:
     from stratagem.analysis.compatibility import Compatibility
     from stratagem.analysis.pivotal import Pivot
+    from stratagem.conflict.analysis import ConflictAnalysis
     from stratagem.games.analysis import StanceGame
     from stratagem.results import Ensemble
 
@@ -28,6 +29,7 @@ __all__ = [
     "Section",
     "Sentence",
     "concert",
+    "conflict",
     "games",
     "movements",
     "narrative",
@@ -275,6 +277,117 @@ def tacit(scenario: Scenario, result: Compatibility, limit: int = 5) -> list[Sen
     return out
 
 
+def conflict(analysis: ConflictAnalysis, branch: str | None = None) -> list[Sentence]:
+    """The graph model's findings, in sentences.
+
+    The ends at equilibrium, the road from the status quo, coalitions, who judges whose
+    moves alike, and the preference draws.
+    """
+    c = analysis.conflict
+    world = branch or "baseline"  # the key of results.json's "conflict"
+    where = f"With the branch {branch}, the" if branch else "The"
+    names = {d.id: d.label for d in c.decision_makers}
+    out = []
+    eqs = {x: analysis.equilibria(x) for x in analysis.concepts}
+    every = sorted({e for found in eqs.values() for e in found})
+    out.append(
+        Sentence(
+            f"{where} graph model's conflict has {c.n_states} feasible states; "
+            + "; ".join(
+                f"{x}: {len(found)} equilibri{'um' if len(found) == 1 else 'a'}"
+                for x, found in eqs.items()
+            )
+            + ".",
+            {"conflict": world, "states": c.n_states, "equilibria": eqs},
+        )
+    )
+    for end in c.ends:
+        under = [x for x in analysis.concepts if analysis.ends_at_equilibria(x)[end.name]]
+        out.append(
+            Sentence(
+                f"'{end.name}' ({end.when}) is an equilibrium under "
+                + (", ".join(under) if under else "no concept")
+                + ".",
+                {"conflict": world, "end": end.name, "under": under},
+            )
+        )
+    outside = [e for e in every if not c.ends_of(e - 1)]
+    if c.ends and outside:
+        out.append(
+            Sentence(
+                f"{len(outside)} of the {len(every)} equilibria are in none of the named ends: "
+                + "; ".join(c.describe(e - 1) for e in outside[:3])
+                + ("; …" if len(outside) > 3 else "")
+                + ".",
+                {"conflict": world, "outside_ends": outside},
+            )
+        )
+    if analysis.start is not None:
+        for name, (k, path) in analysis.reachable_ends().items():
+            stable = [x for x in analysis.concepts if k + 1 in eqs[x]]
+            out.append(
+                Sentence(
+                    f"From the status quo the conflict reaches '{name}' after {len(path.steps)} "
+                    f"unilateral improvement(s)"
+                    + (f" ({path.words(c)})" if 0 < len(path.steps) <= 2 else "")
+                    + (
+                        f"; it is stable there under {', '.join(stable)}."
+                        if stable
+                        else "; it is not stable there."
+                    ),
+                    {"conflict": world, "end": name, "state": k + 1, "moves": len(path.steps)},
+                )
+            )
+    able = [f for f in analysis.coalitions if f.improvements]
+    if analysis.coalitions:
+        concept = analysis.coalitions[0].concept
+        text = (
+            f"No coalition of two or more ({len(analysis.coalitions)} tested) can leave a "
+            f"{concept} equilibrium for a state all its members prefer."
+            if not able
+            else f"{len(able)} of {len(analysis.coalitions)} coalitions can leave a {concept} "
+            "equilibrium for a state all their members prefer: "
+            + "; ".join(" and ".join(names[d] for d in f.coalition) for f in able[:4])
+            + "."
+        )
+        out.append(Sentence(text, {"conflict": world, "coalitions_able": len(able)}))
+    agreement = analysis.agreement
+    if agreement is not None and branch is None:
+        ids = [d.id for d in c.decision_makers]
+        for m, mover in enumerate(ids):
+            unanimous = [
+                (a, b)
+                for i, a in enumerate(ids)
+                for b in ids[i + 1 :]
+                if mover not in (a, b)
+                and agreement.opposed[ids.index(a), ids.index(b), m] == 0
+                and agreement.aligned[ids.index(a), ids.index(b), m] > 0
+            ]
+            if unanimous:
+                pairs = ", ".join(f"{names[a]} and {names[b]}" for a, b in unanimous)
+                out.append(
+                    Sentence(
+                        f"Every move of {names[mover]} that both care about is judged alike by "
+                        f"{pairs}.",
+                        {"conflict": world, "mover": mover, "pairs": [list(p) for p in unanimous]},
+                    )
+                )
+    drawn = analysis.draws
+    if drawn is not None and c.ends:
+        concept = drawn.concepts[0]
+        shares = drawn.end_shares[concept]
+        out.append(
+            Sentence(
+                f"Over {drawn.draws} draws of the uncertain preference statements (seed "
+                f"{drawn.seed}), the share with a {concept} equilibrium in each end: "
+                + ", ".join(f"'{n}' {fmt(v)}" for n, v in shares.items())
+                + ".",
+                {"conflict": world, "draws": drawn.draws, "concept": concept, "shares": shares},
+            )
+        )
+    return out
+
+
 def games(scenario: Scenario, played: Sequence[StanceGame]) -> list[Sentence]:
     """Per issue, the stance game between the two weightiest actors: its pure equilibria."""
     out = []
@@ -347,6 +460,9 @@ def narrative(
         pairs = tacit(scenario, found.compatibility)
         if pairs:
             sections.append(Section("Tacit coalitions", tuple(pairs)))
+    for branch, analysed in found.conflicts:
+        title = "The graph model" + (f": {branch}" if branch else "")
+        sections.append(Section(title, tuple(conflict(analysed, branch))))
     risk = [s for e in ensembles for s in uncertainty(e)]
     risk += [
         Sentence(note[0].upper() + note[1:] + ".", {"model": e.model, "note": note})

@@ -474,10 +474,6 @@ def _conflict_preferences(analysis: ConflictAnalysis, all_states: bool) -> Table
 
 def _stability_table(analysis: ConflictAnalysis, all_states: bool) -> Table:
     c = analysis.conflict
-    start = analysis.start
-    equilibria = sorted({e for x in analysis.concepts for e in analysis.equilibria(x)})
-    extra = {start + 1} if start is not None else set()
-    shown = range(1, c.n_states + 1) if all_states else sorted(set(equilibria) | extra)
     order = ", ".join(d.id for d in c.decision_makers)
     table = Table(
         title=(
@@ -493,15 +489,13 @@ def _stability_table(analysis: ConflictAnalysis, all_states: bool) -> Table:
         table.add_column(concept, no_wrap=True)
     if c.ends:
         table.add_column("ends")
-    for k in shown:
-        row = [str(k) + (" (status quo)" if start is not None and k == start + 1 else "")]
-        row.append("".join("Y" if t else "N" for t in c.taken[k - 1]))
-        for concept in analysis.concepts:
-            flags = analysis.stable[concept][:, k - 1]
-            row.append("EQ" if flags.all() else "".join("Y" if f else "N" for f in flags))
-        if c.ends:
-            row.append(", ".join(c.ends_of(k - 1)))
-        table.add_row(*row)
+    for row in analysis.stability_rows(all_states):
+        cells = [
+            str(row["state"]) + (" (status quo)" if row["status_quo"] else ""),
+            row["pattern"],
+            *row["cells"],
+        ]
+        table.add_row(*cells, *([", ".join(row["ends"])] if c.ends else []))
     return table
 
 

@@ -537,6 +537,76 @@ class ConflictAnalysis:
                 out[name] = (k, paths[k])
         return out
 
+    def reachability_graph(self) -> dict[str, Any]:
+        """The road from the status quo, as one graph.
+
+        The shortest improvement paths to every equilibrium reached and to each named end's
+        first state, merged. ``nodes``: state (1-based), depth (moves from the status quo),
+        the concepts it is an equilibrium under, its named ends; ``edges``: from, to, the
+        mover's id. Empty without a status quo.
+        """
+        if self.start is None:
+            return {"nodes": [], "edges": []}
+        targets = {e - 1 for x in self.concepts for e in self.equilibria(x)} & (
+            set(self.by_improvements) | {self.start}
+        )
+        targets |= {k for k, _ in self.reachable_ends().values()}
+        depth = {self.start: 0}
+        edges: dict[tuple[int, int], str] = {}
+        for t in sorted(targets):
+            path = self.by_improvements.get(t)
+            for k, (dm, a, b) in enumerate(path.steps if path else ()):
+                depth[b] = min(depth.get(b, k + 1), k + 1)
+                depth.setdefault(a, k)
+                edges[(a, b)] = dm
+        c = self.conflict
+        nodes = [
+            {
+                "state": k + 1,
+                "depth": d,
+                "equilibrium_under": [x for x in self.concepts if self.stable[x][:, k].all()],
+                "ends": c.ends_of(k),
+                "status_quo": k == self.start,
+            }
+            for k, d in sorted(depth.items(), key=lambda kv: (kv[1], kv[0]))
+        ]
+        return {
+            "nodes": nodes,
+            "edges": [{"from": a + 1, "to": b + 1, "by": dm} for (a, b), dm in edges.items()],
+        }
+
+    def stability_rows(self, every_state: bool = False) -> list[dict[str, Any]]:
+        """The rows of a stability table: the equilibria and the status quo, or every state.
+
+        Each row: ``state`` (1-based), ``status_quo``, ``taken`` (the options' names),
+        ``pattern`` (Y/N per option, in order), ``ends``, and ``cells``: per concept ``EQ``
+        when stable for everyone, else Y/N per decision maker in order.
+        """
+        c = self.conflict
+        if every_state:
+            shown = set(range(c.n_states))
+        else:
+            shown = {e - 1 for x in self.concepts for e in self.equilibria(x)}
+            if self.start is not None:
+                shown.add(self.start)
+        rows = []
+        for k in sorted(shown):
+            cells = []
+            for concept in self.concepts:
+                flags = self.stable[concept][:, k]
+                cells.append("EQ" if flags.all() else "".join("Y" if f else "N" for f in flags))
+            rows.append(
+                {
+                    "state": k + 1,
+                    "status_quo": k == self.start,
+                    "taken": [o.label for o, t in zip(c.options, c.taken[k], strict=True) if t],
+                    "pattern": "".join("Y" if t else "N" for t in c.taken[k]),
+                    "ends": c.ends_of(k),
+                    "cells": cells,
+                }
+            )
+        return rows
+
     def states(self) -> list[dict[str, Any]]:
         """Every feasible state: ordered number, decimal code and the options taken."""
         c = self.conflict
@@ -637,6 +707,8 @@ class ConflictAnalysis:
                 name: {"state": k + 1, "path": p.to_dict()}
                 for name, (k, p) in self.reachable_ends().items()
             }
+        if self.start is not None:
+            doc["reachability_graph"] = self.reachability_graph()
         if self.agreement is not None:
             doc["move_agreement"] = self.agreement.to_dict()
         if self.draws is not None:
@@ -694,6 +766,10 @@ def analyse(
     start: int | None = None,
     coalition_concept: str | None = None,
     coalition_moves: str = "sequence",
+    draws: int = 0,
+    seed: int = 0,
+    executor: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ConflictAnalysis:
     """The stability analysis of a conflict.
 
@@ -716,6 +792,8 @@ def analyse(
     coalition_moves : {"sequence", "joint"}
         How a coalition moves (:data:`COALITION_MOVES`); default a legal sequence of its
         members' moves.
+    draws, seed, executor, progress
+        Draws of the uncertain statements (:func:`preference_draws`; 0: none).
 
     Raises
     ------
@@ -760,6 +838,11 @@ def analyse(
     )
     origin = conflict.status_quo_index if start is None else start
     everyone = list(range(len(conflict.decision_makers)))
+    drawn = (
+        preference_draws(conflict, draws, seed, tuple(chosen), h, executor, progress)
+        if draws
+        else None
+    )
     return ConflictAnalysis(
         conflict,
         tuple(chosen),
@@ -773,6 +856,7 @@ def analyse(
         tuple(notes),
         coalition_moves=coalition_moves,
         agreement=move_agreement(graph),
+        draws=drawn,
     )
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from stratagem.analysis.compatibility import Compatibility
+    from stratagem.conflict.model import Conflict
     from stratagem.results import Ensemble
 
 Swings = dict[str, list[tuple[str, float, float]]]
@@ -106,6 +107,16 @@ class Report:
                 if self.compatibility is not None
                 else {}
             ),
+            **(
+                {
+                    "conflict": {
+                        (branch or "baseline"): analysed.to_dict()
+                        for branch, analysed in self.found.conflicts
+                    }
+                }
+                if self.found.conflicts
+                else {}
+            ),
         }
 
 
@@ -167,13 +178,11 @@ def build_report(
         say(f"sensitivity of {spec.name}")
         swings[spec.name] = tornado(scenario, spec.name)
     say("analysing compatibility, pivotal actors and stance games")
-    found = findings(scenario, forecasts)
+    found = findings(scenario, forecasts, conflict_draws=draws, seed=seed)
     say("writing the narrative")
     sections = narrative(scenario, forecasts, ensembles, swings, found)
     say("drawing figures")
-    figures, pngs = _draw(
-        scenario, forecasts, ensembles, swings, found.compatibility, tuple(formats)
-    )
+    figures, pngs = _draw(scenario, forecasts, ensembles, swings, found, tuple(formats))
     return Report(
         scenario,
         tuple(forecasts),
@@ -193,7 +202,7 @@ def _draw(
     forecasts: Sequence[Forecast],
     ensembles: Sequence[Ensemble],
     swings: Mapping[str, Swings],
-    compat: Compatibility | None,
+    found: Findings,
     formats: tuple[str, ...],
 ) -> tuple[dict[str, tuple[str, str]], dict[str, bytes]]:
     import matplotlib.pyplot as plt
@@ -224,12 +233,34 @@ def _draw(
         fg.scenario_figure(sc),
     )
     keep("models", "Models side by side", fg.models_figure(sc, forecasts))
+    compat = found.compatibility
     if compat is not None:
         keep(
             "compatibility",
             "Strategic compatibility of every pair of actors",
             fg.compatibility_figure(compat),
         )
+    for branch, analysed in found.conflicts:
+        suffix = f"-{branch}" if branch else ""
+        names = {d.id: d.label.split(" (")[0] for d in analysed.conflict.decision_makers}
+        if analysed.start is not None:
+            where = f" with {branch}" if branch else ""
+            keep(
+                f"conflict-reachability{suffix}",
+                f"Graph model{where}: the road from the status quo by unilateral improvements "
+                "(the shortest paths to each equilibrium and to each named end; ringed states "
+                "are equilibria under the concepts named below them, colours the named ends)",
+                fg.reachability_figure(
+                    analysed.reachability_graph(), names, f"the road from the status quo{where}"
+                ),
+            )
+        if branch is None and analysed.agreement is not None:
+            keep(
+                "conflict-agreement",
+                "Graph model: how alike each pair of decision makers judges the others' moves "
+                "(share of the moves both care about; — where they never both care)",
+                fg.conflict_agreement_figure(analysed.agreement),
+            )
     for f in forecasts:
         for issue in sc.issues:
             if f.trajectory(issue.id) is not None:
@@ -294,7 +325,18 @@ def _html(report: Report) -> str:
                 )
     from stratagem import __version__
 
+    base = report.found.conflicts[0][1].conflict if report.found.conflicts else None
+    conflicts = [
+        {
+            "branch": branch,
+            "analysis": analysed,
+            "rows": analysed.stability_rows(),
+            "added": _added(base, analysed.conflict) if branch else [],
+        }
+        for branch, analysed in report.found.conflicts
+    ]
     return env.get_template("report.html.j2").render(
+        conflicts=conflicts,
         report=report,
         scenario=sc,
         inputs=inputs,
@@ -303,6 +345,25 @@ def _html(report: Report) -> str:
         figures=report.figures,
         when={o.name: o.when for o in sc.outcomes},
     )
+
+
+def _added(base: Conflict | None, branch: Conflict) -> list[str]:
+    """What a branch adds to the conflict, one line per option or statement."""
+    if base is None:
+        return []
+    known = {o.id for o in base.options}
+    out = [
+        f"option {o.label} ({o.id}), controlled by {o.by}"
+        for o in branch.options
+        if o.id not in known
+    ]
+    before = {d.id: set(d.statements) for d in base.decision_makers}
+    for d in branch.decision_makers:
+        for k, st in enumerate(d.statements, 1):
+            if st not in before.get(d.id, set()):
+                chance = f" (probability {st.probability:g})" if st.probability < 1 else ""
+                out.append(f"{d.label}, statement {k}: {st.when}{chance}")
+    return out
 
 
 def write_report(report: Report, out_dir: str | Path) -> Path:

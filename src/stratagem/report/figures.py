@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 __all__ = [
     "actor_colours",
     "compatibility_figure",
+    "conflict_agreement_figure",
     "distribution_figure",
     "models_figure",
     "outcomes_figure",
     "paths_figure",
+    "reachability_figure",
     "scenario_figure",
     "tornado_figure",
     "trajectory_figure",
@@ -318,5 +320,108 @@ def compatibility_figure(result: Any) -> Figure:
                     )
         fig.colorbar(image, ax=ax, label="compatibility (0 opposed, 1 compatible)")
         ax.set_title("strategic compatibility", loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def reachability_figure(graph: dict[str, Any], names: dict[str, str], title: str) -> Figure:
+    """The road from the status quo (:meth:`ConflictAnalysis.reachability_graph`).
+
+    States left to right by the number of unilateral improvements from the status quo;
+    an arrow is a move, labelled by its mover; a ringed state is an equilibrium under the
+    concepts written under it; the colour is the state's first named end.
+    """
+    nodes, edges = graph["nodes"], graph["edges"]
+    ends = sorted({e for n in nodes for e in n["ends"][:1]})
+    palette = plt.get_cmap("tab10")
+    colour = {e: palette(k % 10) for k, e in enumerate(ends)}
+    by_depth: dict[int, list[dict[str, Any]]] = {}
+    for n in nodes:
+        by_depth.setdefault(n["depth"], []).append(n)
+    where = {
+        n["state"]: (d, -k + (len(group) - 1) / 2)
+        for d, group in by_depth.items()
+        for k, n in enumerate(group)
+    }
+    tall = max((len(g) for g in by_depth.values()), default=1)
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, ax = plt.subplots(figsize=(2.2 + 1.9 * len(by_depth), 1.6 + 0.9 * tall))
+        for e in edges:
+            (x0, y0), (x1, y1) = where[e["from"]], where[e["to"]]
+            ax.annotate(
+                "",
+                (x1, y1),
+                (x0, y0),
+                arrowprops={"arrowstyle": "->", "color": "#777", "shrinkA": 14, "shrinkB": 14},
+            )
+            ax.text(
+                x0 + 0.35 * (x1 - x0),
+                y0 + 0.35 * (y1 - y0) + 0.08,
+                names.get(e["by"], e["by"]),
+                fontsize=6,
+                ha="center",
+                color="#444",
+            )
+        for n in nodes:
+            x, y = where[n["state"]]
+            face = colour[n["ends"][0]] if n["ends"] else (0.85, 0.85, 0.85, 1.0)
+            ring = bool(n["equilibrium_under"])
+            ax.scatter(
+                [x],
+                [y],
+                s=520,
+                color=face,
+                edgecolors="black" if ring else "none",
+                linewidths=2.4 if ring else 0,
+                zorder=3,
+            )
+            label = str(n["state"]) + (" (SQ)" if n["status_quo"] else "")
+            ax.text(x, y, label, ha="center", va="center", fontsize=7, zorder=4)
+            if ring:
+                ax.text(x, y - 0.32, ", ".join(n["equilibrium_under"]), ha="center", fontsize=6)
+        for e in ends:
+            ax.scatter([], [], color=colour[e], s=60, label=e)
+        ax.scatter(
+            [],
+            [],
+            color="white",
+            edgecolors="black",
+            linewidths=2,
+            s=60,
+            label="equilibrium (concepts below)",
+        )
+        if ends or nodes:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
+        ax.set_xticks(sorted(by_depth), [str(d) for d in sorted(by_depth)])
+        ax.set_xlabel("unilateral improvements from the status quo (SQ)")
+        ax.set_yticks([])
+        ax.grid(visible=False)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlim(-0.5, max(by_depth, default=0) + 0.5)
+        ax.set_ylim(-tall / 2 - 0.3, tall / 2 + 0.3)
+        ax.set_title(title, loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def conflict_agreement_figure(agreement: Any) -> Figure:
+    """Heat map: how alike each pair of decision makers judges the others' moves."""
+    ids = [d.id for d in agreement.conflict.decision_makers]
+    matrix = agreement.matrix()
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        size = 2.5 + 0.45 * len(ids)
+        fig, ax = plt.subplots(figsize=(size + 1.5, size))
+        image = ax.imshow(np.ma.masked_invalid(matrix), cmap="RdYlGn", vmin=0, vmax=1)
+        ax.set_xticks(range(len(ids)), ids, rotation=60, ha="right", fontsize=7)
+        ax.set_yticks(range(len(ids)), ids, fontsize=7)
+        ax.grid(visible=False)
+        for i in range(len(ids)):
+            for j in range(len(ids)):
+                v = matrix[i, j]
+                ax.text(
+                    j, i, "—" if np.isnan(v) else f"{v:.2f}", ha="center", va="center", fontsize=6
+                )
+        fig.colorbar(image, ax=ax, label="share of the moves both care about judged alike")
+        ax.set_title("graph model: how alike pairs judge the others' moves", loc="left")
         fig.tight_layout()
     return fig

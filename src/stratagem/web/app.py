@@ -109,6 +109,8 @@ def create_app(initial: Scenario | None = None) -> App:
         ui.output_ui("narrative"),
         ui.input_select("trajectory_issue", "Trajectory of issue", choices=[]),
         ui.output_plot("trajectories", height="420px"),
+        ui.output_ui("conflict_view"),
+        ui.output_plot("conflict_graph", height="460px"),
         title="stratagem",
     )
 
@@ -257,7 +259,21 @@ def create_app(initial: Scenario | None = None) -> App:
             except InvalidInputError as err:
                 message.set(_messages(err))
                 return
-            results.set({"forecasts": result.forecasts, "ensembles": ensembles, "branch": branch})
+            analysed = None
+            if sc.with_branch(branch).conflict is not None:
+                try:
+                    analysed = stratagem.conflict_analysis(sc, branch)
+                except InvalidInputError as err:
+                    message.set(_messages(err))
+                    return
+            results.set(
+                {
+                    "forecasts": result.forecasts,
+                    "ensembles": ensembles,
+                    "branch": branch,
+                    "conflict": analysed,
+                }
+            )
 
         @render.table
         def forecasts() -> pd.DataFrame:
@@ -327,6 +343,58 @@ def create_app(initial: Scenario | None = None) -> App:
             issue = input.trajectory_issue()
             return trajectory_figure(
                 sc, dynamic[0], issue if issue in sc.issue_ids else sc.issue_ids[0]
+            )
+
+        @render.ui
+        def conflict_view() -> Any:
+            res = results()
+            if res is None or res.get("conflict") is None:
+                return ui.div(id="conflict")
+            analysed = res["conflict"]
+            c = analysed.conflict
+            order = ", ".join(d.id for d in c.decision_makers)
+            head = ui.tags.tr(
+                ui.tags.th("state"),
+                ui.tags.th("options taken"),
+                ui.tags.th("named ends"),
+                *(ui.tags.th(x) for x in analysed.concepts),
+            )
+            rows = [
+                ui.tags.tr(
+                    ui.tags.td(f"{r['state']}{' (status quo)' if r['status_quo'] else ''}"),
+                    ui.tags.td(", ".join(r["taken"]) or "no option taken"),
+                    ui.tags.td(", ".join(r["ends"])),
+                    *(ui.tags.td(cell) for cell in r["cells"]),
+                )
+                for r in analysed.stability_rows()
+            ]
+            return ui.div(
+                ui.h4("The graph model" + (f" with {res['branch']}" if res["branch"] else "")),
+                ui.p(
+                    f"{c.n_states} feasible states. The equilibria and the status quo; per "
+                    f"concept, EQ when stable for everyone, else Y/N per decision maker "
+                    f"({order})."
+                ),
+                ui.tags.table(head, *rows, class_="table table-sm", id="conflict-stability"),
+                ui.p(
+                    "What the graph model finds is in the narrative above; the figure below "
+                    "is the road from the status quo."
+                ),
+                id="conflict",
+            )
+
+        @render.plot
+        def conflict_graph() -> Any:
+            res = results()
+            analysed = None if res is None else res.get("conflict")
+            if analysed is None or analysed.start is None:
+                return None
+            from stratagem.report.figures import reachability_figure
+
+            plt.close("all")
+            names = {d.id: d.label.split(" (")[0] for d in analysed.conflict.decision_makers}
+            return reachability_figure(
+                analysed.reachability_graph(), names, "the road from the status quo"
             )
 
         @render.download(filename=lambda: f"{scenario().name}.yaml")
