@@ -647,3 +647,9 @@ def test_conflict_bad_files_exit_3(tmp_path: Path) -> None:
     result = cli("conflict", str(no_conflict))
     assert_clean_failure(result, 3)
     assert "has no conflict" in result.stderr
+
+
+def test_validate_reads_gmcr_files(shared_data: Path) -> None:
+    result = cli("validate", str(shared_data / "gmcr" / "Elmira.gmcr"))
+    assert result.returncode == 0, result.stderr
+    assert "ok — 3 decision makers, 5 options, 12 feasible states" in result.stdout

@@ -146,7 +146,8 @@ def read_gmcr(text: str, source: str = "<gmcr>") -> Conflict:
         )
     c = Collector(source)
     d = _GMCR.check(doc, Cursor(c, _line_of))
-    if not isinstance(d, dict):
+    if not isinstance(d, dict) or c.problems:
+        # the fields the schema refused are missing below: stop at the schema's problems
         raise InvalidInputError(c.problems)
     option_names = [o.get("name", "") for o in d.get("options", []) if isinstance(o, dict)]
     option_ids = _ids(option_names)

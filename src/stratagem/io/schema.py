@@ -300,8 +300,9 @@ class Obj(Node):
         known = {f.name: f for f in self.fields}
         for key in value:
             if key not in known:
+                shown = str(key) if str(key).strip() else repr(key)  # an empty key shows as ''
                 cur.collector.add(
-                    f"{cur.path}.{key}" if cur.path else str(key),
+                    f"{cur.path}.{shown}" if cur.path else shown,
                     f"unknown field (expected one of: {', '.join(self.names())})",
                     cur.line_of(value, key),
                 )

@@ -14,9 +14,16 @@ __all__ = ["convert", "models_command", "scenarios", "schema", "validate"]
 @click.argument("file")
 @handles_errors
 def validate(file: str) -> None:
-    """Check a scenario FILE and report every problem at once (exit 3 if any)."""
+    """Check a scenario FILE, or a gmcr-py .gmcr conflict: every problem at once (exit 3)."""
     from stratagem import io
 
+    if file.lower().endswith(".gmcr"):
+        conflict = io.read_conflict(file)
+        click.echo(
+            f"{file}: ok — {len(conflict.decision_makers)} decision makers, "
+            f"{len(conflict.options)} options, {conflict.n_states} feasible states"
+        )
+        return
     sc = io.read(file)
     click.echo(
         f"{file}: ok — {sc.n_actors} actors, {sc.n_issues} issues, {len(sc.events)} events, "
