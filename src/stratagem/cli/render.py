@@ -468,6 +468,8 @@ def _conflict_preferences(analysis: ConflictAnalysis, all_states: bool) -> Table
                 + (f" (probability {st.probability:g})" if st.probability < 1 else "")
                 for k, st in enumerate(dm.statements, 1)
             )
+            if all_states:
+                text += "\nranking: " + " > ".join("=".join(map(str, t)) for t in tiers)
         table.add_row(dm.label, text, f"{top} ({len(tiers[0])} of {c.n_states})")
     return table
 
