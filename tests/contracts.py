@@ -49,8 +49,16 @@ def check_relabelling(spec: ModelSpec, scenario: Scenario, seed: int = 5) -> Non
         for k in order
     )
     values = {(rename[a], i): v for (a, i), v in scenario.values.items()}
+    conflict = scenario.conflict
+    for old, new in rename.items():
+        conflict = conflict and conflict.with_decision_maker_renamed(old, new)
     relabelled = scenario.evolve(
-        actors=actors, values=values, events=(), branches=(), uncertainty={}
+        actors=actors,
+        values=values,
+        events=(),
+        branches=(),
+        uncertainty={},
+        conflict=conflict,
     )
     base = spec.run(scenario.evolve(events=(), branches=()), seed=seed).positions()
     other = spec.run(relabelled, seed=seed).positions()
@@ -71,6 +79,7 @@ def check_one_actor(spec: ModelSpec, scenario: Scenario) -> None:
         branches=(),
         outcomes=(),
         uncertainty={},
+        conflict=None,
     )
     forecast = spec.run(alone, seed=2)
     for issue in alone.issues:

@@ -23,7 +23,7 @@ from typing import Any
 from stratagem.conflict.model import Conflict, DecisionMaker, Option, Statement
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.io._common import Collector
-from stratagem.io.schema import Anything, Cursor, Field, ListOf, Obj, Text
+from stratagem.io.schema import MISSING, Anything, Cursor, Field, ListOf, Obj, Text
 
 __all__ = ["read_gmcr", "write_gmcr"]
 
@@ -115,6 +115,16 @@ class _Builder:
         return None if conj is None else _text(conj)
 
 
+def _has_missing(value: Any) -> bool:
+    if value is MISSING:
+        return True
+    if isinstance(value, dict):
+        return any(_has_missing(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_missing(v) for v in value)
+    return False
+
+
 def _text(conj: list[tuple[str, bool]]) -> str:
     return " and ".join(o if taken else f"not {o}" for o, taken in conj)
 
@@ -146,8 +156,9 @@ def read_gmcr(text: str, source: str = "<gmcr>") -> Conflict:
         )
     c = Collector(source)
     d = _GMCR.check(doc, Cursor(c, _line_of))
-    if not isinstance(d, dict) or c.problems:
-        # the fields the schema refused are missing below: stop at the schema's problems
+    if not isinstance(d, dict) or _has_missing(d):
+        # a refused value leaves a hole the checks below would misread: stop at the schema's
+        # problems; otherwise (unknown fields only) go on, so that every problem is reported
         raise InvalidInputError(c.problems)
     option_names = [o.get("name", "") for o in d.get("options", []) if isinstance(o, dict)]
     option_ids = _ids(option_names)
