@@ -18,7 +18,7 @@ from stratagem._version import __version__
 from stratagem.errors import InvalidInputError, Problem, StratagemError
 
 if TYPE_CHECKING:
-    from stratagem.analysis.levers import single_levers
+    from stratagem.analysis.levers import levers, single_levers
     from stratagem.analysis.widths import simulate_widths
     from stratagem.api import (
         CompatibilityAnalysis,
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         backtest,
         compatibility,
         conflict_analysis,
+        conflict_inverse,
         explain,
         forecast,
         run,
@@ -55,6 +56,7 @@ _LAZY = {
     "game": "stratagem.games.analysis:stance_game",
     "simulate_widths": "stratagem.analysis.widths:simulate_widths",
     "single_levers": "stratagem.analysis.levers:single_levers",
+    "levers": "stratagem.analysis.levers:levers",
     "solve_game_file": "stratagem.games.analysis:solve_file",
     "simulate": "stratagem.uncertainty.montecarlo:simulate",
     "sensitivity": "stratagem.uncertainty.sensitivity:sensitivity",
@@ -73,6 +75,7 @@ _LAZY = {
             "backtest",
             "compatibility",
             "conflict_analysis",
+            "conflict_inverse",
             "explain",
             "forecast",
             "run",
@@ -130,10 +133,12 @@ __all__ = [
     "build_report",
     "compatibility",
     "conflict_analysis",
+    "conflict_inverse",
     "embedded_names",
     "explain",
     "forecast",
     "game",
+    "levers",
     "load",
     "run",
     "sensitivity",

@@ -24,6 +24,7 @@ from stratagem.scenario import Scenario
 if TYPE_CHECKING:
     from stratagem.analysis.compatibility import Compatibility
     from stratagem.conflict.analysis import ConflictAnalysis, MoveAgreement
+    from stratagem.conflict.inverse import InverseResult
     from stratagem.conflict.model import Conflict
     from stratagem.results import Forecast, ForecastSet
     from stratagem.validation.backtest import BacktestResult
@@ -34,6 +35,7 @@ __all__ = [
     "backtest",
     "compatibility",
     "conflict_analysis",
+    "conflict_inverse",
     "explain",
     "forecast",
     "run",
@@ -70,6 +72,7 @@ def forecast(
     params: Mapping[str, Mapping[str, Any]] | None = None,
     seed: int | None = None,
     branch: str | None = None,
+    summary: bool = False,
 ) -> ForecastSet:
     """Forecast a scenario with several models (``stratagem run``).
 
@@ -86,13 +89,18 @@ def forecast(
         Seed for stochastic models.
     branch : str, optional
         The scenario's branch to apply.
+    summary : bool
+        Also draw the bottom line (:func:`stratagem.analysis.bottom_line.bottom_line`): the
+        end most models forecast, how much they agree, and the smallest single change that
+        would lead away from it in the agreeing models with a batched entry point.
 
     Returns
     -------
     ForecastSet
         The forecasts, the models skipped, and notes: the models in which the scenario's
         events do not act (those that do not run in rounds), and, with a branch, the
-        models whose forecasts it leaves as they are without it.
+        models whose forecasts it leaves as they are without it; with ``summary``, the
+        bottom line.
 
     Examples
     --------
@@ -133,7 +141,13 @@ def forecast(
             )
     from stratagem.results import ForecastSet
 
-    return ForecastSet(scenario, forecasts, branch, seed, skipped, tuple(notes))
+    result = ForecastSet(scenario, forecasts, branch, seed, skipped, tuple(notes))
+    if not summary:
+        return result
+    from stratagem.analysis.bottom_line import bottom_line
+
+    line = bottom_line(result, seed=seed or 0)
+    return ForecastSet(scenario, forecasts, branch, seed, skipped, tuple(notes), line.to_dict())
 
 
 def explain(
@@ -348,6 +362,48 @@ def conflict_analysis(
         executor=executor,
         progress=progress,
     )
+
+
+def conflict_inverse(
+    source: Scenario | Conflict | str | Path | None = None,
+    state: int | str = 1,
+    concept: str = "nash",
+    branch: str | None = None,
+) -> InverseResult:
+    """Which preference change of which decision maker makes ``state`` an equilibrium.
+
+    ``stratagem conflict --inverse STATE``: per decision maker, the fewest tiers ``state``
+    must rise in its ranking to be stable for it under ``concept``, verified by recomputing
+    the stability, and whether all those changes together make it an equilibrium
+    (:mod:`stratagem.conflict.inverse`).
+
+    Parameters
+    ----------
+    source : Scenario, Conflict, str or Path, optional
+        A scenario with a conflict, a conflict, an embedded name or a file (scenario or
+        ``.gmcr``); default the embedded case.
+    state : int or str
+        An ordered state number (1-based) or the options taken.
+    concept : str
+        nash, gmr, smr, seq, sim or seqsim.
+    branch : str, optional
+        A branch of the scenario to apply first.
+
+    Raises
+    ------
+    InvalidInputError
+        If the source has no conflict, or the state or the concept is unknown.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> found = stratagem.conflict_inverse(state="revolt_pushes")
+    >>> found.equilibrium_after
+    True
+    """
+    from stratagem.conflict.inverse import inverse
+
+    return inverse(_conflict_of(source, branch), state, concept)
 
 
 def _conflict_of(source: Scenario | Conflict | str | Path | None, branch: str | None) -> Conflict:

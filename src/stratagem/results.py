@@ -348,6 +348,9 @@ class ForecastSet:
     notes : tuple of str
         What a reader must know to read the forecasts: events that do not act in a model,
         a branch that changes nothing in one.
+    summary : mapping
+        The bottom line, when asked for (:func:`stratagem.analysis.bottom_line.bottom_line`):
+        ``sentences`` and the numbers they rest on.
     """
 
     scenario: Scenario
@@ -356,11 +359,13 @@ class ForecastSet:
     seed: int | None = None
     skipped: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    summary: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "forecasts", tuple(self.forecasts))
         object.__setattr__(self, "skipped", _freeze(self.skipped))
         object.__setattr__(self, "notes", tuple(self.notes))
+        object.__setattr__(self, "summary", _freeze(self.summary))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -372,6 +377,7 @@ class ForecastSet:
                 self.seed,
                 dict(self.skipped),
                 self.notes,
+                dict(self.summary),
             ),
         )
 
@@ -393,6 +399,7 @@ class ForecastSet:
             "branch": self.branch,
             "forecasts": [f.to_dict() for f in self.forecasts],
             **({"notes": list(self.notes)} if self.notes else {}),
+            **({"bottom_line": plain(self.summary)} if self.summary else {}),
         }
 
 

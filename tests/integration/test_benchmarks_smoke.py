@@ -19,9 +19,17 @@ def test_benchmarks_smoke() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "| eum bdm: EU emissions, 10 actors × 10 rounds |" in result.stdout
-    for section in ("bench_exchange", "bench_gmcr", "bench_models", "bench_scaling", "bench_smp"):
+    for section in (
+        "bench_exchange",
+        "bench_gmcr",
+        "bench_levers",
+        "bench_models",
+        "bench_scaling",
+        "bench_smp",
+    ):
         assert f"## {section}" in result.stdout
     assert "| smp: SOE-Pol-Comp.csv (13 × 2), 27 turns |" in result.stdout
     assert "time ∝ actors^" in result.stdout
     assert "| gmcr Prisoners: 4 states, build and every concept |" in result.stdout
     assert "time ∝ states^" in result.stdout
+    assert "| iraq-2020 compromise: single levers (" in result.stdout

@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("stratagem.results", "stratagem.io", "stratagem.catalog"),
     ("stratagem.models", "stratagem.conflict.stability"),
     ("stratagem.uncertainty",),
-    ("stratagem.games", "stratagem.conflict.analysis"),
+    ("stratagem.games", "stratagem.conflict.analysis", "stratagem.conflict.inverse"),
     ("stratagem.analysis", "stratagem.validation", "stratagem.store"),
     ("stratagem.api",),
     ("stratagem.report",),

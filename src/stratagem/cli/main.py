@@ -19,6 +19,7 @@ from stratagem.cli.commands import (
     data,
     forecast,
     history,
+    levers,
     output,
     uncertainty,
 )
@@ -51,6 +52,7 @@ for command in (
     analysis.game,
     analysis.compatibility,
     conflict.conflict,
+    levers.levers,
     output.serve,
     history.runs,
 ):

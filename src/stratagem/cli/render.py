@@ -18,6 +18,7 @@ from rich.table import Table
 from stratagem.results import BASELINE
 
 if TYPE_CHECKING:
+    from stratagem.analysis.levers import LeverAnalysis
     from stratagem.analysis.widths import WidthSensitivity
     from stratagem.api import CompatibilityAnalysis
     from stratagem.conflict.analysis import ConflictAnalysis
@@ -37,6 +38,7 @@ __all__ = [
     "print_forecasts",
     "print_game",
     "print_game_file",
+    "print_levers",
     "print_run",
     "print_run_diff",
     "print_run_list",
@@ -64,6 +66,11 @@ def print_forecasts(result: ForecastSet) -> None:
     scenario, forecasts, branch = result.scenario, result.forecasts, result.branch
     start = scenario.with_branch(branch)
     title = scenario.title or scenario.name
+    if result.summary.get("sentences"):
+        console.print("[bold]Bottom line[/bold]")
+        for sentence in result.summary["sentences"]:
+            click.echo(f"  {sentence}")
+        click.echo("")
     if branch:
         title += f"  [branch: {branch}]"
     actors = Table(title=f"{title}\nstarting positions (position / salience)", title_justify="left")
@@ -582,3 +589,61 @@ def _draws_table(analysis: ConflictAnalysis) -> Table:
         table.add_row(name, *(f"{drawn.end_shares[x][name]:.3f}" for x in drawn.concepts))
     table.add_row("(no equilibrium)", *(f"{drawn.none_shares[x]:.3f}" for x in drawn.concepts))
     return table
+
+
+def print_levers(result: LeverAnalysis, top: int = 8) -> None:
+    """Per model: the single levers (smallest first), combinations and the pivotal inputs."""
+    from stratagem.analysis.levers import possessive
+
+    console = _console()
+    sc = result.scenario
+    aim = "leave" if result.leave else "reach"
+    where = f"  [branch: {result.branch}]" if result.branch else ""
+    console.print(f"what it would take to {aim} '{result.target}'{where}")
+    outcome = next((o for o in sc.outcomes if o.name == result.target), None)
+    if outcome is not None:
+        click.echo(f"  '{outcome.name}' holds when {outcome.when}")
+    for m in result.models:
+        console.print(
+            f"\n[bold]{m}[/bold]: forecast today '{result.base_outcomes[m]}' "
+            f"({result.evaluations.get(m, 0)} model runs, {result.seconds.get(m, 0.0):.2f} s)"
+        )
+        singles = result.singles.get(m, ())
+        if singles:
+            table = Table(
+                title=f"{m}: single levers, smallest change first (size on the input's scale)",
+                title_justify="left",
+            )
+            for column in ("change", "size", "forecast then"):
+                table.add_column(column, justify="right" if column == "size" else "left")
+            for lever in singles[:top]:
+                table.add_row(lever.words(sc), f"{lever.size:.3f}", lever.outcome)
+            if len(singles) > top:
+                table.add_row(f"... and {len(singles) - top} more (--json lists all)", "", "")
+            console.print(table)
+        for combo in result.combinations.get(m, ())[:3]:
+            click.echo(
+                f"  together ({len(combo.changes)} actors, size {combo.size:.3f}): "
+                f"{combo.words(sc)}"
+            )
+        pivotal = list(result.effects.get(m, ()))[:top]
+        if pivotal:
+            table = Table(
+                title=f"{m}: most pivotal inputs (forecast change on the issue, share of its "
+                "range, per unit of the input's scale)",
+                title_justify="left",
+            )
+            table.add_column("input")
+            table.add_column("on issue")
+            table.add_column("effect", justify="right")
+            for e in pivotal:
+                on = f" on {sc.issue(e.issue).name}" if e.issue else ""
+                table.add_row(
+                    f"{possessive(sc.actor(e.actor).name)} {e.field}{on}",
+                    sc.issue(e.on).name,
+                    f"{e.slope:+.3f}",
+                )
+            console.print(table)
+    click.echo("")
+    for sentence in result.sentences():
+        click.echo(sentence)

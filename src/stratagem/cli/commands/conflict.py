@@ -73,6 +73,14 @@ CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seqsim", "lh", "nm")
     help="Why STATE is or is not stable for decision maker DM, under each concept asked.",
 )
 @click.option(
+    "--inverse",
+    "inverse_state",
+    default=None,
+    metavar="STATE",
+    help="Instead of the analysis: which preference change of which decision maker would "
+    "make STATE an equilibrium under the first --concept (default nash).",
+)
+@click.option(
     "--all-states",
     is_flag=True,
     help="List every state (default: the equilibria "
@@ -93,6 +101,7 @@ def conflict(
     coalition_moves: str,
     start: str | None,
     explain: tuple[str, str] | None,
+    inverse_state: str | None,
     all_states: bool,
     draws: int,
     seed: int,
@@ -106,6 +115,16 @@ def conflict(
     """
     import stratagem
 
+    if inverse_state is not None:
+        found = stratagem.conflict_inverse(
+            source, inverse_state, concepts[0] if concepts else "nash", branch
+        )
+        if as_json:
+            echo_json(found.to_dict())
+        else:
+            for sentence in found.sentences():
+                click.echo(sentence)
+        return
     groups = [tuple(g.replace(",", " ").split()) for g in coalitions] or None
     with progress_bar("drawing", draws) as progress:
         result = stratagem.conflict_analysis(

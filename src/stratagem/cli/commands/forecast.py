@@ -43,6 +43,14 @@ __all__ = ["explain", "run"]
     default=None,
     help="Also write the results as DIR/forecast.json.",
 )
+@click.option(
+    "--bottom-line/--no-bottom-line",
+    default=True,
+    show_default=True,
+    help="Begin with the bottom line: the end most models forecast, how much they agree, "
+    "and the smallest single change that would lead away from it (a lever search of a few "
+    "seconds).",
+)
 @save_options
 @handles_errors
 def run(
@@ -53,6 +61,7 @@ def run(
     sets: tuple[str, ...],
     as_json: bool,
     out_dir: str | None,
+    bottom_line: bool,
     save: bool,
     store_url: str | None,
 ) -> None:
@@ -66,7 +75,9 @@ def run(
     sc = stratagem.load(scenario)
     names = model_names or stratagem.applicable_models(sc)
     params = parse_sets(sets, [models.get(n) for n in dict.fromkeys(names)])
-    result = stratagem.forecast(sc, model_names or None, params, seed=seed, branch=branch)
+    result = stratagem.forecast(
+        sc, model_names or None, params, seed=seed, branch=branch, summary=bottom_line
+    )
     for name, reason in result.skipped.items():
         echo_err(f"note: skipping model {name}: {reason}")
     for note in result.notes:

@@ -1,0 +1,175 @@
+"""The bottom line: the forecast end in words, how much the models agree, what would change it.
+
+Built from results only, every sentence carrying its numbers (which are also given in
+:attr:`BottomLine.facts`, so that a reader or a test can check a sentence against them):
+
+* **the end**: the named end forecast by the most models (the status-quo baseline aside, as
+  it forecasts no movement by construction), with the models that agree and those that do not;
+* **agreement**: per issue, the spread of the models' forecasts (largest minus smallest, in
+  shares of the issue's range); the issue where they differ most;
+* **under uncertainty** (given an ensemble): the end's probability in that model's draws,
+  with its 95% Wilson interval;
+* **what would change it**: for every agreeing model with a batched entry point, the
+  smallest single change that makes its forecast *leave* the end
+  (:func:`stratagem.analysis.levers.levers` with ``leave=True``), the smallest of them first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from stratagem.analysis.levers import levers
+from stratagem.models import get
+from stratagem.results import NO_OUTCOME, Ensemble, ForecastSet
+
+__all__ = ["BASELINE_MODELS", "BottomLine", "bottom_line", "wilson_interval"]
+
+BASELINE_MODELS = ("status-quo",)
+"""Models left out of the count of agreeing models: they forecast no movement by design."""
+
+
+def wilson_interval(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion ``p`` observed in ``n`` draws."""
+    if n <= 0:
+        return (0.0, 1.0)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class BottomLine:
+    """The summary in words (``sentences``) and the numbers each sentence rests on (``facts``)."""
+
+    sentences: tuple[str, ...]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"sentences": list(self.sentences), **self.facts}
+
+
+def bottom_line(
+    result: ForecastSet,
+    ensemble: Ensemble | None = None,
+    lever_models: Sequence[str] | None = None,
+    seed: int = 0,
+) -> BottomLine:
+    """The bottom line of several models' forecasts of one scenario.
+
+    Parameters
+    ----------
+    result : ForecastSet
+        The forecasts (``stratagem.forecast``).
+    ensemble : Ensemble, optional
+        Draws of one model under the input uncertainty, for the end's probability.
+    lever_models : sequence of str, optional
+        The models in which to search what would change the end (default: the agreeing
+        models that have a batched entry point, whose search takes seconds; ``[]``: none).
+    seed : int
+        Seed of stochastic models in the lever search.
+
+    Returns
+    -------
+    BottomLine
+        Sentences and facts; no sentence when the scenario names no ends.
+    """
+    sc = result.scenario
+    if not sc.outcomes:
+        return BottomLine(("The scenario names no ends: there is no bottom line to draw.",))
+    world = sc.with_branch(result.branch)
+    counted = [f for f in result.forecasts if f.model not in BASELINE_MODELS]
+    if not counted:
+        return BottomLine(("Only baseline models ran: no forecast to summarise.",))
+    ends = Counter(f.outcome or NO_OUTCOME for f in counted)
+    end, votes = max(ends.items(), key=lambda kv: (kv[1], -_order(world, kv[0])))
+    agreeing = [f.model for f in counted if (f.outcome or NO_OUTCOME) == end]
+    others = [(f.model, f.outcome or NO_OUTCOME) for f in counted if f.model not in agreeing]
+    outcome = next((o for o in world.outcomes if o.name == end), None)
+    definition = f" ({outcome.when})" if outcome is not None else ""
+    sentences = [
+        f"Most likely end: '{end}'{definition}, forecast by {votes} of {len(counted)} models "
+        f"({', '.join(agreeing)})"
+        + (
+            "; " + "; ".join(f"{m} forecasts '{o}'" for m, o in others) + "."
+            if others
+            else "; every model agrees."
+        )
+    ]
+    facts: dict[str, Any] = {
+        "end": end,
+        "models": len(counted),
+        "agreeing": agreeing,
+        "others": dict(others),
+        "baselines_left_out": [f.model for f in result.forecasts if f.model in BASELINE_MODELS],
+    }
+    spreads = {}
+    for issue in world.issues:
+        values = [f.issues[issue.id].forecast for f in counted if issue.id in f.issues]
+        if len(values) > 1:
+            spreads[issue.id] = (max(values) - min(values)) / issue.range
+    if spreads:
+        widest = max(spreads, key=lambda k: spreads[k])
+        within = sum(1 for s in spreads.values() if s <= 0.1)
+        lo = min(counted, key=lambda f: f.issues[widest].forecast)
+        hi = max(counted, key=lambda f: f.issues[widest].forecast)
+        sentences.append(
+            f"The models' forecasts lie within 10% of the scale on {within} of {len(spreads)} "
+            f"issues; they differ most on {world.issue(widest).name}, from "
+            f"{lo.issues[widest].forecast:.1f} ({lo.model}) to {hi.issues[widest].forecast:.1f} "
+            f"({hi.model})."
+        )
+        facts["spread"] = spreads
+    if ensemble is not None:
+        p = ensemble.outcome_probabilities(result.branch).get(end, 0.0)
+        lo_p, hi_p = wilson_interval(p, ensemble.draws)
+        sentences.append(
+            f"Under the input uncertainty ({ensemble.draws} draws of {ensemble.model}), "
+            f"'{end}' comes with probability {p:.2f} (95% interval {lo_p:.2f}–{hi_p:.2f})."
+        )
+        facts["probability"] = {
+            "model": ensemble.model,
+            "draws": ensemble.draws,
+            "p": p,
+            "interval": [lo_p, hi_p],
+        }
+    chosen = (
+        list(lever_models)
+        if lever_models is not None
+        else [m for m in agreeing if get(m).batch is not None]
+    )
+    found = []
+    if chosen and end != NO_OUTCOME:
+        analysis = levers(
+            sc, end, models=chosen, branch=result.branch, leave=True, combinations=1, seed=seed
+        )
+        for m in chosen:
+            singles = analysis.singles.get(m, ())
+            if singles:
+                found.append((singles[0], m))
+        found.sort(key=lambda pair: pair[0].size)
+        if found:
+            best, m = found[0]
+            sentences.append(
+                f"What would change it: under {m}, the smallest single change that leads away "
+                f"from '{end}' is to {best.words(world)} (size {best.size:.2f} of that input's "
+                f"scale), which leads to '{best.outcome}'."
+            )
+        unmoved = [m for m in chosen if not analysis.singles.get(m)]
+        if unmoved:
+            sentences.append(
+                f"In {', '.join(unmoved)}, no single input, moved anywhere in its range, leads "
+                f"away from '{end}'."
+            )
+        facts["levers"] = {m: lv.to_dict() for lv, m in found}
+        facts["lever_models"] = chosen
+    return BottomLine(tuple(sentences), facts)
+
+
+def _order(scenario: Any, name: str) -> int:
+    names = [o.name for o in scenario.outcomes]
+    return names.index(name) if name in names else len(names)
