@@ -54,6 +54,11 @@ def _console() -> Console:
     return console
 
 
+def _named(name: str, ident: str) -> str:
+    """A name for the reader, with the id that conditions and options use."""
+    return ident if not name or name == ident else f"{name} ({ident})"
+
+
 def _num(x: float) -> str:
     return f"{x:.4g}" if abs(x) < 1e4 else f"{x:.3e}"
 
@@ -77,7 +82,10 @@ def print_forecasts(result: ForecastSet) -> None:
     actors.add_column("actor")
     actors.add_column("capability", justify="right")
     for issue in start.issues:
-        actors.add_column(f"{issue.id}\n[{_num(issue.min)}–{_num(issue.max)}]", justify="right")
+        actors.add_column(
+            f"{_named(issue.name, issue.id)}\n[{_num(issue.min)}–{_num(issue.max)}]",
+            justify="right",
+        )
     for k, actor in enumerate(start.actors):
         cells = []
         for j, issue in enumerate(start.issues):
@@ -85,7 +93,7 @@ def print_forecasts(result: ForecastSet) -> None:
                 cells.append(f"{_num(start.positions[k, j])} / {start.salience[k, j]:.2f}")
             else:
                 cells.append("—")
-        actors.add_row(actor.id, _num(actor.capability), *cells)
+        actors.add_row(_named(actor.name, actor.id), _num(actor.capability), *cells)
     console.print(actors)
     if start.events:
         console.print(
@@ -98,7 +106,7 @@ def print_forecasts(result: ForecastSet) -> None:
         table.add_column(f.model, justify="right", min_width=len(f.model), no_wrap=True)
     for issue in scenario.issues:
         table.add_row(
-            issue.id,
+            _named(issue.name, issue.id),
             *(
                 _num(f.issues[issue.id].forecast) if issue.id in f.issues else "—"
                 for f in forecasts
