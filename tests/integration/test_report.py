@@ -187,6 +187,46 @@ def report_build_fmt(x: float) -> str:
     return fmt(x)
 
 
+class Headings(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2":
+            self.ids += [v or "" for k, v in attrs if k == "id"]
+
+
+def test_bottom_line_comes_first_and_its_numbers_are_the_results(
+    default_report: tuple[report_build.Report, Path],
+) -> None:
+    import html as html_lib
+
+    _, path = default_report
+    text = path.read_text()
+    headings = Headings()
+    headings.feed(text)
+    assert headings.ids[0] == "bottom-line"
+    results = json.loads((path.parent / "results.json").read_text())
+    line = results["bottom_line"]
+    outcomes = {f["model"]: f["outcome"] for f in results["forecasts"]}
+    assert all(outcomes[m] == line["end"] for m in line["agreeing"])
+    assert all(outcomes[m] == o for m, o in line["others"].items())
+    assert "status-quo" not in line["agreeing"]
+    probability = line["probability"]
+    simulated = results["simulations"][probability["model"]]
+    assert simulated["draws"] == probability["draws"]
+    lo, hi = probability["interval"]
+    assert lo <= probability["p"] <= hi
+    shown = html_lib.unescape(text)
+    for sentence in line["sentences"]:
+        assert sentence in shown
+    assert f"{probability['p']:.2f} (95% interval {lo:.2f}–{hi:.2f})" in shown
+    for model, lever in line.get("levers", {}).items():
+        assert stratagem.models.get(model).dynamic is False
+        assert f"{lever['size']:.2f}" in shown
+
+
 def test_inputs_table_shows_every_note(default_report: tuple[report_build.Report, Path]) -> None:
     import html as html_lib
 

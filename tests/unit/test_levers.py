@@ -237,3 +237,33 @@ def test_run_prints_the_bottom_line_first_and_in_json() -> None:
     assert doc["bottom_line"]["end"] == doc["forecasts"][0]["outcome"]
     quiet = runner.invoke(cli, ["run", "-m", "eum", "--no-bottom-line"])
     assert "Bottom line" not in quiet.output
+
+
+def test_ensemble_bottom_line_reads_the_draws() -> None:
+    from stratagem.analysis.bottom_line import ensemble_bottom_line, wilson_interval
+
+    sc = stratagem.load()
+    ensemble = stratagem.simulate(sc, "compromise", draws=200, seed=2, branches=["no-strike"])
+    line = ensemble_bottom_line(ensemble)
+    probabilities = ensemble.outcome_probabilities()
+    assert line.facts["end"] == max(probabilities, key=lambda k: probabilities[k])
+    assert line.facts["p"] == probabilities[line.facts["end"]]
+    assert line.facts["interval"] == list(wilson_interval(line.facts["p"], 200))
+    moved = ensemble.difference("no-strike")["outcomes"].get(line.facts["end"])
+    branch = line.facts["branches"]["no-strike"]
+    assert branch["difference"] == (moved["difference"] if moved else 0.0)
+    assert line.sentences[1].startswith("Branch 'no-strike':")
+
+
+def test_simulate_prints_its_bottom_line_first() -> None:
+    runner = CliRunner()
+    out = runner.invoke(cli, ["simulate", "-m", "compromise", "-n", "100", "--widths", "1"])
+    assert out.exit_code == 0, out.output
+    assert out.stdout.lstrip().startswith("Bottom line")
+    assert "Most likely end under compromise" in out.stdout
+    doc = json.loads(
+        runner.invoke(
+            cli, ["simulate", "-m", "compromise", "-n", "50", "--widths", "1", "--json"]
+        ).stdout
+    )
+    assert doc["bottom_line"]["draws"] == 50

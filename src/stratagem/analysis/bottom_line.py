@@ -22,11 +22,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from stratagem.analysis.levers import levers
+from stratagem.analysis.levers import GRID, levers
 from stratagem.models import get
 from stratagem.results import NO_OUTCOME, Ensemble, ForecastSet
 
-__all__ = ["BASELINE_MODELS", "BottomLine", "bottom_line", "wilson_interval"]
+__all__ = [
+    "BASELINE_MODELS",
+    "BottomLine",
+    "bottom_line",
+    "ensemble_bottom_line",
+    "wilson_interval",
+]
 
 BASELINE_MODELS = ("status-quo",)
 """Models left out of the count of agreeing models: they forecast no movement by design."""
@@ -58,6 +64,8 @@ def bottom_line(
     ensemble: Ensemble | None = None,
     lever_models: Sequence[str] | None = None,
     seed: int = 0,
+    static_only: bool = False,
+    lever_budget: int | None = None,
 ) -> BottomLine:
     """The bottom line of several models' forecasts of one scenario.
 
@@ -72,6 +80,11 @@ def bottom_line(
         models that have a batched entry point, whose search takes seconds; ``[]``: none).
     seed : int
         Seed of stochastic models in the lever search.
+    static_only : bool
+        By default, search only the agreeing models that do not run in rounds.
+    lever_budget : int, optional
+        Skip the default search (and say so) when its scan would take more model
+        evaluations than this (inputs × both sides × :data:`~stratagem.analysis.levers.GRID`).
 
     Returns
     -------
@@ -137,11 +150,19 @@ def bottom_line(
             "p": p,
             "interval": [lo_p, hi_p],
         }
-    chosen = (
-        list(lever_models)
-        if lever_models is not None
-        else [m for m in agreeing if get(m).batch is not None]
-    )
+    if lever_models is not None:
+        chosen = list(lever_models)
+    else:
+        chosen = [
+            m for m in agreeing if get(m).batch is not None and not (static_only and get(m).dynamic)
+        ]
+        scan = world.n_actors * (1 + 2 * world.n_issues) * 2 * GRID
+        if chosen and lever_budget is not None and scan > lever_budget:
+            sentences.append(
+                f"What would change it was not searched here ({scan} model runs for a scan of "
+                f"every input, over the budget of {lever_budget}): see `stratagem levers`."
+            )
+            chosen = []
     found = []
     if chosen and end != NO_OUTCOME:
         analysis = levers(
@@ -173,3 +194,64 @@ def bottom_line(
 def _order(scenario: Any, name: str) -> int:
     names = [o.name for o in scenario.outcomes]
     return names.index(name) if name in names else len(names)
+
+
+def ensemble_bottom_line(ensemble: Ensemble) -> BottomLine:
+    """The bottom line of one model's simulation: its most likely end, and what each branch does.
+
+    The most likely end of the baseline draws with its 95% Wilson interval; for each branch,
+    that end's probability in the branch and the difference on the same draws (with its 95%
+    interval), and the branch's own most likely end where it differs. Nothing is run.
+
+    Parameters
+    ----------
+    ensemble : Ensemble
+        A simulation (``stratagem.simulate``).
+
+    Returns
+    -------
+    BottomLine
+        Sentences and the numbers they rest on.
+    """
+    sc = ensemble.scenario
+    if not sc.outcomes:
+        return BottomLine(("The scenario names no ends: there is no bottom line to draw.",))
+    probabilities = ensemble.outcome_probabilities()
+    end = max(probabilities, key=lambda k: (probabilities[k], -_order(sc, k)))
+    p = probabilities[end]
+    lo, hi = wilson_interval(p, ensemble.draws)
+    outcome = next((o for o in sc.outcomes if o.name == end), None)
+    definition = f" ({outcome.when})" if outcome is not None else ""
+    sentences = [
+        (
+            f"Most likely end under {ensemble.model}: '{end}'{definition}, with probability "
+            f"{p:.2f} (95% interval {lo:.2f}–{hi:.2f}, {ensemble.draws} draws)."
+        )
+    ]
+    facts: dict[str, Any] = {
+        "model": ensemble.model,
+        "end": end,
+        "p": p,
+        "interval": [lo, hi],
+        "draws": ensemble.draws,
+        "branches": {},
+    }
+    for branch in ensemble.branches:
+        own = ensemble.outcome_probabilities(branch)
+        moved = ensemble.difference(branch)["outcomes"].get(end, {"difference": 0.0, "ci": [0, 0]})
+        there = max(own, key=lambda k: (own[k], -_order(sc, k)))
+        text = (
+            f"Branch '{branch}': '{end}' {own.get(end, 0.0):.2f}, "
+            f"{moved['difference']:+.2f} against the baseline on the same draws (95% interval "
+            f"{moved['ci'][0]:+.2f} to {moved['ci'][1]:+.2f})"
+        )
+        if there != end:
+            text += f"; its most likely end is '{there}' ({own[there]:.2f})"
+        sentences.append(text + ".")
+        facts["branches"][branch] = {
+            "p": own.get(end, 0.0),
+            "difference": moved["difference"],
+            "ci": list(moved["ci"]),
+            "most_likely": there,
+        }
+    return BottomLine(tuple(sentences), facts)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from stratagem.analysis.bottom_line import BottomLine, ensemble_bottom_line
 from stratagem.analysis.levers import Lever, single_levers
 from stratagem.results import Ensemble
 from stratagem.scenario import Scenario
@@ -74,6 +75,10 @@ class WidthSensitivity:
                 out[name] = values[0]
         return out
 
+    def bottom_line(self) -> BottomLine:
+        """The bottom line of the simulation at the elicited widths (nothing is run)."""
+        return ensemble_bottom_line(self.ensemble)
+
     def sentences(self) -> list[str]:
         """The settled outcomes in words, each with its nearest lever."""
         scenario = self.ensemble.scenario
@@ -110,6 +115,7 @@ class WidthSensitivity:
             "settled": self.settled(),
             "levers": {k: (v.to_dict() if v else None) for k, v in self.levers.items()},
             "sentences": self.sentences(),
+            "bottom_line": self.bottom_line().to_dict(),
         }
 
 

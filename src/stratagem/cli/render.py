@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "print_backtest",
+    "print_bottom_line",
     "print_compatibility",
     "print_conflict",
     "print_ensemble",
@@ -71,11 +72,7 @@ def print_forecasts(result: ForecastSet) -> None:
     scenario, forecasts, branch = result.scenario, result.forecasts, result.branch
     start = scenario.with_branch(branch)
     title = scenario.title or scenario.name
-    if result.summary.get("sentences"):
-        console.print("[bold]Bottom line[/bold]")
-        for sentence in result.summary["sentences"]:
-            click.echo(f"  {sentence}")
-        click.echo("")
+    print_bottom_line(result.summary.get("sentences", ()))
     if branch:
         title += f"  [branch: {branch}]"
     actors = Table(title=f"{title}\nstarting positions (position / salience)", title_justify="left")
@@ -117,6 +114,16 @@ def print_forecasts(result: ForecastSet) -> None:
         table.add_row("outcome", *(f.outcome or "(none)" for f in forecasts))
     console.print(table)
     print_outcome_definitions(scenario)
+
+
+def print_bottom_line(sentences: Sequence[str]) -> None:
+    """The bottom line's sentences under a heading (nothing when there are none)."""
+    if not sentences:
+        return
+    _console().print("[bold]Bottom line[/bold]")
+    for sentence in sentences:
+        click.echo(f"  {sentence}")
+    click.echo("")
 
 
 def print_outcome_definitions(scenario: Scenario) -> None:

@@ -898,16 +898,24 @@ class _PreferenceEvaluator:
 
     def __call__(self, size: int, first_draw: int, rng: np.random.Generator) -> list[Any]:
         graph = Graph.build(self.conflict)
+        # draws that keep the same statements have the same equilibria: solve each set once
+        solved: dict[tuple[tuple[bool, ...], ...], npt.NDArray[np.bool_]] = {}
         out = []
         for _ in range(size):
-            statements = [
-                tuple(
-                    s for s in d.statements if s.probability >= 1.0 or rng.random() < s.probability
-                )
+            kept = tuple(
+                tuple(s.probability >= 1.0 or rng.random() < s.probability for s in d.statements)
                 for d in self.conflict.decision_makers
-            ]
-            drawn = graph.with_scores(self.conflict.scores(statements))
-            out.append(np.stack([stability(drawn, c, self.h).all(axis=0) for c in self.concepts]))
+            )
+            if kept not in solved:
+                statements = [
+                    tuple(s for s, keep in zip(d.statements, mask, strict=True) if keep)
+                    for d, mask in zip(self.conflict.decision_makers, kept, strict=True)
+                ]
+                drawn = graph.with_scores(self.conflict.scores(statements))
+                solved[kept] = np.stack(
+                    [stability(drawn, c, self.h).all(axis=0) for c in self.concepts]
+                )
+            out.append(solved[kept])
         return out
 
 

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stratagem.analysis.bottom_line import bottom_line
 from stratagem.analysis.findings import Findings, findings
 from stratagem.analysis.narrative import Section, narrative
 from stratagem.io import atomic_write_text
+from stratagem.jsonable import plain
 from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
@@ -61,6 +63,9 @@ class Report:
         Of the simulations.
     found : Findings
         Compatibility, pivotal actors and stance games.
+    bottom_line : mapping
+        The bottom line (:func:`stratagem.analysis.bottom_line.bottom_line`): its
+        ``sentences`` and the numbers they rest on.
     figures : mapping of name to (title, svg)
         Every figure, as inline SVG.
     pngs : mapping of name to bytes
@@ -75,6 +80,7 @@ class Report:
     seed: int
     draws: int
     found: Findings = field(default_factory=Findings)
+    bottom_line: Mapping[str, Any] = field(default_factory=dict)
     figures: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     pngs: Mapping[str, bytes] = field(default_factory=dict)
 
@@ -92,6 +98,7 @@ class Report:
             "version": __version__,
             "seed": self.seed,
             "draws": self.draws,
+            "bottom_line": plain(self.bottom_line),
             "forecasts": [f.to_dict() for f in self.forecasts],
             "simulations": {e.model: e.to_dict() for e in self.ensembles},
             "tornado": {
@@ -129,6 +136,7 @@ def build_report(
     executor: str = "serial",
     progress: Callable[[str], None] | None = None,
     formats: Sequence[str] = ("svg", "png"),
+    levers: bool = True,
 ) -> Report:
     """Run the models, simulations and sensitivity swings a report needs, and draw the figures.
 
@@ -151,6 +159,10 @@ def build_report(
     formats : sequence of {"svg", "png"}
         Figure formats to render; an empty sequence builds the figures (laid out, so text
         is measured) without serialising them. Writing a report needs both.
+    levers : bool
+        Search, for the bottom line, the smallest change that would lead away from the end
+        most models forecast (in the static models that agree, whose search is cheapest,
+        when its scan takes at most :data:`LEVER_BUDGET` evaluations).
     """
     import stratagem
     from stratagem.models import get
@@ -158,7 +170,8 @@ def build_report(
 
     say = progress or (lambda _msg: None)
     say("running models")
-    forecasts = stratagem.forecast(scenario, models, seed=seed).forecasts
+    forecast_set = stratagem.forecast(scenario, models, seed=seed)
+    forecasts = forecast_set.forecasts
     chosen_branches = (
         list(branches) if branches is not None else [b.name for b in scenario.branches]
     )
@@ -177,6 +190,17 @@ def build_report(
             )
         say(f"sensitivity of {spec.name}")
         swings[spec.name] = tornado(scenario, spec.name)
+    say("drawing the bottom line")
+    # the probability is read in the expected utility model's draws when they exist
+    preferred = [e for e in ensembles if e.model == "eum"] or ensembles
+    line = bottom_line(
+        forecast_set,
+        ensemble=preferred[0] if preferred else None,
+        lever_models=None if levers else [],
+        static_only=True,
+        lever_budget=LEVER_BUDGET,
+        seed=seed,
+    )
     say("analysing compatibility, pivotal actors and stance games")
     found = findings(scenario, forecasts, conflict_draws=draws, seed=seed)
     say("writing the narrative")
@@ -192,9 +216,14 @@ def build_report(
         seed,
         draws,
         found=found,
+        bottom_line=line.to_dict(),
         figures=figures,
         pngs=pngs,
     )
+
+
+LEVER_BUDGET = 20_000
+"""The most model evaluations the report's bottom line spends on its lever scan."""
 
 
 def _draw(
@@ -315,7 +344,7 @@ def _html(report: Report) -> str:
                 inputs.append(
                     {
                         "actor": a.name,
-                        "issue": i.id,
+                        "issue": i.name,
                         "position": v.position,
                         "salience": v.salience,
                         "capability": v.capability if v.capability is not None else a.capability,

@@ -136,11 +136,19 @@ def simulate(
 
         save_run(save, store_url, lambda: RunRecord.of_simulation(ensemble, started, spread))
     widths_doc = by_width.to_dict() if len(factors) > 1 else None
+    line = by_width.bottom_line()
     if as_json:
-        echo_json({**ensemble.to_dict(), **({"widths": widths_doc} if widths_doc else {})})
+        echo_json(
+            {
+                **ensemble.to_dict(),
+                "bottom_line": line.to_dict(),
+                **({"widths": widths_doc} if widths_doc else {}),
+            }
+        )
     else:
-        from stratagem.cli.render import print_ensemble, print_widths
+        from stratagem.cli.render import print_bottom_line, print_ensemble, print_widths
 
+        print_bottom_line(line.sentences)
         print_ensemble(ensemble)
         if len(factors) > 1:
             print_widths(by_width)
