@@ -24,13 +24,15 @@ from typing import Any
 
 from stratagem.analysis.levers import GRID, levers
 from stratagem.models import get
-from stratagem.results import NO_OUTCOME, Ensemble, ForecastSet
+from stratagem.results import NO_OUTCOME, Ensemble, Forecast, ForecastSet
+from stratagem.scenario import Scenario
 
 __all__ = [
     "BASELINE_MODELS",
     "BottomLine",
     "bottom_line",
     "ensemble_bottom_line",
+    "modal_end",
     "wilson_interval",
 ]
 
@@ -98,8 +100,7 @@ def bottom_line(
     counted = [f for f in result.forecasts if f.model not in BASELINE_MODELS]
     if not counted:
         return BottomLine(("Only baseline models ran: no forecast to summarise.",))
-    ends = Counter(f.outcome or NO_OUTCOME for f in counted)
-    end, votes = max(ends.items(), key=lambda kv: (kv[1], -_order(world, kv[0])))
+    end, votes = modal_end(world, counted)
     agreeing = [f.model for f in counted if (f.outcome or NO_OUTCOME) == end]
     others = [(f.model, f.outcome or NO_OUTCOME) for f in counted if f.model not in agreeing]
     outcome = next((o for o in world.outcomes if o.name == end), None)
@@ -189,6 +190,15 @@ def bottom_line(
         facts["levers"] = {m: lv.to_dict() for lv, m in found}
         facts["lever_models"] = chosen
     return BottomLine(tuple(sentences), facts)
+
+
+def modal_end(scenario: Scenario, forecasts: Sequence[Forecast]) -> tuple[str, int]:
+    """The end most of ``forecasts`` name, and how many; a tie goes to the end listed first.
+
+    Baseline models are not left out here: pass the forecasts to count.
+    """
+    ends = Counter(f.outcome or NO_OUTCOME for f in forecasts)
+    return max(ends.items(), key=lambda kv: (kv[1], -_order(scenario, kv[0])))
 
 
 def _order(scenario: Any, name: str) -> int:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from stratagem.analysis.bottom_line import BASELINE_MODELS, modal_end
 from stratagem.analysis.findings import Findings
 from stratagem.results import Forecast, Trajectory
 from stratagem.scenario import Issue, Scenario
@@ -94,13 +95,15 @@ def outcomes(scenario: Scenario, forecasts: Sequence[Forecast]) -> list[Sentence
                 },
             )
         )
-    named = Counter(f.outcome for f in forecasts if f.outcome)
-    if named and len(forecasts) > 1:
-        best, count = named.most_common(1)[0]
+    counted = [f for f in forecasts if f.model not in BASELINE_MODELS]
+    if scenario.outcomes and len(counted) > 1:
+        best, count = modal_end(scenario, counted)
+        left_out = len(forecasts) - len(counted)
         out.append(
             Sentence(
-                f"{count} of {len(forecasts)} models point to '{best}'.",
-                {"outcome": best, "count": count, "models": len(forecasts)},
+                f"{count} of {len(counted)} models point to '{best}'"
+                + (" (the status-quo baseline left out)." if left_out else "."),
+                {"outcome": best, "count": count, "models": len(counted)},
             )
         )
     return out
