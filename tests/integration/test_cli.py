@@ -653,3 +653,11 @@ def test_validate_reads_gmcr_files(shared_data: Path) -> None:
     result = cli("validate", str(shared_data / "gmcr" / "Elmira.gmcr"))
     assert result.returncode == 0, result.stderr
     assert "ok — 3 decision makers, 5 options, 12 feasible states" in result.stdout
+
+
+@pytest.mark.parametrize("seed", ["-1", "18446744073709551616"])
+def test_a_seed_outside_what_numpy_and_the_store_take_is_a_usage_error(seed: str) -> None:
+    result = cli("run", "-m", "smp", "--seed", seed)
+    assert result.returncode == 2
+    assert "Invalid value for '--seed'" in result.stderr
+    assert "Traceback" not in result.stderr

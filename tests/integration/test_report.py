@@ -197,6 +197,13 @@ class Headings(HTMLParser):
             self.ids += [v or "" for k, v in attrs if k == "id"]
 
 
+def section_ids(html: str) -> list[str]:
+    """The ids of the report's sections (its h2 headings), in order."""
+    headings = Headings()
+    headings.feed(html)
+    return headings.ids
+
+
 def test_bottom_line_comes_first_and_its_numbers_are_the_results(
     default_report: tuple[report_build.Report, Path],
 ) -> None:
@@ -204,9 +211,7 @@ def test_bottom_line_comes_first_and_its_numbers_are_the_results(
 
     _, path = default_report
     text = path.read_text()
-    headings = Headings()
-    headings.feed(text)
-    assert headings.ids[0] == "bottom-line"
+    assert section_ids(text)[0] == "bottom-line"
     results = json.loads((path.parent / "results.json").read_text())
     line = results["bottom_line"]
     outcomes = {f["model"]: f["outcome"] for f in results["forecasts"]}
@@ -225,6 +230,16 @@ def test_bottom_line_comes_first_and_its_numbers_are_the_results(
     for model, lever in line.get("levers", {}).items():
         assert stratagem.models.get(model).dynamic is False
         assert f"{lever['size']:.2f}" in shown
+
+
+def test_table_of_contents_links_every_section(
+    default_report: tuple[report_build.Report, Path],
+) -> None:
+    _, path = default_report
+    text = path.read_text()
+    links = Links()
+    links.feed(text[text.index('<nav class="toc"') : text.index("</nav>")])
+    assert links.refs == [f"#{anchor}" for anchor in section_ids(text)]
 
 
 def test_inputs_table_shows_every_note(default_report: tuple[report_build.Report, Path]) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
+    "SEED_RANGE",
     "GroupValues",
     "ManyValues",
     "branch_option",
@@ -94,11 +95,15 @@ set_option = click.option(
 )
 
 
+SEED_RANGE = click.IntRange(0, 2**63 - 1)
+"""Seeds numpy accepts and the run store (SQLite, PostgreSQL: 64-bit integers) can keep."""
+
+
 def seed_option(default: int | None = 0, what: str = "the draws") -> Callable[[F], F]:
     """``--seed`` (of stochastic models when the default is ``None``)."""
     return click.option(
         "--seed",
-        type=int,
+        type=SEED_RANGE,
         default=default,
         show_default=default is not None,
         help=f"Seed of {what}.",

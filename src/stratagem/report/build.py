@@ -364,7 +364,22 @@ def _html(report: Report) -> str:
         }
         for branch, analysed in report.found.conflicts
     ]
+    toc = [
+        (anchor, title)
+        for anchor, title, shown in (
+            ("bottom-line", "Bottom line", bool(report.bottom_line.get("sentences"))),
+            ("narrative", "What the results say", True),
+            ("forecasts", "Forecasts", True),
+            ("conflict", "The graph model", bool(conflicts)),
+            ("figures", "Figures", True),
+            ("uncertainty", "Under uncertainty", bool(report.ensembles)),
+            ("inputs", "Inputs, with their notes and sources", True),
+            ("provenance", "How these numbers were made", True),
+        )
+        if shown
+    ]
     return env.get_template("report.html.j2").render(
+        toc=toc,
         conflicts=conflicts,
         report=report,
         scenario=sc,

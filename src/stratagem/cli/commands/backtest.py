@@ -11,6 +11,7 @@ from stratagem.cli.options import (
     json_flag,
     save_options,
     save_run,
+    seed_option,
 )
 
 __all__ = ["backtest"]
@@ -34,13 +35,7 @@ __all__ = ["backtest"]
     show_default=True,
     help="Capability scheme.",
 )
-@click.option(
-    "--seed",
-    type=int,
-    default=0,
-    show_default=True,
-    help="Seed of the bootstrap and of the cross-validation folds.",
-)
+@seed_option(0, "the bootstrap and of the cross-validation folds")
 @click.option(
     "--bootstrap",
     type=click.IntRange(100),
