@@ -144,10 +144,11 @@ def forecast(
     result = ForecastSet(scenario, forecasts, branch, seed, skipped, tuple(notes))
     if not summary:
         return result
+    import dataclasses
+
     from stratagem.analysis.bottom_line import bottom_line
 
-    line = bottom_line(result, seed=seed or 0)
-    return ForecastSet(scenario, forecasts, branch, seed, skipped, tuple(notes), line.to_dict())
+    return dataclasses.replace(result, summary=bottom_line(result, seed=seed or 0).to_dict())
 
 
 def explain(

@@ -212,6 +212,11 @@ class ProbabilityLever:
         return _record(self, start="from")
 
 
+def _outcome_code(names: Sequence[str], target: str) -> int:
+    """The code :meth:`Scenario.classify_all` gives ``target`` (the catch-all comes last)."""
+    return names.index(target) if target in names else len(names)
+
+
 def _for_many_runs(spec: Any, given: dict[str, Any] | None) -> dict[str, Any]:
     """The parameters of a model asked for hundreds of runs.
 
@@ -276,14 +281,15 @@ def _inputs(
     return out
 
 
-def _with(scenario: Scenario, base: Draws, rows: Sequence[tuple[_Input, float]]) -> Draws:
-    """Copies of ``base`` (one draw) with, in row ``r``, input ``rows[r][0]`` set to its value."""
+def _with(scenario: Scenario, base: Draws, rows: Sequence[Sequence[tuple[_Input, float]]]) -> Draws:
+    """Copies of ``base`` (one draw) with, in row ``r``, every input of ``rows[r]`` set."""
     n = len(rows)
     pos = np.repeat(base.positions[:1], n, axis=0)
     sal = np.repeat(base.salience[:1], n, axis=0)
     cap = np.repeat(base.capability[:1], n, axis=0)
-    for r, (u, value) in enumerate(rows):
-        _put(scenario, u, pos, sal, cap, np.array([r]), np.array([value]))
+    for r, moves in enumerate(rows):
+        for u, value in moves:
+            _put(scenario, u, pos, sal, cap, np.array([r]), np.array([value]))
     return Draws(pos, sal, cap)
 
 
@@ -340,7 +346,8 @@ class _Search:
     def test(self, rows: Sequence[tuple[_Input, float]]) -> BoolArray:
         if not rows:
             return np.zeros(0, dtype=bool)
-        return self.hits(self.forecasts(_with(self.scenario, self.point, rows)))
+        moves = [[row] for row in rows]
+        return self.hits(self.forecasts(_with(self.scenario, self.point, moves)))
 
 
 def _scan(
@@ -504,7 +511,7 @@ def _singles(
     tolerance: float,
 ) -> tuple[list[Lever], _Search]:
     names = [o.name for o in scenario.outcomes]
-    code = names.index(target) if target in names else len(names)
+    code = _outcome_code(names, target)
     search = _Search(scenario, spec.name, resolved, seed, code, leave)
     base = spec.run(scenario, resolved, seed=seed)
     start = np.array([[base.issues[i].forecast for i in scenario.issue_ids]])
@@ -592,14 +599,8 @@ def _combinations(
             )
     if not rows:
         return []
-    n = len(rows)
-    pos = np.repeat(search.point.positions, n, axis=0)
-    sal = np.repeat(search.point.salience, n, axis=0)
-    cap = np.repeat(search.point.capability, n, axis=0)
-    for r, moves in enumerate(rows):
-        for u, value in moves:
-            _put(scenario, u, pos, sal, cap, np.array([r]), np.array([value]))
-    met = search.hits(search.forecasts(Draws(pos, sal, cap))).reshape(len(groups), REFINE)
+    met = search.hits(search.forecasts(_with(scenario, search.point, rows)))
+    met = met.reshape(len(groups), REFINE)
     out = []
     for group, ok in zip(groups, met, strict=True):
         if not ok.any():
@@ -633,7 +634,8 @@ def _effects(search: _Search, scenario: Scenario, inputs: Sequence[_Input]) -> l
         steps.append((hi - lo) / u.scale)
     if not rows:
         return []
-    forecasts = search.forecasts(_with(scenario, search.point, rows)).reshape(len(inputs), 2, -1)
+    forecasts = search.forecasts(_with(scenario, search.point, [[r] for r in rows]))
+    forecasts = forecasts.reshape(len(inputs), 2, -1)
     ranges = np.array([i.range for i in scenario.issues])
     out = []
     for u, f, step in zip(inputs, forecasts, steps, strict=True):
@@ -906,7 +908,7 @@ def levers(
         raise InvalidInputError([Problem("budget", f"must be positive, got {budget}")])
     within = budget if budget is not None else float("inf")
     names = [o.name for o in world.outcomes]
-    code = names.index(target) if target in names else len(names)
+    code = _outcome_code(names, target)
     out: dict[str, Any] = {
         k: {} for k in ("singles", "combinations", "effects", "probability", "base_p", "base")
     }
