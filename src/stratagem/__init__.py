@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from stratagem.analysis.widths import simulate_widths
     from stratagem.api import (
         CompatibilityAnalysis,
+        Validation,
         applicable_models,
         backtest,
         compatibility,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
         explain,
         forecast,
         run,
+        validate,
     )
     from stratagem.catalog import DEFAULT_SCENARIO, embedded_names, load
     from stratagem.games.analysis import solve_file as solve_game_file
@@ -78,6 +80,8 @@ _LAZY = {
             "conflict_inverse",
             "explain",
             "forecast",
+            "validate",
+            "Validation",
             "run",
         ),
         "stratagem.api",
@@ -126,6 +130,7 @@ __all__ = [
     "Scenario",
     "StratagemError",
     "Trajectory",
+    "Validation",
     "Value",
     "__version__",
     "applicable_models",
@@ -146,4 +151,5 @@ __all__ = [
     "simulate_widths",
     "single_levers",
     "solve_game_file",
+    "validate",
 ]

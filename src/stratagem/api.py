@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CompatibilityAnalysis",
+    "Validation",
     "applicable_models",
     "backtest",
     "compatibility",
@@ -39,6 +40,7 @@ __all__ = [
     "explain",
     "forecast",
     "run",
+    "validate",
 ]
 
 
@@ -47,6 +49,71 @@ def applicable_models(scenario: Scenario) -> tuple[str, ...]:
     from stratagem import models
 
     return tuple(s.name for s in models.applicable(scenario))
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A scenario checked completely (:func:`validate`), with its warnings.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario read.
+    warnings : tuple of str
+        Valid but degenerate inputs, in words (:meth:`Scenario.warnings`).
+    """
+
+    scenario: Scenario
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``stratagem validate --json`` prints."""
+        sc = self.scenario
+        return {
+            "scenario": sc.name,
+            "actors": sc.n_actors,
+            "issues": sc.n_issues,
+            "events": len(sc.events),
+            "branches": len(sc.branches),
+            "outcomes": len(sc.outcomes),
+            "warnings": list(self.warnings),
+        }
+
+
+def validate(source: Scenario | str | Path | None = None) -> Validation:
+    """Read a scenario and check everything a run would refuse for the file's sake.
+
+    Beyond reading (every field, every reference, the limits), the model parameters the
+    file sets are checked against the registry: an unknown model, an undeclared parameter,
+    a value of the wrong type, out of range or not finite. Problems name the file and line.
+
+    Parameters
+    ----------
+    source : Scenario, str or Path, optional
+        A file, ``"-"`` (standard input), an embedded name (default: the default case), or
+        a scenario already read.
+
+    Raises
+    ------
+    InvalidInputError
+        With every problem found.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> stratagem.validate("iraq-2020").scenario.n_actors
+    7
+    """
+    from stratagem.catalog import load
+    from stratagem.models.registry import scenario_problems
+
+    scenario = (
+        source if isinstance(source, Scenario) else load(None if source is None else str(source))
+    )
+    problems = scenario_problems(scenario)
+    if problems:
+        raise InvalidInputError(problems)
+    return Validation(scenario, tuple(scenario.warnings()))
 
 
 def run(
@@ -110,7 +177,11 @@ def forecast(
     7.39
     """
     from stratagem import models as registry
+    from stratagem.models.registry import scenario_problems
 
+    problems = scenario_problems(scenario)
+    if problems:
+        raise InvalidInputError(problems)
     if models:
         chosen = [registry.get(n) for n in dict.fromkeys(models)]
         skipped: dict[str, str] = {}
@@ -121,7 +192,7 @@ def forecast(
     forecasts = tuple(
         m.run(scenario, per_model.get(m.name), seed=seed, branch=branch) for m in chosen
     )
-    notes = []
+    notes = [f"degenerate input: {w}" for w in scenario.with_branch(branch).warnings()]
     static = [m.name for m in chosen if not m.dynamic]
     if scenario.with_branch(branch).events and static:
         notes.append(

@@ -35,6 +35,7 @@ from stratagem.conditions import parse as parse_condition
 from stratagem.conditions import references as condition_problems
 from stratagem.conflict.model import Conflict, ConflictAddition, Option
 from stratagem.errors import InvalidInputError, Problem
+from stratagem.limits import exceeded, limit
 
 __all__ = [
     "Actor",
@@ -395,6 +396,11 @@ class Scenario:
     conflict : Conflict, optional
         The conflict in option form for the graph model (:mod:`stratagem.conflict`); its
         decision makers are actors of the scenario.
+    origin : str
+        The file the scenario was read from (``""`` when built in code); not compared.
+    field_lines : mapping of field path to line
+        The line each field was read from, so that problems found later (a model's
+        parameters) name it; not compared.
     """
 
     name: str
@@ -412,6 +418,8 @@ class Scenario:
     uncertainty: Mapping[tuple[str, str, str], Distribution] = field(default_factory=dict)
     spread: Mapping[str, float] = field(default_factory=dict)
     conflict: Conflict | None = None
+    origin: str = field(default="", compare=False, repr=False)
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actors", tuple(self.actors))
@@ -423,6 +431,7 @@ class Scenario:
         object.__setattr__(self, "model_params", _freeze_params(self.model_params))
         object.__setattr__(self, "uncertainty", MappingProxyType(dict(self.uncertainty)))
         object.__setattr__(self, "spread", MappingProxyType(dict(self.spread)))
+        object.__setattr__(self, "field_lines", MappingProxyType(dict(self.field_lines)))
         problems = self.problems()
         if problems:
             raise InvalidInputError(problems)
@@ -434,7 +443,20 @@ class Scenario:
         state["model_params"] = {k: dict(v) for k, v in self.model_params.items()}
         state["uncertainty"] = dict(self.uncertainty)
         state["spread"] = dict(self.spread)
+        state["field_lines"] = dict(self.field_lines)
         return (_rebuild_scenario, (state,))
+
+    def locate(self, problems: Iterable[Problem]) -> list[Problem]:
+        """``problems`` with this scenario's file and each field's line filled in where known."""
+        out = []
+        for p in problems:
+            path, line = p.field, None
+            while path and line is None:
+                line = self.field_lines.get(path)
+                cut = max(path.rfind("."), path.rfind("["))
+                path = path[:cut] if cut > 0 else ""
+            out.append(p.located(self.origin or None, line))
+        return out
 
     # ------------------------------------------------------------------ construction
 
@@ -492,6 +514,9 @@ class Scenario:
 
     def problems(self) -> list[Problem]:
         """Every problem with this scenario (empty when it is valid)."""
+        too_large = _size_problems(len(self.actors), len(self.issues))
+        if too_large:  # checked first: the checks below grow with the size
+            return too_large
         out: list[Problem] = []
         if not self.actors:
             out.append(Problem("actors", "the scenario has no actors"))
@@ -541,6 +566,14 @@ class Scenario:
                 out.append(Problem(f"{where}.round", "must be a whole number"))
             elif event.round < 1:
                 out.append(Problem(f"{where}.round", f"must be at least 1, got {event.round}"))
+            elif event.round > limit("rounds"):
+                out.append(
+                    Problem(
+                        f"{where}.round",
+                        exceeded("rounds", f"round {event.round:,}")
+                        + " (no model runs that many rounds: the event could never act)",
+                    )
+                )
             if not event.changes:
                 out.append(Problem(f"{where}.changes", "an event must change something"))
             for k, ch in enumerate(event.changes):
@@ -630,6 +663,87 @@ class Scenario:
         elif ch.field == "capability" and ch.value < 0:
             out.append(Problem(f"{where}.capability", f"must not be negative, got {ch.value}"))
         return out
+
+    def warnings(self) -> list[str]:
+        """Inputs that are valid but degenerate, in words, with what the models then do.
+
+        * Every actor with a position on an issue has weight 0 there (salience or
+          capability 0): the weighted models fall back to equal weights (the compromise
+          model forecasts the plain mean of the positions; its details record
+          ``weights_fallback: equal``).
+        * One actor alone takes a position on an issue: every model that forecasts from
+          positions forecasts that actor's position.
+        """
+        out = []
+        weight = np.where(self.has_position, self.salience * self.capability, 0.0)
+        for j, issue in enumerate(self.issues):
+            present = np.flatnonzero(self.has_position[:, j])
+            if present.size == 1:
+                who = self.actors[int(present[0])].name
+                out.append(
+                    f"only {who} takes a position on {issue.name!r}: every model that "
+                    f"forecasts from positions forecasts {who}'s position"
+                )
+            elif present.size > 1 and not np.any(weight[present, j] > 0):
+                out.append(
+                    f"every actor on {issue.name!r} has weight 0 (salience × capability): "
+                    "the weighted models fall back to equal weights (the compromise model "
+                    "forecasts the plain mean of the positions)"
+                )
+        return out
+
+    def capability_scale(self) -> float:
+        """A power of two that brings the largest capability into [1, 2) when it is extreme.
+
+        1.0 when every capability (actor-wide, per issue, in events and branches) lies
+        within [2⁻⁶⁴, 2⁶⁴] or all are 0; otherwise the factor with which
+        :meth:`with_capabilities_scaled` keeps sums and products of capabilities from
+        overflowing (capability 1e308) or underflowing (1e-300). A power of two scales
+        exactly, so models whose forecasts do not depend on the capabilities' unit
+        forecast the same.
+        """
+        caps = [a.capability for a in self.actors]
+        caps += [v.capability for v in self.values.values() if v.capability is not None]
+        for change in (c for e in self.events for c in e.changes):
+            if change.field == "capability":
+                caps.append(change.value)
+        top = max(caps, default=0.0)
+        if top <= 0.0 or 2.0**-64 <= top <= 2.0**64:
+            return 1.0
+        return 2.0 ** -math.floor(math.log2(top))
+
+    def with_capabilities_scaled(self, factor: float) -> Scenario:
+        """A copy whose capabilities (actor-wide, per issue, in events) are ``factor`` times these.
+
+        Branches and uncertainty are left out: the copy is what one run of a model sees,
+        its branch already applied (:meth:`with_branch`).
+        """
+        if factor == 1.0:
+            return self
+
+        def scaled_changes(changes: tuple[Change, ...]) -> tuple[Change, ...]:
+            return tuple(
+                dataclasses.replace(c, value=c.value * factor) if c.field == "capability" else c
+                for c in changes
+            )
+
+        return dataclasses.replace(
+            self,
+            actors=tuple(
+                dataclasses.replace(a, capability=a.capability * factor) for a in self.actors
+            ),
+            values={
+                k: v
+                if v.capability is None
+                else dataclasses.replace(v, capability=v.capability * factor)
+                for k, v in self.values.items()
+            },
+            events=tuple(
+                dataclasses.replace(e, changes=scaled_changes(e.changes)) for e in self.events
+            ),
+            branches=(),
+            uncertainty={},
+        )
 
     # ------------------------------------------------------------------ lookups
 
@@ -1024,6 +1138,18 @@ def conflict_actor_problems(
         for o in options
         if o.by not in actor_ids
     ]
+
+
+def _size_problems(n_actors: int, n_issues: int) -> list[Problem]:
+    out = []
+    if n_actors > limit("actors"):
+        out.append(Problem("actors", exceeded("actors", f"{n_actors:,} actors")))
+    if n_issues > limit("issues"):
+        out.append(Problem("issues", exceeded("issues", f"{n_issues:,} issues")))
+    if not out and n_actors * n_issues > limit("values"):
+        found = f"{n_actors:,} actors × {n_issues:,} issues"
+        out.append(Problem("actors", exceeded("values", found)))
+    return out
 
 
 def seed_problems(where: str, seed: Any) -> list[Problem]:

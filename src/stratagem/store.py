@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -330,11 +331,19 @@ class Store:
 
                 @event.listens_for(self.engine, "connect")
                 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+                    # the driver's own transaction handling is off: every transaction
+                    # below starts with BEGIN IMMEDIATE, so that processes creating a new
+                    # store at once take turns instead of racing (DDL included)
+                    dbapi_conn.isolation_level = None
                     cursor = dbapi_conn.cursor()
-                    cursor.execute("PRAGMA journal_mode=WAL")
                     cursor.execute("PRAGMA busy_timeout=30000")
+                    cursor.execute("PRAGMA journal_mode=WAL")
                     cursor.execute("PRAGMA foreign_keys=ON")
                     cursor.close()
+
+                @event.listens_for(self.engine, "begin")
+                def _sqlite_begin(conn: Any) -> None:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
         except (ArgumentError, NoSuchModuleError, ImportError) as exc:
@@ -343,13 +352,15 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
+        except DBAPIError as exc:
             raise StoreError(f"the run store {self.url!r} failed: {exc.orig}") from None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the run store {self.url!r} failed: {exc}") from None
 
     def version(self) -> int:
         """The schema version the store holds (0 for an empty database)."""
@@ -394,13 +405,23 @@ class Store:
             "scenario_yaml": record.scenario_text,
             "models": json.dumps(list(record.models)),
             "params": json.dumps(plain(record.params), sort_keys=True),
-            "seed": record.seed,
+            "seed": _seed_to_column(record.seed),
             "version": __version__,
             "results": json.dumps(plain(record.results)),
             "started_at": record.started_at.isoformat(timespec="seconds"),
             "duration_s": record.duration_s,
             "branch": record.branch,
         }
+        bad = [
+            f"{m} on {i} ({v})"
+            for m, per in record.forecasts.items()
+            for i, v in per.items()
+            if not math.isfinite(v)
+        ]
+        if bad:
+            raise StoreError(
+                f"a forecast is not a finite number, which the store cannot hold: {', '.join(bad)}"
+            )
         with self._transaction() as conn:
             run_id = int(conn.execute(text(_INSERT_RUN), row).scalar_one())
             rows = [
@@ -454,6 +475,16 @@ class Store:
         return _record(row)
 
 
+def _seed_to_column(seed: int | None) -> int | None:
+    """A seed (0 to 2**64 - 1) as the signed 64-bit integer SQL columns hold."""
+    return seed - 2**64 if seed is not None and seed >= 2**63 else seed
+
+
+def _seed_from_column(value: int | None) -> int | None:
+    """The seed a column holds (the inverse of :func:`_seed_to_column`)."""
+    return value + 2**64 if value is not None and value < 0 else value
+
+
 def _record(row: Mapping[str, Any]) -> StoredRun:
     return StoredRun(
         id=int(row["id"]),
@@ -464,7 +495,7 @@ def _record(row: Mapping[str, Any]) -> StoredRun:
         scenario_yaml=row["scenario_yaml"],
         models=json.loads(row["models"]),
         params=json.loads(row["params"]),
-        seed=row["seed"],
+        seed=_seed_from_column(row["seed"]),
         version=row["version"],
         results=json.loads(row["results"]),
         started_at=row.get("started_at"),

@@ -64,7 +64,7 @@ def handles_errors(func: F) -> F:
         from stratagem.models.registry import UnknownParameterError
 
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except InvalidInputError as err:
             for problem in err.problems:
                 echo_err(problem.format())
@@ -74,8 +74,16 @@ def handles_errors(func: F) -> F:
         except StratagemError as err:
             echo_err(f"error: {err}")
             sys.exit(EXIT_FAILURE)
+        context = click.get_current_context(silent=True)
+        if context is not None and context.meta.get(_DEFERRED_EXIT):
+            sys.exit(context.meta[_DEFERRED_EXIT])
+        return result
 
     return wrapper  # type: ignore[return-value]
+
+
+_DEFERRED_EXIT = "stratagem.deferred_exit"
+"""Key of ``click.Context.meta``: an exit code to leave with once the command has printed."""
 
 
 scenario_argument = click.argument("scenario", required=False)
@@ -138,8 +146,14 @@ def save_run(save: bool, store_url: str | None, record: Callable[[], RunRecord])
 
     if not store.should_save(save):
         return
-    db = store.Store(store_url)
-    run_id = db.save(record())
+    try:
+        db = store.Store(store_url)
+        run_id = db.save(record())
+    except store.StoreError as err:
+        # the results are still printed; the command then exits with 1 (see handles_errors)
+        echo_err(f"error: the run was not saved: {err}")
+        click.get_current_context().meta[_DEFERRED_EXIT] = EXIT_FAILURE
+        return
     echo_err(f"saved as run {run_id} in {db.url}")
 
 

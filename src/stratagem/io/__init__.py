@@ -29,7 +29,8 @@ from pathlib import Path
 from stratagem.conflict.model import Conflict
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.io import decide, ktab, table_csv, yaml_io
-from stratagem.io._common import Format, decode, parse_number
+from stratagem.io._common import Format, check_file_size, csv_rows, decode, parse_number
+from stratagem.limits import limit
 from stratagem.scenario import Scenario
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "REGISTERED",
     "Format",
     "atomic_write_text",
+    "csv_rows",
     "decode",
     "detect_format",
     "format_for_path",
@@ -198,8 +200,11 @@ def read_conflict(path: str | os.PathLike[str]) -> Conflict:
 def _file_bytes(path: str | os.PathLike[str]) -> tuple[bytes, str]:
     source = str(path)
     if source == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
+        data = sys.stdin.buffer.read(limit("file_bytes") + 1)
+        check_file_size(len(data), "<stdin>")
+        return data, "<stdin>"
     try:
+        check_file_size(Path(source).stat().st_size, source)
         return Path(source).read_bytes(), source
     except FileNotFoundError:
         raise InvalidInputError([Problem("file", "does not exist", None, source)]) from None

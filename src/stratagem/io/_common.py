@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import csv
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
 
 from stratagem.errors import InvalidInputError, Problem
+from stratagem.limits import exceeded, limit
 from stratagem.scenario import Scenario
+
+
+def csv_rows(reader: Any, source: str) -> Iterator[tuple[list[str], int]]:
+    """The rows of a ``csv.reader`` with their line numbers; CSV errors become input errors.
+
+    Raises
+    ------
+    InvalidInputError
+        At a cell over the csv module's limit (128 KiB) or a quote that never closes.
+    """
+    try:
+        for row in reader:
+            yield row, reader.line_num
+    except csv.Error as exc:
+        raise InvalidInputError(
+            [Problem("file", f"cannot be read as CSV: {exc}", max(reader.line_num, 1), source)]
+        ) from None
 
 
 def decode(data: bytes, source: str, what: str) -> str:
@@ -18,9 +42,18 @@ def decode(data: bytes, source: str, what: str) -> str:
     InvalidInputError
         If the content is binary or not UTF-8.
     """
-    if b"\x00" in data[:8192]:
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
         raise InvalidInputError(
-            [Problem("file", f"is not a {what} file: it holds binary data", source=source)]
+            [
+                Problem(
+                    "file",
+                    f"is not a {what} file: it holds binary data (a NUL byte)",
+                    line,
+                    source,
+                )
+            ]
         )
     try:
         text = data.decode("utf-8-sig")
@@ -30,6 +63,65 @@ def decode(data: bytes, source: str, what: str) -> str:
             [Problem("file", f"is not UTF-8 text ({exc.reason})", line, source)]
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_file_size(size: int, source: str) -> None:
+    """Refuse a file larger than the ``file_bytes`` limit (before it is read).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``size`` is over the limit.
+    """
+    if size > limit("file_bytes"):
+        raise InvalidInputError(
+            [Problem("file", exceeded("file_bytes", f"{size:,} bytes"), None, source)]
+        )
+
+
+# quoted strings on one line (YAML's and JSON's): brackets and digits inside are text
+_QUOTED = re.compile(r"""\"(?:[^"\\\n]|\\.)*\"|'[^'\n]*'""")
+_OPEN_CLOSE = np.zeros(256, dtype=np.int32)
+_OPEN_CLOSE[[ord("["), ord("{")]] = 1
+_OPEN_CLOSE[[ord("]"), ord("}")]] = -1
+
+
+def check_text_limits(text: str, source: str) -> None:
+    """Refuse YAML or JSON text that nests brackets too deeply or holds an over-long number.
+
+    Both are checked on the text, before a parser recurses into the nesting or converts the
+    number (Python refuses integers over 4,300 digits; deep nesting exhausts its stack).
+    Brackets and digits inside quoted strings do not count.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the line and the limit exceeded.
+    """
+    plain = _QUOTED.sub("", text)
+    codes = np.frombuffer(plain.encode("utf-8"), dtype=np.uint8)
+    if codes.size:
+        depth = np.cumsum(_OPEN_CLOSE[codes])
+        deepest = limit("nesting_depth")
+        if int(depth.max()) > deepest:
+            at = int(np.argmax(depth > deepest))
+            line = plain.encode("utf-8")[:at].count(b"\n") + 1
+            raise InvalidInputError(
+                [
+                    Problem(
+                        "file",
+                        exceeded("nesting_depth", "lists and maps nested deeper than that"),
+                        line,
+                        source,
+                    )
+                ]
+            )
+    digits = limit("number_length")
+    long_number = re.search(rf"\d{{{digits + 1},}}", plain)
+    if long_number is not None:
+        line = plain.count("\n", 0, long_number.start()) + 1
+        found = f"a number of {long_number.end() - long_number.start():,} digits"
+        raise InvalidInputError([Problem("file", exceeded("number_length", found), line, source)])
 
 
 def parse_number(text: str) -> float | None:
@@ -92,6 +184,9 @@ class Collector:
             problems.extend(err.located(self.source, self.line_of).problems)
         if problems or scenario is None:
             raise InvalidInputError(_dedupe(problems))
+        # where it came from is not part of the scenario's value: set, not revalidated
+        object.__setattr__(scenario, "origin", self.source)
+        object.__setattr__(scenario, "field_lines", MappingProxyType(dict(self.lines)))
         return scenario
 
 

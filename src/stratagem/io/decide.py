@@ -25,7 +25,7 @@ import re
 from pathlib import PurePath
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector, Format, parse_number
+from stratagem.io._common import Collector, Format, csv_rows, parse_number
 from stratagem.scenario import Actor, Issue, ScalePoint, Scenario, Value
 
 __all__ = ["DECIDE", "looks_like_decide", "read_decide", "write_decide"]
@@ -40,15 +40,15 @@ def _clean(cell: str) -> str:
     return cell.strip()
 
 
-def _rows(text: str) -> list[tuple[int, list[str]]]:
+def _rows(text: str, source: str = "<decide>") -> list[tuple[int, list[str]]]:
     first = next((ln for ln in text.split("\n") if ln.strip()), "")
     delimiter = "\t" if "\t" in first else (";" if ";" in first else ",")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
     out = []
-    for row in reader:
+    for row, line in csv_rows(reader, source):
         cells = [_clean(c) for c in row]
         if any(cells):
-            out.append((reader.line_num, cells))
+            out.append((line, cells))
     return out
 
 
@@ -75,7 +75,7 @@ def read_decide(text: str, source: str = "<decide>") -> Scenario:
     anchors: dict[str, list[tuple[float, str]]] = {}
     data: list[tuple[int, list[str]]] = []
     description: list[str] = []
-    rows = _rows(text)
+    rows = _rows(text, source)
     if not rows or not looks_like_decide(text):
         raise InvalidInputError(
             [

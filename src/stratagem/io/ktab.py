@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector, Format, parse_number
+from stratagem.io._common import Collector, Format, csv_rows, parse_number
+from stratagem.limits import exceeded, limit
 from stratagem.scenario import Actor, Issue, Scenario, Value
 
 __all__ = [
@@ -59,26 +61,44 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_\-]+", "-", text.strip()).strip("-")
 
 
-def _rows(text: str) -> tuple[list[list[str]], list[int]]:
+def _rows(text: str, source: str = "<ktab.csv>") -> tuple[list[list[str]], list[int]]:
     reader = csv.reader(io.StringIO(text), skipinitialspace=True)
     rows, lines = [], []
-    for row in reader:
+    for row, line in csv_rows(reader, source):
         if not any(c.strip() for c in row):
             continue
         while row and not row[-1].strip():
             row.pop()
         rows.append([c.strip().strip('"') for c in row])
-        lines.append(reader.line_num)
+        lines.append(line)
     return rows, lines
 
 
 def looks_like_ktab_csv(text: str) -> bool:
     """Whether the first row is KTAB's ``name,desc,numActors,numDims`` line."""
-    rows, _ = _rows(text[:4096])
+    try:
+        rows, _ = _rows(text[:4096])
+    except InvalidInputError:
+        return False
     if not rows or len(rows[0]) < 4:
         return False
-    a, d = rows[0][2].strip(), rows[0][3].strip()
-    return a.isdigit() and d.isdigit()
+    return _whole(rows[0][2]) and _whole(rows[0][3])
+
+
+def _whole(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts '²', which ``int`` refuses."""
+    text = text.strip()
+    return bool(text) and text.isascii() and text.isdigit()
+
+
+def _count_within(
+    c: Collector, what: str, text: str, limit_name: str, line: int | None
+) -> int | None:
+    """A declared count (KTAB's numActors, numDims) checked against its limit before use."""
+    if len(text) > 12 or int(text) > limit(limit_name):
+        c.add(what, exceeded(limit_name, f"{text} {limit_name}"), line)
+        return None
+    return int(text)
 
 
 def _unique_ids(names: list[str]) -> list[str]:
@@ -142,7 +162,7 @@ def read_csv(text: str, source: str = "<ktab.csv>") -> Scenario:
         With every problem found, each with its line.
     """
     c = Collector(source)
-    rows, lines = _rows(text)
+    rows, lines = _rows(text, source)
     if len(rows) < 2 or not looks_like_ktab_csv(text):
         raise InvalidInputError(
             [
@@ -156,7 +176,11 @@ def read_csv(text: str, source: str = "<ktab.csv>") -> Scenario:
             ]
         )
     first = rows[0]
-    n_actors, n_dims = int(first[2]), int(first[3])
+    counted_actors = _count_within(c, "numActors", first[2], "actors", lines[0])
+    counted_dims = _count_within(c, "numDims", first[3], "issues", lines[0])
+    if counted_actors is None or counted_dims is None:
+        raise InvalidInputError(c.problems)
+    n_actors, n_dims = counted_actors, counted_dims
     if n_dims < 1:
         c.add("numDims", "must be at least 1", lines[0])
     header = rows[1]
@@ -261,6 +285,45 @@ def _parse_xml(text: str, source: str) -> _Node:
     return root[0]
 
 
+# What smpSchema.xsd allows inside each element (ModelParameters' children are checked
+# against KTAB_PARAMETERS); anything else is refused, as the YAML reader refuses unknown fields.
+_CHILDREN = {
+    "Scenario": {
+        "name",
+        "desc",
+        "prngSeed",
+        "ModelParameters",
+        "Dimensions",
+        "Actors",
+        "IdealAdjustment",
+    },
+    "Dimensions": {"dName"},
+    "Actors": {"Actor"},
+    "Actor": {"name", "description", "capability", "Position", "Salience"},
+    "Position": {"dCoord"},
+    "Salience": {"dSal"},
+    "IdealAdjustment": {"iaPair"},
+    "iaPair": {"adjustingIdeal", "referencePos", "adjust"},
+}
+
+
+def _unknown_elements(root: _Node, c: Collector) -> None:
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        allowed = _CHILDREN.get(node.tag)
+        for child in node.children:
+            if allowed is not None and child.tag not in allowed:
+                c.add(
+                    f"<{node.tag}>",
+                    f"unknown element <{child.tag}>; smpSchema.xsd allows "
+                    + ", ".join(f"<{t}>" for t in sorted(allowed)),
+                    child.line,
+                )
+            elif node.tag != "ModelParameters":
+                todo.append(child)
+
+
 def read_xml(text: str, source: str = "<ktab.xml>") -> Scenario:
     """Read a KTAB XML scenario (``smpSchema.xsd``).
 
@@ -301,21 +364,24 @@ def read_xml(text: str, source: str = "<ktab.xml>") -> Scenario:
             c.add(path, f"the XML element <{node.tag}> has no text", node.line)
             return None
         v = parse_number(value)
-        if v is None:
-            c.add(path, f"<{node.tag}> holds {value!r}, not a number", node.line)
+        if v is None or not math.isfinite(v):
+            c.add(path, f"<{node.tag}> holds {value!r}, not a finite number", node.line)
+            return None
         return v
+
+    _unknown_elements(root, c)
 
     title = text_of(root, "name", "name") or ""
     desc = text_of(root, "desc", "desc", required=False) or ""
     seed_text = text_of(root, "prngSeed", "seed", required=False)
     seed = None
     if seed_text:
-        if seed_text.isdigit():
+        if _whole(seed_text) and len(seed_text) <= 20 and int(seed_text) < 2**64:
             seed = int(seed_text)
         else:
             c.add(
                 "seed",
-                f"<prngSeed> holds {seed_text!r}, not a whole number",
+                f"<prngSeed> holds {seed_text[:40]!r}, not a whole number from 0 to 2^64-1",
                 (root.first("prngSeed") or root).line,
             )
     params: dict[str, Any] = {}
@@ -325,6 +391,7 @@ def read_xml(text: str, source: str = "<ktab.xml>") -> Scenario:
             if child.tag not in KTAB_PARAMETERS:
                 c.add(f"model_params.smp.{child.tag}", "unknown KTAB model parameter", child.line)
             else:
+                c.at(f"model_params.smp.{child.tag}", child.line)
                 params[child.tag] = child.text.strip()
     dims_node = root.first("Dimensions")
     dims = [d.text.strip() for d in dims_node.all("dName")] if dims_node is not None else []

@@ -24,6 +24,7 @@ in the architecture issue's note).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,7 +97,13 @@ class Cursor:
 
 
 def _number_like(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A number that converts to a float (an integer beyond ±1.8e308 does not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, float) or abs(value) <= _LARGEST_FLOAT
+
+
+_LARGEST_FLOAT = int(sys.float_info.max)
 
 
 class Node:
@@ -161,6 +168,8 @@ class Number(Node):
     description: str = ""
 
     def check(self, value: Any, cur: Cursor) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and not _number_like(value):
+            return cur.problem(f"is too large: {len(str(abs(value)))} digits (at most 1.8e308)")
         if not _number_like(value):
             return cur.problem(f"must be a number, got {value!r}")
         return float(value)

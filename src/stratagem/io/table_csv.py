@@ -30,7 +30,7 @@ import re
 from pathlib import PurePath
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector, Format, parse_number
+from stratagem.io._common import Collector, Format, csv_rows, parse_number
 from stratagem.scenario import Actor, Issue, Scenario, Value
 
 __all__ = ["TABLE", "looks_like_table", "read_table", "write_table"]
@@ -41,7 +41,7 @@ _POSITION = {"position", "x", "pos"}
 _SALIENCE = {"salience", "s", "sal"}
 
 
-def _split_rows(text: str) -> tuple[list[list[str]], list[int]]:
+def _split_rows(text: str, source: str = "<csv>") -> tuple[list[list[str]], list[int]]:
     """Rows of cells and their 1-based line numbers, blank lines dropped."""
     lines = text.split("\n")
     sample = "\n".join(lines[:20])
@@ -53,13 +53,13 @@ def _split_rows(text: str) -> tuple[list[list[str]], list[int]]:
     rows: list[list[str]] = []
     numbers: list[int] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    for row in reader:
+    for row, line in csv_rows(reader, source):
         if not any(cell.strip() for cell in row):
             continue
         while row and not row[-1].strip():
             row.pop()  # tolerate trailing delimiters
         rows.append([cell.strip() for cell in row])
-        numbers.append(reader.line_num)
+        numbers.append(line)
     return rows, numbers
 
 
@@ -78,7 +78,10 @@ def _role(header: str) -> str | None:
 
 def looks_like_table(text: str) -> bool:
     """Whether the first row is a header this module understands."""
-    rows, _ = _split_rows(text[:4096])
+    try:
+        rows, _ = _split_rows(text[:4096])
+    except InvalidInputError:
+        return False
     if not rows:
         return False
     roles = [_role(h) for h in rows[0]]
@@ -99,7 +102,7 @@ def read_table(text: str, source: str = "<csv>") -> Scenario:
         With every problem found, each with its line.
     """
     c = Collector(source)
-    rows, lines = _split_rows(text)
+    rows, lines = _split_rows(text, source)
     if not rows:
         raise InvalidInputError([Problem("file", "is empty", None, source)])
     header = rows[0]

@@ -12,11 +12,14 @@ from typing import Any
 
 from ruamel import yaml as ruamel_yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector, Format
+from stratagem.io._common import Collector, Format, check_text_limits
 from stratagem.io.document import from_document, to_document
+from stratagem.limits import exceeded, limit
 from stratagem.scenario import Scenario
 
 __all__ = ["JSON", "YAML", "read_json", "read_yaml", "write_json", "write_yaml"]
@@ -33,11 +36,68 @@ def _line_of(container: Any, key: Any) -> int | None:
     return None
 
 
+class _LimitExceededError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
+class _GuardedComposer(Composer):
+    """ruamel's composer, refusing nesting deeper than the limit and alias bombs.
+
+    An alias repeats its anchor's whole value: the values repeated are counted (an alias of
+    an anchor that holds aliases counts them all), and composing stops at the limit, before
+    anything walks the document and expands it.
+    """
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self._depth = 0
+        self._values = 0
+        self._repeated = 0
+        self._anchor_sizes: dict[Any, int] = {}
+        self._max_depth = limit("nesting_depth")
+        self._max_repeated = limit("alias_nodes")
+
+    def _refuse(self, name: str, found: str, event: Any) -> _LimitExceededError:
+        mark = getattr(event, "start_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        return _LimitExceededError(Problem("file", exceeded(name, found), line))
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if self.parser.check_event(AliasEvent):
+            size = self._anchor_sizes.get(event.anchor, 1)
+            self._repeated += size
+            self._values += size
+            if self._repeated > self._max_repeated:
+                raise self._refuse(
+                    "alias_nodes", f"aliases repeating {self._repeated:,} values", event
+                )
+            return super().compose_node(parent, index)
+        self._depth += 1
+        if self._depth > self._max_depth:
+            raise self._refuse("nesting_depth", "lists and maps nested deeper than that", event)
+        before = self._values
+        self._values += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if getattr(event, "anchor", None) is not None:
+            self._anchor_sizes[event.anchor] = self._values - before
+        return node
+
+
 def _load_yaml(text: str, source: str) -> Any:
+    check_text_limits(text, source)
     yaml = ruamel_yaml.YAML(typ="rt")
     yaml.version = (1, 2)
+    yaml.Composer = _GuardedComposer
     try:
         return yaml.load(text)
+    except _LimitExceededError as exc:
+        raise InvalidInputError([exc.problem.located(source, None)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -71,6 +131,7 @@ def read_json(text: str, source: str = "<json>") -> Scenario:
     InvalidInputError
         If the text is not JSON, or with every problem in the scenario.
     """
+    check_text_limits(text, source)
     try:
         plain = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -9,17 +9,19 @@ stream and records everything in the :class:`~stratagem.results.Forecast`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from stratagem.errors import InvalidInputError, Problem
+from stratagem.errors import InvalidInputError, Problem, StratagemError
 from stratagem.results import Forecast, IssueForecast
 from stratagem.scenario import Scenario
 
 __all__ = [
+    "ModelFailureError",
     "ModelResult",
     "ModelSpec",
     "Param",
@@ -28,6 +30,7 @@ __all__ = [
     "get",
     "names",
     "register",
+    "scenario_problems",
     "specs",
     "unavailable",
 ]
@@ -78,6 +81,10 @@ class Param:
                 parsed = _parse_int(value)
             elif kind is float:
                 parsed = float(value)
+                if not math.isfinite(parsed):
+                    raise UnknownParameterError(
+                        f"{self.name}: must be a finite number, got {value!r}"
+                    )
             else:
                 parsed = str(value)
         except (TypeError, ValueError):
@@ -167,6 +174,11 @@ class ModelSpec:
     data_keys : tuple of str
         Keys of the scenario's ``model_params`` for this model that are data the model
         reads itself (KTAB's ideal-adjustment pairs), not parameters.
+    capability_unit_free : bool
+        Whether the forecast is the same when every capability is multiplied by the same
+        power of two (tested by the contract tests). Such a model runs extreme capabilities
+        (1e300, 1e-300) rescaled (:meth:`Scenario.capability_scale`), so that its sums
+        neither overflow nor underflow.
     """
 
     name: str
@@ -183,6 +195,7 @@ class ModelSpec:
     explain: Callable[[Forecast, str, int], list[str]] | None = None
     batch: Callable[[Scenario, Any, Mapping[str, Any]], Any] | None = None
     data_keys: tuple[str, ...] = ()
+    capability_unit_free: bool = True
 
     def scenario_params(self, scenario: Scenario) -> dict[str, Any]:
         """The parameter values the scenario file sets for this model (data keys left out)."""
@@ -221,15 +234,35 @@ class ModelSpec:
         Raises
         ------
         InvalidInputError
-            If the model cannot run on this scenario.
+            If the model cannot run on this scenario, or the scenario's own parameters for
+            it are invalid (located in its file).
         UnknownParameterError
-            If a parameter is not declared or its value is invalid.
+            If a parameter in ``params`` is not declared or its value is invalid.
         """
+        problems = self.param_problems(scenario)
+        if problems:
+            raise InvalidInputError(scenario.locate(problems))
         resolved = self.resolve({**self.scenario_params(scenario), **(params or {})})
         reason = self.unavailable(scenario)
         if reason is not None:
             raise InvalidInputError([Problem(f"model[{self.name}]", reason)])
         return resolved
+
+    def param_problems(self, scenario: Scenario) -> list[Problem]:
+        """What is wrong with the parameters ``scenario`` sets for this model (field paths)."""
+        out = []
+        for key, value in self.scenario_params(scenario).items():
+            try:
+                self.param(key).parse(value)
+            except UnknownParameterError as err:
+                reason = str(err).removeprefix(f"{key}: ")
+                out.append(Problem(f"model_params.{self.name}.{key}", reason))
+        if not out and self.presets:
+            try:
+                self.resolve(self.scenario_params(scenario))
+            except UnknownParameterError as err:
+                out.append(Problem(f"model_params.{self.name}", str(err)))
+        return out
 
     def unavailable(self, scenario: Scenario) -> str | None:
         """Why this model cannot run on ``scenario``, or ``None`` if it can."""
@@ -270,7 +303,10 @@ class ModelSpec:
             if seed is None:
                 seed = int(np.random.SeedSequence().entropy) % (2**63)  # type: ignore[arg-type]
         rng = np.random.default_rng(seed)
+        if self.capability_unit_free:
+            working = working.with_capabilities_scaled(working.capability_scale())
         result = self.function(working, resolved, rng)
+        _check_forecasts(self.name, scenario, result)
         return Forecast(
             model=self.name,
             scenario=scenario.name,
@@ -280,6 +316,29 @@ class ModelSpec:
             outcome=scenario.classify({k: v.forecast for k, v in result.issues.items()}),
             branch=branch,
             details=result.details,
+        )
+
+
+class ModelFailureError(StratagemError):
+    """A model produced a forecast that is not a number within its issue's scale (a bug)."""
+
+
+def _check_forecasts(model: str, scenario: Scenario, result: ModelResult) -> None:
+    """Every forecast leaving a model is finite and within its issue's bounds."""
+    bad = []
+    for issue in scenario.issues:
+        got = result.issues.get(issue.id)
+        if got is None:
+            continue
+        x = got.forecast
+        if not math.isfinite(x) or not issue.min - 1e-9 * (issue.max - issue.min) <= x <= (
+            issue.max + 1e-9 * (issue.max - issue.min)
+        ):
+            bad.append(f"{issue.name!r}: {x} (scale {issue.min:g}–{issue.max:g})")
+    if bad:
+        raise ModelFailureError(
+            f"the {model} model forecast a value that is not a number on its issue's scale "
+            f"({'; '.join(bad)}); please report this with the scenario"
         )
 
 
@@ -308,6 +367,26 @@ def get(name: str) -> ModelSpec:
         raise UnknownParameterError(
             f"unknown model {name!r}; registered models: {', '.join(_REGISTRY)}"
         ) from None
+
+
+def scenario_problems(scenario: Scenario) -> list[Problem]:
+    """Everything wrong with the model parameters a scenario sets, located in its file.
+
+    A model name that is not registered, a parameter a model does not declare, a value of
+    the wrong type or out of range: what a run would refuse, found before any run.
+    """
+    problems = []
+    for name in scenario.model_params:
+        if name not in _REGISTRY:
+            problems.append(
+                Problem(
+                    f"model_params.{name}",
+                    f"unknown model {name!r}; registered models: {', '.join(_REGISTRY)}",
+                )
+            )
+        else:
+            problems.extend(_REGISTRY[name].param_problems(scenario))
+    return scenario.locate(problems)
 
 
 def applicable(scenario: Scenario) -> tuple[ModelSpec, ...]:

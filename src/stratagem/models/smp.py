@@ -1077,6 +1077,8 @@ register(
         dynamic=True,
         explain=explain,
         data_keys=("IdealAdjustment",),
+        # KTAB's utilities and stopping rule have absolute constants: capability has a unit
+        capability_unit_free=False,
         citation="Wise, Lester, Efird et al., KTAB (KAPSARC 2015–2019); Efird, Lester & Wise 2016",
     )
 )

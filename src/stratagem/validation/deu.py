@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io import decode, parse_number
+from stratagem.io import csv_rows, decode, parse_number
 from stratagem.scenario import Actor, Issue, Scenario, Value
 
 __all__ = ["DEUDataset", "DecisionCase", "read_deu"]
@@ -144,7 +144,7 @@ def read_deu(path: str | Path, missing_salience: str = "drop") -> DEUDataset:
             [Problem("file", f"cannot be read: {exc.strerror}", None, source)]
         ) from None
     text = decode(data, source, "DEU")
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    rows = [row for row, _line in csv_rows(csv.reader(io.StringIO(text), delimiter="\t"), source)]
     problems: list[Problem] = []
     if len(rows) < 3:
         raise InvalidInputError(

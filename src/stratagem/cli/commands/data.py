@@ -24,7 +24,12 @@ def validate(file: str) -> None:
             f"{len(conflict.options)} options, {conflict.n_states} feasible states"
         )
         return
-    sc = io.read(file)
+    import stratagem
+
+    checked = stratagem.validate(io.read(file))
+    sc = checked.scenario
+    for warning in checked.warnings:
+        echo_err(f"warning: {warning}")
     click.echo(
         f"{file}: ok — {sc.n_actors} actors, {sc.n_issues} issues, {len(sc.events)} events, "
         f"{len(sc.branches)} branches, {len(sc.outcomes)} outcomes"
