@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stratagem import io
-from stratagem.errors import InvalidInputError
+from stratagem.errors import InvalidInputError, Problem
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, int] = json.loads((CORPUS / "expected.json").read_text())
@@ -34,6 +34,16 @@ LOCATED = re.compile(r"^(?P<file>[^\n]+?)(:(?P<line>\d+))?: (?P<field>[^:\n]+): 
 
 def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _read_or_locate(text: str, source: str, reader: str | None) -> None:
+    """Read; an input error must name ``source`` in every problem."""
+    problems: tuple[Problem, ...] = ()
+    try:
+        io.read_text(text, source, reader)
+    except InvalidInputError as err:
+        problems = err.problems
+    assert all(p.source == source for p in problems), problems
 
 
 def _stratagem(*args: str) -> subprocess.CompletedProcess[str]:
@@ -104,7 +114,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path)
         check=False,
     )
     assert done.returncode == 3
-    assert "file_bytes" in done.stderr and str(big) in done.stderr
+    assert "file_bytes" in done.stderr
+    assert str(big) in done.stderr
 
 
 # ------------------------------------------------------------------ in-process fuzzing
@@ -115,7 +126,9 @@ SEEDS = {
     "json": '{"name": "t", "issues": [{"id": "x"}], "actors": [{"id": "a", "capability": 1, '
     '"positions": {"x": [10, 0.5]}}]}',
     "csv": "actor,capability,issue,position,salience\na,1,x,10,0.5\nb,2,x,90,0.7\n",
-    "ktab-csv": "T,desc,2,1,\nActor,Description,Power,Pstn1,Sal1,\nA, a, 10, 20, 30,\nB, b, 20, 80, 40,\n",
+    "ktab-csv": (
+        "T,desc,2,1,\nActor,Description,Power,Pstn1,Sal1,\nA, a, 10, 20, 30,\nB, b, 20, 80, 40,\n"
+    ),
     "ktab-xml": (CORPUS / "ktab-victory-bogus.xml").read_text().replace("Bogus", "Linear"),
     "decide": (CORPUS / "decide-nan.txt").read_text().replace("nan", "50"),
 }
@@ -162,27 +175,22 @@ def test_mutated_files_give_a_scenario_or_located_problems(
     reader: str, data: st.DataObject
 ) -> None:
     """A reader returns a scenario or raises InvalidInputError naming the source; nothing else."""
-    text = data.draw(mutated(reader))
-    try:
-        io.read_text(text, f"fuzz.{reader}", reader)
-    except InvalidInputError as err:
-        assert all(p.source == f"fuzz.{reader}" for p in err.problems), err.problems
+    _read_or_locate(data.draw(mutated(reader)), f"fuzz.{reader}", reader)
 
 
 @pytest.mark.parametrize("reader", READERS)
 @settings(max_examples=40, deadline=None)
 @given(text=st.text(max_size=300))
 def test_random_text_gives_a_scenario_or_located_problems(reader: str, text: str) -> None:
-    try:
-        io.read_text(text, f"fuzz.{reader}", reader)
-    except InvalidInputError as err:
-        assert all(p.source == f"fuzz.{reader}" for p in err.problems), err.problems
+    _read_or_locate(text, f"fuzz.{reader}", reader)
 
 
 @settings(max_examples=40, deadline=None)
 @given(data=st.binary(max_size=300))
 def test_random_bytes_give_a_scenario_or_located_problems(data: bytes) -> None:
+    problems: tuple[Problem, ...] = ()
     try:
         io.read_bytes(data, "fuzz.yaml")
     except InvalidInputError as err:
-        assert all(p.source == "fuzz.yaml" for p in err.problems), err.problems
+        problems = err.problems
+    assert all(p.source == "fuzz.yaml" for p in problems), problems
