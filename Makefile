@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: run test lint bench docs install install-test browser clean
+.PHONY: run test lint bench docs fuzz install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ lint: install-test
 
 test: lint browser
 	$(BIN)/python -m pytest -q
+
+# A longer hunt than CI's: the readers' Hypothesis fuzzing with 20,000 examples per target
+# (several minutes); not part of `make test`.
+fuzz: install-test
+	STRATAGEM_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests/fuzz -k "mutated or random"
 
 bench: install-test
 	$(BIN)/python benchmarks/run.py

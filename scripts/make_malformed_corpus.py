@@ -168,6 +168,9 @@ CASES: dict[str, tuple[str | bytes, int]] = {
         3,
     ),
     "ktab-truncated.xml": (_ktab_xml()[:300], 3),
+    "deep.gmcr": ("[" * 100000 + "]" * 100000, 3),
+    "int-5000-digits.gmcr": ('{"a": 1' + "0" * 5000 + "}", 3),
+    "empty.gmcr": ("", 3),
     "decide-nan.txt": (DECIDE.format(actor="a", pos="nan"), 3),
     "decide-dangling.txt": (DECIDE.format(actor="b", pos="50"), 3),
 }

@@ -51,6 +51,12 @@ def applicable_models(scenario: Scenario) -> tuple[str, ...]:
     return tuple(s.name for s in models.applicable(scenario))
 
 
+def _fresh_seed() -> int:
+    import numpy as np
+
+    return int(np.random.SeedSequence().entropy) % (2**63)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class Validation:
     """A scenario checked completely (:func:`validate`), with its warnings.
@@ -189,6 +195,9 @@ def forecast(
         chosen = list(registry.applicable(scenario))
         skipped = registry.unavailable(scenario)
     per_model = params or {}
+    if seed is None and any(m.stochastic for m in chosen):
+        # one seed for the run, recorded, so that the run (every stochastic model) reruns
+        seed = scenario.seed if scenario.seed is not None else _fresh_seed()
     forecasts = tuple(
         m.run(scenario, per_model.get(m.name), seed=seed, branch=branch) for m in chosen
     )

@@ -280,6 +280,34 @@ class StoredRun:
     duration_s: float | None
     branch: str | None
 
+    def reproducible_scenario(self) -> str:
+        """The run's scenario as YAML, carrying the run's seed and model parameters.
+
+        Running this file with the same models (and ``--branch``) repeats the run exactly,
+        stochastic models included: their seed and every parameter they used are in it.
+        """
+        from stratagem.io import read_text, write_text
+
+        scenario = read_text(self.scenario_yaml, f"<run {self.id}>", "yaml")
+        model_params = {k: dict(v) for k, v in scenario.model_params.items()}
+        for model, params in self.params.items():
+            if isinstance(params, Mapping) and model in self.models:
+                model_params[model] = {**model_params.get(model, {}), **params}
+        return write_text(
+            scenario.evolve(
+                seed=self.seed if self.seed is not None else scenario.seed,
+                model_params=model_params,
+            ),
+            "yaml",
+        )
+
+    def rerun_command(self, path: str) -> str:
+        """The command that repeats the run from :meth:`reproducible_scenario`'s file."""
+        models = " ".join(f"-m {m}" for m in self.models)
+        branch = f" --branch {self.branch}" if self.branch else ""
+        verb = "simulate" if self.command == "simulate" else "run"
+        return f"stratagem {verb} {path} {models}{branch}"
+
     def forecasts(self) -> dict[str, dict[str, float]]:
         """Forecast per model and issue (for ``run`` and ``simulate`` records)."""
         out: dict[str, dict[str, float]] = {}

@@ -209,3 +209,41 @@ def test_graph_model_view_follows_the_branch_and_deleted_actors(page) -> None:  
     page.locator("#conflict").get_by_text("128 feasible states", exact=False).wait_for(
         timeout=60_000
     )
+
+
+def test_a_hostile_upload_does_not_hold_up_other_sessions(browser, server) -> None:  # type: ignore[no-untyped-def]
+    """The alias bomb is refused in its session; a second session gets its page within 2 s."""
+    bomb = Path(__file__).resolve().parents[1] / "fuzz" / "corpus" / "alias-bomb-description.yaml"
+    first = browser.new_context().new_page()
+    first.goto(server)
+    controller.OutputDataFrame(first, "table").expect_nrow(8, timeout=30_000)
+    first.locator("#upload").set_input_files(str(bomb))
+    second = browser.new_context().new_page()
+    started = time.monotonic()
+    second.goto(server)
+    controller.OutputDataFrame(second, "table").expect_nrow(8, timeout=2_000)
+    assert time.monotonic() - started < 2.0
+    first.locator("#problems").get_by_text("alias_nodes", exact=False).wait_for(timeout=30_000)
+    controller.OutputDataFrame(first, "table").expect_nrow(8)  # the scenario is unchanged
+    first.context.close()
+    second.context.close()
+
+
+def test_sigterm_stops_the_dashboard() -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(EXE), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.25)
+        proc.terminate()
+        assert proc.wait(timeout=10) is not None
+    finally:
+        proc.kill()

@@ -29,6 +29,8 @@ CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, int] = json.loads((CORPUS / "expected.json").read_text())
 MEMORY_LIMIT = 1536 * 1024 * 1024
 TIME_LIMIT_S = 60
+# `make fuzz` raises these for a longer hunt (STRATAGEM_FUZZ_EXAMPLES=20000)
+EXAMPLES = int(os.environ.get("STRATAGEM_FUZZ_EXAMPLES", "60"))
 LOCATED = re.compile(r"^(?P<file>[^\n]+?)(:(?P<line>\d+))?: (?P<field>[^:\n]+): .+", re.M)
 
 
@@ -169,7 +171,7 @@ def mutated(draw: st.DrawFn, reader: str) -> str:
 
 
 @pytest.mark.parametrize("reader", READERS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_mutated_files_give_a_scenario_or_located_problems(
     reader: str, data: st.DataObject
@@ -179,13 +181,13 @@ def test_mutated_files_give_a_scenario_or_located_problems(
 
 
 @pytest.mark.parametrize("reader", READERS)
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(text=st.text(max_size=300))
 def test_random_text_gives_a_scenario_or_located_problems(reader: str, text: str) -> None:
     _read_or_locate(text, f"fuzz.{reader}", reader)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(data=st.binary(max_size=300))
 def test_random_bytes_give_a_scenario_or_located_problems(data: bytes) -> None:
     problems: tuple[Problem, ...] = ()

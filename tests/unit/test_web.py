@@ -53,3 +53,66 @@ def test_edits_keep_notes_and_rename_everywhere() -> None:
     assert renamed.uncertainty.keys() == {
         (("uprising" if a == "iran_uprising" else a), i, f) for a, i, f in sc.uncertainty
     }
+
+
+def test_an_upload_is_parsed_in_a_worker_with_limits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from stratagem.web.app import parse_upload
+
+    text = stratagem.io.write_text(stratagem.load("toll-debate"), "yaml").encode()
+    assert parse_upload(text, "toll.yaml") == stratagem.load("toll-debate")
+    with pytest.raises(InvalidInputError) as bad:
+        parse_upload(b"name: t\nissues: []\n", "t.yaml")
+    assert "t.yaml" in str(bad.value)
+    with pytest.raises(InvalidInputError, match=r"took longer than 0\.01 s"):
+        parse_upload(text, "toll.yaml", seconds=0.01)
+    with pytest.raises(InvalidInputError, match="needs more than 1 MB"):
+        parse_upload(text, "toll.yaml", memory_mb=1)
+
+
+def test_an_upload_over_the_cap_is_cut_while_it_streams() -> None:
+    import asyncio
+
+    from stratagem.web.app import UploadLimit
+
+    stored = bytearray()
+
+    async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        while True:
+            message = await receive()
+            stored.extend(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    chunks = [{"type": "http.request", "body": b"x" * 1000, "more_body": True}] * 50
+    chunks.append({"type": "http.request", "body": b"", "more_body": False})
+    sent: list[dict] = []  # type: ignore[type-arg]
+
+    async def receive():  # type: ignore[no-untyped-def]
+        return chunks.pop(0)
+
+    async def send(message) -> None:  # type: ignore[no-untyped-def]
+        sent.append(message)
+
+    scope = {"type": "http", "path": "/session/abc/upload/1", "headers": []}
+    asyncio.run(UploadLimit(app, max_bytes=10_000)(scope, receive, send))
+    assert len(stored) == 10_001
+    assert not chunks  # the rest was read (and dropped), the client finishes normally
+    huge = {**scope, "headers": [(b"content-length", b"1000000")]}
+    sent.clear()
+    asyncio.run(UploadLimit(app, max_bytes=10_000)(huge, receive, send))
+    assert sent[0]["status"] == 413
+
+
+def test_serve_warns_when_it_listens_beyond_loopback(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shiny
+    from click.testing import CliRunner
+
+    from stratagem.cli.main import cli
+
+    monkeypatch.setattr(shiny, "run_app", lambda *a, **k: None)
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert "no authentication" in result.output
+    quiet = CliRunner().invoke(cli, ["serve"])
+    assert "no authentication" not in quiet.output

@@ -49,6 +49,7 @@ for command in (
     data.scenarios,
     data.models_command,
     data.schema,
+    data.limits_command,
     analysis.game,
     analysis.compatibility,
     conflict.conflict,
@@ -60,5 +61,15 @@ for command in (
 
 
 def main() -> None:
-    """Entry point of the ``stratagem`` script."""
+    """Entry point of the ``stratagem`` script.
+
+    SIGTERM becomes a normal exit (status 143), so that ``finally`` blocks run: temporary
+    files are removed and nothing is left half-written, as on Ctrl-C.
+    """
+    import signal
+
+    def _terminate(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="stratagem")

@@ -64,6 +64,10 @@ def _num(x: float) -> str:
     return f"{x:.4g}" if abs(x) < 1e4 else f"{x:.3e}"
 
 
+ACTOR_ROWS = 60
+"""Actors listed in the starting-positions table; a larger scenario's table says how many more."""
+
+
 def print_forecasts(result: ForecastSet) -> None:
     """Print the actors' starting positions, then the forecast per issue and model."""
     console = Console(soft_wrap=False)
@@ -83,7 +87,8 @@ def print_forecasts(result: ForecastSet) -> None:
             f"{_named(issue.name, issue.id)}\n[{_num(issue.min)}–{_num(issue.max)}]",
             justify="right",
         )
-    for k, actor in enumerate(start.actors):
+    shown = start.actors[:ACTOR_ROWS]
+    for k, actor in enumerate(shown):
         cells = []
         for j, issue in enumerate(start.issues):
             if (actor.id, issue.id) in start.values:
@@ -91,6 +96,11 @@ def print_forecasts(result: ForecastSet) -> None:
             else:
                 cells.append("—")
         actors.add_row(_named(actor.name, actor.id), _num(actor.capability), *cells)
+    if len(start.actors) > len(shown):
+        more = len(start.actors) - len(shown)
+        actors.caption = (
+            f"the first {len(shown)} actors of {len(start.actors):,}; {more:,} more in --json"
+        )
     console.print(actors)
     if start.events:
         console.print(

@@ -22,7 +22,7 @@ from typing import Any
 
 from stratagem.conflict.model import Conflict, DecisionMaker, Option, Statement
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.io._common import Collector
+from stratagem.io._common import Collector, check_text_limits
 from stratagem.io.schema import MISSING, Anything, Cursor, Field, ListOf, Obj, Text
 
 __all__ = ["read_gmcr", "write_gmcr"]
@@ -139,6 +139,7 @@ def read_gmcr(text: str, source: str = "<gmcr>") -> Conflict:
     """
     from stratagem.io.yaml_io import _line_of, _load_yaml
 
+    check_text_limits(text, source)
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:

@@ -32,6 +32,7 @@ from typing import Any
 from stratagem.conflict.statements import parse_statement
 from stratagem.io._common import Collector
 from stratagem.jsonable import plain
+from stratagem.limits import LIMITS, limit
 from stratagem.scenario import (
     CHANGE_FIELDS,
     DISTRIBUTION_ARITY,
@@ -697,9 +698,16 @@ def check(doc: Any, collector: Collector, line_of: LineOf) -> dict[str, Any]:
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario document, generated from :data:`DOCUMENT`."""
+    body = DOCUMENT.schema()
+    for key, name in (("actors", "actors"), ("issues", "issues")):
+        body["properties"][key]["maxItems"] = limit(name)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "stratagem-scenario.schema.json",
         "title": "stratagem scenario",
-        **DOCUMENT.schema(),
+        **body,
+        "x-stratagem-limits": {
+            lim.name: {"value": lim.value(), "environment": lim.env, "bounds": lim.protects}
+            for lim in LIMITS.values()
+        },
     }

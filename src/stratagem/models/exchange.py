@@ -75,7 +75,7 @@ EPS = 1e-9
 order differ in the last bits, and a side of the NBS must not depend on the actors' order."""
 
 PARAMS: tuple[Param, ...] = (
-    Param("rounds", 10, "Maximum number of rounds.", minimum=1, maximum=10_000),
+    Param("rounds", 10, "Maximum number of rounds.", minimum=1, limit="rounds"),
     Param(
         "stop",
         "rounds",

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from stratagem.errors import InvalidInputError, Problem, StratagemError
+from stratagem.limits import exceeded, limit
 from stratagem.results import Forecast, IssueForecast
 from stratagem.scenario import Scenario
 
@@ -56,6 +57,9 @@ class Param:
         Allowed values for a named option.
     minimum, maximum : float, optional
         Bounds for numbers (inclusive).
+    limit : str, optional
+        A limit of :mod:`stratagem.limits` that bounds the value (``rounds``): its value
+        in force is the maximum, raised with its environment variable.
     """
 
     name: str
@@ -64,6 +68,7 @@ class Param:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    limit: str | None = None
 
     def parse(self, value: Any) -> int | float | str | bool:
         """Convert ``value`` (a string from the command line, or a typed value) and check it.
@@ -81,16 +86,14 @@ class Param:
                 parsed = _parse_int(value)
             elif kind is float:
                 parsed = float(value)
-                if not math.isfinite(parsed):
-                    raise UnknownParameterError(
-                        f"{self.name}: must be a finite number, got {value!r}"
-                    )
             else:
                 parsed = str(value)
         except (TypeError, ValueError):
             raise UnknownParameterError(
                 f"{self.name}: {value!r} is not a valid {kind.__name__}"
             ) from None
+        if isinstance(parsed, float) and not math.isfinite(parsed):
+            raise UnknownParameterError(f"{self.name}: must be a finite number, got {value!r}")
         if self.choices and parsed not in self.choices:
             raise UnknownParameterError(
                 f"{self.name}: {value!r} is not one of {', '.join(self.choices)}"
@@ -100,6 +103,8 @@ class Param:
                 raise UnknownParameterError(f"{self.name}: must be at least {self.minimum}")
             if self.maximum is not None and parsed > self.maximum:
                 raise UnknownParameterError(f"{self.name}: must be at most {self.maximum}")
+            if self.limit is not None and parsed > limit(self.limit):
+                raise UnknownParameterError(f"{self.name}: {exceeded(self.limit, f'{parsed:,}')}")
         return parsed
 
     def describe(self) -> str:
@@ -174,6 +179,9 @@ class ModelSpec:
     data_keys : tuple of str
         Keys of the scenario's ``model_params`` for this model that are data the model
         reads itself (KTAB's ideal-adjustment pairs), not parameters.
+    memory_bytes : callable, optional
+        ``scenario -> bytes``: the most memory one run holds at once, estimated; a run
+        that would need more than the ``model_memory_mb`` limit is refused before it starts.
     capability_unit_free : bool
         Whether the forecast is the same when every capability is multiplied by the same
         power of two (tested by the contract tests). Such a model runs extreme capabilities
@@ -196,6 +204,7 @@ class ModelSpec:
     batch: Callable[[Scenario, Any, Mapping[str, Any]], Any] | None = None
     data_keys: tuple[str, ...] = ()
     capability_unit_free: bool = True
+    memory_bytes: Callable[[Scenario], float] | None = None
 
     def scenario_params(self, scenario: Scenario) -> dict[str, Any]:
         """The parameter values the scenario file sets for this model (data keys left out)."""
@@ -245,7 +254,7 @@ class ModelSpec:
         resolved = self.resolve({**self.scenario_params(scenario), **(params or {})})
         reason = self.unavailable(scenario)
         if reason is not None:
-            raise InvalidInputError([Problem(f"model[{self.name}]", reason)])
+            raise InvalidInputError(scenario.locate([Problem(f"model[{self.name}]", reason)]))
         return resolved
 
     def param_problems(self, scenario: Scenario) -> list[Problem]:
@@ -266,6 +275,14 @@ class ModelSpec:
 
     def unavailable(self, scenario: Scenario) -> str | None:
         """Why this model cannot run on ``scenario``, or ``None`` if it can."""
+        if self.memory_bytes is not None:
+            needed_mb = self.memory_bytes(scenario) / 1e6
+            if needed_mb > limit("model_memory_mb"):
+                return exceeded(
+                    "model_memory_mb",
+                    f"the {self.name} model would hold about {needed_mb:,.0f} MB at once for "
+                    f"{scenario.n_actors:,} actors",
+                )
         return self.requires(scenario) if self.requires is not None else None
 
     def run(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from stratagem.analysis.bottom_line import bottom_line
 from stratagem.analysis.findings import Findings, findings
 from stratagem.analysis.narrative import Section, narrative
-from stratagem.io import atomic_write_text
+from stratagem.errors import InvalidInputError, Problem
 from stratagem.jsonable import plain
 from stratagem.results import Forecast
 from stratagem.scenario import Scenario
@@ -410,37 +411,98 @@ def _added(base: Conflict | None, branch: Conflict) -> list[str]:
     return out
 
 
+REPORT_FILES = frozenset({"report.html", "results.json", "figures"})
+"""What a report directory holds; a directory holding anything else is not replaced."""
+
+
 def write_report(report: Report, out_dir: str | Path) -> Path:
-    """Write ``report.html``, ``results.json`` and ``figures/`` into ``out_dir``.
+    """Write ``report.html``, ``results.json`` and ``figures/`` into ``out_dir``, as one set.
 
     Returns the path of ``report.html``.
 
-    Everything is rendered before anything is written; each file is written atomically and
-    the figures directory is replaced in one rename.
+    Everything is rendered before anything is written. The set is written into a new
+    directory beside ``out_dir``, which then takes ``out_dir``'s place in one atomic
+    exchange (``renameat2``), so that a reader sees the previous complete report or the
+    new one, never a mix, and a run killed at any point leaves the previous set in place;
+    the temporary directory is removed on any exit Python sees (SIGTERM included, see
+    :mod:`stratagem.cli.main`). Files get the user's usual permissions (umask).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``out_dir`` exists and holds files that are not a report's (it would be
+        replaced as a whole).
     """
     out = Path(out_dir)
     missing = [name for name in report.figures if name not in report.pngs]
     if missing or any(not svg for _, svg in report.figures.values()):
         raise ValueError("write_report needs figures rendered as SVG and PNG (the default)")
+    if out.exists():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in REPORT_FILES)
+        if not out.is_dir() or foreign:
+            what = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+            raise InvalidInputError(
+                [
+                    Problem(
+                        "--out",
+                        f"holds files that are not a report's ({what or 'it is a file'}); a "
+                        "report replaces its directory as a whole: choose a new directory",
+                        None,
+                        str(out),
+                    )
+                ]
+            )
     html = _html(report)
     results = json.dumps(report.results(), indent=2) + "\n"
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".figures-", dir=out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
+        figures = staging / "figures"
+        figures.mkdir()
         for name, (_title, svg) in report.figures.items():
-            (staging / f"{name}.svg").write_text(svg, encoding="utf-8")
-            (staging / f"{name}.png").write_bytes(report.pngs[name])
-        target = out / "figures"
-        old = None
-        if target.exists():
-            old = out / f".figures-old-{staging.name}"
-            target.rename(old)
-        staging.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+            (figures / f"{name}.svg").write_text(svg, encoding="utf-8")
+            (figures / f"{name}.png").write_bytes(report.pngs[name])
+        (staging / "results.json").write_text(results, encoding="utf-8")
+        (staging / "report.html").write_text(html, encoding="utf-8")
+        staging.chmod(0o777 & ~_umask())
+        replace_directory(staging, out)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    atomic_write_text(out / "results.json", results)
-    atomic_write_text(out / "report.html", html)
     return out / "report.html"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def replace_directory(new: Path, target: Path) -> None:
+    """Put directory ``new`` at ``target``; the old ``target`` (if any) ends up at ``new``.
+
+    One atomic exchange where Linux's ``renameat2(RENAME_EXCHANGE)`` is available;
+    otherwise two renames, between which ``target`` is briefly missing.
+    """
+    if not target.exists():
+        new.rename(target)
+        new.mkdir()  # the caller removes ``new``: leave it something to remove
+        return
+    if _exchange(new, target):
+        return
+    old = new.with_name(new.name + ".old")
+    target.rename(old)
+    new.rename(target)
+    old.rename(new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return int(done) == 0

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from stratagem.errors import InvalidInputError, Problem, StratagemError
+from stratagem.limits import exceeded, limit
 from stratagem.scenario import Scenario
 from stratagem.uncertainty.sampling import Draws, apply_branch, sample, uncertain_inputs
 
@@ -253,12 +254,14 @@ def run_draws(
     Raises
     ------
     InvalidInputError
-        If a branch or the executor is unknown.
+        If a branch or the executor is unknown, or the draws are over the ``draws`` limit.
     DrawFailedError
         If the evaluator fails on a draw.
     KeyboardInterrupt
         If interrupted before the first chunk completed.
     """
+    if draws > limit("draws"):
+        raise InvalidInputError([Problem("draws", exceeded("draws", f"{draws:,} draws"))])
     for b in branches:
         scenario.with_branch(b)  # unknown branch: InvalidInputError now, not in a worker
     merged_spread = {**scenario.spread, **(spread or {})}

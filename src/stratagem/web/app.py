@@ -5,12 +5,17 @@ scenario (a per-session reactive value), so sessions never see each other's edit
 edit is validated by building the scenario with it; an invalid edit is refused with the
 same ``field: reason`` message as the command line, shown on the cell and above the
 table. Uploads are parsed by :mod:`stratagem.io` — nothing in them is executed or fetched —
-and refused over :data:`MAX_UPLOAD` bytes or with an extension stratagem does not read.
-All model logic is the library's; this module only adapts it.
+in a separate process with a time and a memory limit (:func:`parse_upload`), so that a
+hostile file cannot block or exhaust the server for other sessions; an upload is cut off
+while it streams past :data:`MAX_UPLOAD` bytes (:class:`UploadLimit`) and refused with an
+extension stratagem does not read. The server holds its own limits on what the browser
+form sends (:data:`MAX_DRAWS`, :data:`MAX_ACTORS`). All model logic is the library's; this
+module only adapts it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,10 +31,142 @@ from stratagem import catalog, io, models
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.scenario import Actor, Scenario, Value
 
-__all__ = ["MAX_UPLOAD", "create_app", "scenario_frame"]
+__all__ = [
+    "MAX_ACTORS",
+    "MAX_DRAWS",
+    "MAX_UPLOAD",
+    "PARSE_MEMORY_MB",
+    "PARSE_SECONDS",
+    "UploadLimit",
+    "create_app",
+    "parse_upload",
+    "scenario_frame",
+]
 
 MAX_UPLOAD = 2 * 1024 * 1024
+"""Bytes an upload may have; the rest of a larger one is dropped as it streams."""
+MAX_DRAWS = 20_000
+"""Monte Carlo draws a dashboard run may ask for (the form's maximum, held by the server)."""
+MAX_ACTORS = 500
+"""Actors a scenario in the dashboard may have (its table is one row per actor)."""
+PARSE_SECONDS = 10.0
+"""Time an upload's parsing may take, in its worker process, before it is killed."""
+PARSE_MEMORY_MB = 1024
+"""Address space (MB) of the worker process that parses an upload."""
 ACCEPTED = [".yaml", ".yml", ".json", ".csv", ".tsv", ".txt", ".xml"]
+
+
+def _parse_worker(data: bytes, name: str, memory_mb: int, conn: Any) -> None:
+    import resource
+
+    limit_bytes = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+    try:
+        conn.send(("ok", io.read_bytes(data, name)))
+    except InvalidInputError as err:
+        conn.send(("invalid", [p.format() for p in err.problems]))
+    except MemoryError:
+        conn.send(("refused", f"reading it needs more than {memory_mb} MB"))
+    except Exception as exc:  # noqa: BLE001 - a reader's bug must not reach the browser as a crash
+        conn.send(("refused", f"it cannot be read ({type(exc).__name__})"))
+    finally:
+        conn.close()
+
+
+def parse_upload(
+    data: bytes,
+    name: str,
+    seconds: float = PARSE_SECONDS,
+    memory_mb: int = PARSE_MEMORY_MB,
+) -> Scenario:
+    """Read an uploaded file in a separate process, killed past ``seconds`` or ``memory_mb``.
+
+    Raises
+    ------
+    InvalidInputError
+        With the reader's problems, or saying which limit the parsing exceeded.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=_parse_worker, args=(data, name, memory_mb, send), daemon=True)
+    worker.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            raise InvalidInputError(
+                [Problem("file", f"refused: reading it took longer than {seconds:g} s", None, name)]
+            )
+        kind, payload = receive.recv()
+    except EOFError:
+        raise InvalidInputError(
+            [Problem("file", f"refused: reading it needs more than {memory_mb} MB", None, name)]
+        ) from None
+    finally:
+        worker.kill()
+        worker.join(5)
+        receive.close()
+    if kind == "ok":
+        scenario: Scenario = payload
+        if scenario.n_actors > MAX_ACTORS:
+            reason = (
+                f"refused: {scenario.n_actors:,} actors; the dashboard shows up to "
+                f"{MAX_ACTORS} (the command line has no such limit)"
+            )
+            raise InvalidInputError([Problem("file", reason, None, name)])
+        return scenario
+    if kind == "invalid":
+        raise _ReportedError(payload)
+    raise InvalidInputError([Problem("file", f"refused: {payload}", None, name)])
+
+
+class _ReportedError(InvalidInputError):
+    """Problems already formatted by the worker (file and line included)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__([Problem("file", line) for line in lines])
+        self.lines = lines
+
+
+class UploadLimit:
+    """ASGI middleware: an upload's body stops reaching the app past ``max_bytes``.
+
+    Shiny stores an upload's body in a temporary file as it arrives; past the cap the
+    rest is read from the network and dropped, so at most ``max_bytes + 1`` bytes are ever
+    stored and the session then refuses the file with a message. A body whose declared
+    length is over eight times the cap is answered 413 at once, before it is read.
+    """
+
+    def __init__(self, app: Any, max_bytes: int = MAX_UPLOAD) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Pass every request on, an upload's body capped."""
+        if scope.get("type") != "http" or "/upload/" not in scope.get("path", ""):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or ())
+        declared = headers.get(b"content-length", b"").decode() or "0"
+        if declared.isdigit() and int(declared) > 8 * self.max_bytes:
+            await send({"type": "http.response.start", "status": 413, "headers": []})
+            await send({"type": "http.response.body", "body": b"upload too large"})
+            return
+        passed = 0
+
+        async def capped_receive() -> Any:
+            nonlocal passed
+            message = await receive()
+            if message.get("type") == "http.request":
+                body = message.get("body", b"")
+                room = max(0, self.max_bytes + 1 - passed)
+                passed += len(body)
+                if len(body) > room:
+                    message = {**message, "body": body[:room]}
+            return message
+
+        await self.app(scope, capped_receive, send)
 
 
 def scenario_frame(scenario: Scenario) -> pd.DataFrame:
@@ -74,7 +211,10 @@ def _messages(err: InvalidInputError) -> str:
 
 
 def create_app(initial: Scenario | None = None) -> App:
-    """The Shiny app, starting from ``initial`` (default: the embedded default case)."""
+    """The Shiny app, starting from ``initial`` (default: the embedded default case).
+
+    Serve it wrapped in :class:`UploadLimit` (``stratagem serve`` does).
+    """
     start = initial or catalog.load()
     names = list(catalog.embedded_names())
     model_names = list(models.names())
@@ -89,7 +229,7 @@ def create_app(initial: Scenario | None = None) -> App:
                 "models", "Models", choices=model_names, selected=["compromise", "eum"]
             ),
             ui.input_select("branch", "Branch", choices=["(none)"]),
-            ui.input_numeric("draws", "Monte Carlo draws (0: none)", value=0, min=0, max=20000),
+            ui.input_numeric("draws", "Monte Carlo draws (0: none)", value=0, min=0, max=MAX_DRAWS),
             ui.input_action_button("run", "Run", class_="btn-primary"),
             ui.hr(),
             ui.input_text("new_actor", "New actor id", value=""),
@@ -135,7 +275,7 @@ def create_app(initial: Scenario | None = None) -> App:
 
         @reactive.effect
         @reactive.event(input.upload)
-        def _upload() -> None:
+        async def _upload() -> None:
             files = input.upload()
             if not files:
                 return
@@ -148,7 +288,11 @@ def create_app(initial: Scenario | None = None) -> App:
                 message.set(f"{name}: file: refused: larger than {MAX_UPLOAD // (1024 * 1024)} MB")
                 return
             try:
-                loaded = io.read_bytes(path.read_bytes(), name)
+                # in a worker process, awaited in a thread: other sessions go on meanwhile
+                loaded = await asyncio.to_thread(parse_upload, path.read_bytes(), name)
+            except _ReportedError as err:
+                message.set("\n".join(err.lines))
+                return
             except InvalidInputError as err:
                 message.set("\n".join(p.format() for p in err.problems))
                 return
@@ -235,6 +379,9 @@ def create_app(initial: Scenario | None = None) -> App:
             branch = None if input.branch() in (None, "(none)") else input.branch()
             chosen = [m for m in input.models() if m in stratagem.applicable_models(sc)]
             draws = int(input.draws() or 0)
+            if not 0 <= draws <= MAX_DRAWS:
+                message.set(f"draws: must be from 0 to {MAX_DRAWS:,}, got {draws:,}")
+                return
             try:
                 result = stratagem.forecast(sc, chosen, seed=0, branch=branch)
                 batched = [m for m in chosen if models.get(m).batch is not None] if draws else []
@@ -408,7 +555,11 @@ def create_app(initial: Scenario | None = None) -> App:
             sc = scenario()
             with tempfile.TemporaryDirectory() as out:
                 path = write_report(
-                    build_report(sc, list(input.models()) or None, draws=int(input.draws() or 0)),
+                    build_report(
+                        sc,
+                        list(input.models()) or None,
+                        draws=min(max(int(input.draws() or 0), 0), MAX_DRAWS),
+                    ),
                     out,
                 )
                 yield path.read_text(encoding="utf-8")

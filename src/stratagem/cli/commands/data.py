@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from stratagem.cli.options import echo_err, echo_json, handles_errors
+from stratagem.cli.options import echo_err, echo_json, handles_errors, json_flag
 from stratagem.errors import InvalidInputError, Problem
 
-__all__ = ["convert", "models_command", "scenarios", "schema", "validate"]
+__all__ = ["convert", "limits_command", "models_command", "scenarios", "schema", "validate"]
 
 
 @click.command()
@@ -109,6 +109,24 @@ def models_command() -> None:
         click.echo(f"{spec.name}: {spec.summary} ({kind}{rounds}; {spec.citation})")
         for p in spec.params:
             click.echo(f"    {p.describe()}  {p.help}")
+
+
+@click.command(name="limits")
+@json_flag
+@handles_errors
+def limits_command(as_json: bool) -> None:
+    """The limits inputs are checked against, their values in force and how to raise them."""
+    from stratagem.limits import LIMITS
+
+    rows = [
+        {"limit": lim.name, "value": lim.value(), "variable": lim.env, "bounds": lim.protects}
+        for lim in LIMITS.values()
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['limit']:<16} {row['value']:>12,}  {row['variable']:<30} {row['bounds']}")
 
 
 @click.command()

@@ -76,13 +76,15 @@ def runs_diff(first: int, second: int, as_json: bool, store_url: str | None) -> 
 @_STORE
 @handles_errors
 def runs_export(run_id: int, output: str, store_url: str | None) -> None:
-    """Write the scenario a run used, exactly, so that the run can be reproduced."""
+    """Write the scenario a run used, with its seed and parameters, to reproduce it exactly."""
     from stratagem import store
     from stratagem.io import atomic_write_text
 
     r = store.Store(store_url).get(run_id)
+    text = r.reproducible_scenario()
     if output == "-":
-        click.echo(r.scenario_yaml, nl=False)
+        click.echo(text, nl=False)
+        echo_err(f"rerun with: {r.rerun_command('FILE')}")
     else:
-        atomic_write_text(output, r.scenario_yaml)
-        echo_err(f"wrote {output}")
+        atomic_write_text(output, text)
+        echo_err(f"wrote {output}; rerun with: {r.rerun_command(output)}")

@@ -86,11 +86,16 @@ def serve(scenario: str | None, host: str, port: int) -> None:
     try:
         from shiny import run_app
 
-        from stratagem.web.app import create_app
+        from stratagem.web.app import UploadLimit, create_app
     except ImportError:
         raise StratagemError(
             "the dashboard needs the optional extra: pip install 'stratagem[dashboard]'"
         ) from None
-    app = create_app(stratagem.load(scenario))
+    app = UploadLimit(create_app(stratagem.load(scenario)))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        echo_err(
+            f"warning: listening on {host}: the dashboard has no authentication; anyone who "
+            "can reach this address can use it and upload files"
+        )
     echo_err(f"stratagem dashboard on http://{host}:{port}")
     run_app(app, host=host, port=port, launch_browser=False)  # type: ignore[misc]  # None on pyodide
