@@ -656,7 +656,7 @@ def test_validate_reads_gmcr_files(shared_data: Path) -> None:
 
 
 @pytest.mark.parametrize("seed", ["-1", "18446744073709551616"])
-def test_a_seed_outside_what_numpy_and_the_store_take_is_a_usage_error(seed: str) -> None:
+def test_a_seed_that_is_not_an_unsigned_64_bit_integer_is_a_usage_error(seed: str) -> None:
     result = cli("run", "-m", "smp", "--seed", seed)
     assert result.returncode == 2
     assert "Invalid value for '--seed'" in result.stderr

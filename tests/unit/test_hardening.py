@@ -377,3 +377,23 @@ def test_a_report_does_not_replace_a_directory_of_other_files(tmp_path: Path) ->
     with pytest.raises(InvalidInputError, match=r"notes.txt"):
         write_report(_small_report(), tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_json_is_read_fast_and_still_names_lines(tmp_path: Path) -> None:
+    """A valid JSON file is read without lines; they are found when a problem needs one."""
+    doc = {
+        "name": "t",
+        "issues": [{"id": "x"}],
+        "actors": [{"id": "a", "capability": 1, "positions": {"x": [10, 0.5]}}],
+        "model_params": {"eum": {"bogus": 1}},
+    }
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc, indent=1))
+    with pytest.raises(InvalidInputError) as err:
+        stratagem.validate(path)
+    (problem,) = err.value.problems
+    assert (problem.field, problem.line) == ("model_params.eum.bogus", 22)
+    path.write_text('{"name": "t",\n "name": "u"}')
+    with pytest.raises(InvalidInputError, match="duplicate key 'name'") as dup:
+        io.read(path)
+    assert dup.value.problems[0].line == 2

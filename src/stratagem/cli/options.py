@@ -103,8 +103,9 @@ set_option = click.option(
 )
 
 
-SEED_RANGE = click.IntRange(0, 2**63 - 1)
-"""Seeds numpy accepts and the run store (SQLite, PostgreSQL: 64-bit integers) can keep."""
+SEED_RANGE = click.IntRange(0, 2**64 - 1)
+"""Unsigned 64-bit seeds, as scenario files and KTAB take them (the run store keeps the
+upper half as negative signed integers and reads them back)."""
 
 
 def seed_option(default: int | None = 0, what: str = "the draws") -> Callable[[F], F]:
