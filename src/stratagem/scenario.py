@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -61,8 +62,16 @@ SEED_RANGE = (0, 2**64 - 1)
 """Seeds are unsigned 64-bit integers (numpy's ``SeedSequence`` takes any, stores take these)."""
 
 
-def _finite(x: float) -> bool:
+def _finite(x: Any) -> bool:
+    kind = type(x)
+    if kind is float:  # the common case first: this runs for every value of a scenario
+        return math.isfinite(x)
+    if kind is int:
+        return bool(-_LARGEST <= x <= _LARGEST)
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+_LARGEST = sys.float_info.max
 
 
 @dataclass(frozen=True)

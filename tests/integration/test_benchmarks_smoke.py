@@ -22,6 +22,7 @@ def test_benchmarks_smoke() -> None:
     for section in (
         "bench_exchange",
         "bench_gmcr",
+        "bench_large_inputs",
         "bench_levers",
         "bench_models",
         "bench_scaling",
@@ -33,3 +34,4 @@ def test_benchmarks_smoke() -> None:
     assert "| gmcr Prisoners: 4 states, build and every concept |" in result.stdout
     assert "time ∝ states^" in result.stdout
     assert "| iraq-2020 compromise: single levers (" in result.stdout
+    assert "| json: 2,000 actors × 2 issues, read and validated |" in result.stdout

@@ -86,6 +86,12 @@ _OPEN_CLOSE[[ord("["), ord("{")]] = 1
 _OPEN_CLOSE[[ord("]"), ord("}")]] = -1
 
 
+def _depth(text: str) -> np.ndarray[Any, np.dtype[np.int32]]:
+    """The bracket depth after each byte of ``text``."""
+    codes = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    return np.cumsum(_OPEN_CLOSE[codes], dtype=np.int32)
+
+
 def check_text_limits(text: str, source: str) -> None:
     """Refuse YAML or JSON text that nests brackets too deeply or holds an over-long number.
 
@@ -98,29 +104,24 @@ def check_text_limits(text: str, source: str) -> None:
     InvalidInputError
         Naming the line and the limit exceeded.
     """
-    plain = _QUOTED.sub("", text)
-    codes = np.frombuffer(plain.encode("utf-8"), dtype=np.uint8)
-    if codes.size:
-        depth = np.cumsum(_OPEN_CLOSE[codes])
-        deepest = limit("nesting_depth")
-        if int(depth.max()) > deepest:
-            at = int(np.argmax(depth > deepest))
-            line = plain.encode("utf-8")[:at].count(b"\n") + 1
-            raise InvalidInputError(
-                [
-                    Problem(
-                        "file",
-                        exceeded("nesting_depth", "lists and maps nested deeper than that"),
-                        line,
-                        source,
-                    )
-                ]
-            )
+    deepest = limit("nesting_depth")
     digits = limit("number_length")
-    long_number = re.search(rf"\d{{{digits + 1},}}", plain)
-    if long_number is not None:
-        line = plain.count("\n", 0, long_number.start()) + 1
-        found = f"a number of {long_number.end() - long_number.start():,} digits"
+    long_number = re.compile(rf"\d{{{digits + 1},}}")
+    plain = text
+    depth = _depth(text)
+    if (depth.size and int(depth.max()) > deepest) or long_number.search(text):
+        # brackets and digits inside strings may have counted: look again without them
+        plain = _QUOTED.sub("", text)
+        depth = _depth(plain)
+    if depth.size and int(depth.max()) > deepest:
+        at = int(np.argmax(depth > deepest))
+        line = plain.encode("utf-8")[:at].count(b"\n") + 1
+        found = "lists and maps nested deeper than that"
+        raise InvalidInputError([Problem("file", exceeded("nesting_depth", found), line, source)])
+    match = long_number.search(plain) if plain is not text else None
+    if match is not None:
+        line = plain.count("\n", 0, match.start()) + 1
+        found = f"a number of {match.end() - match.start():,} digits"
         raise InvalidInputError([Problem("file", exceeded("number_length", found), line, source)])
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from stratagem.conflict.statements import parse_statement
@@ -99,6 +100,11 @@ class Cursor:
 
 def _number_like(value: Any) -> bool:
     """A number that converts to a float (an integer beyond ±1.8e308 does not)."""
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is int:
+        return bool(abs(value) <= _LARGEST_FLOAT)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     return isinstance(value, float) or abs(value) <= _LARGEST_FLOAT
@@ -304,10 +310,14 @@ class Obj(Node):
                 return f
         raise KeyError(name)
 
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
     def check(self, value: Any, cur: Cursor) -> Any:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict) and not isinstance(value, Mapping):
             return cur.problem(f"must be a mapping (key: value), got {type(value).__name__}")
-        known = {f.name: f for f in self.fields}
+        known = self._known
         for key in value:
             if key not in known:
                 shown = str(key) if str(key).strip() else repr(key)  # an empty key shows as ''
@@ -423,7 +433,7 @@ class Pair(Node):
     """The short value ``[position, salience]``."""
 
     def check(self, value: Any, cur: Cursor) -> Any:
-        if len(value) != 2 or not all(_number_like(x) for x in value):
+        if len(value) != 2 or not (_number_like(value[0]) and _number_like(value[1])):
             return cur.problem("a short value must be [position, salience]")
         return {"position": float(value[0]), "salience": float(value[1])}
 

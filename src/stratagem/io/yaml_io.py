@@ -256,6 +256,9 @@ def read_json(text: str, source: str = "<json>") -> Scenario:
         plain = json.loads(text, object_pairs_hook=_no_duplicates)
     except _DuplicateKeyError:
         plain = None  # the YAML reader below names the key and its line
+    except RecursionError:  # brackets hidden among strings' brackets: still refused
+        found = exceeded("nesting_depth", "lists and maps nested deeper than that")
+        raise InvalidInputError([Problem("file", found, None, source)]) from None
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
             [
