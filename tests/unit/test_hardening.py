@@ -237,39 +237,33 @@ def _runs(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_run_of_two_stochastic_models_reruns_exactly_from_its_export(tmp_path: Path) -> None:
-    """No --seed: the run draws one seed, records it, and the export carries it."""
+    """No --seed: the run draws one seed, records it, and the export carries it with the
+    parameters (SMP with stochastic state transitions, the randomized exchange model)."""
     url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    xml = Path(__file__).resolve().parents[1] / "fuzz" / "corpus" / "ktab-victory-bogus.xml"
-    ktab = tmp_path / "s.xml"
-    ktab.write_text(
-        xml.read_text()
-        .replace("Bogus", "Linear")
-        .replace(
-            "</ModelParameters>",
-            "<StateTransitions>Stochastic</StateTransitions></ModelParameters>",
-        )
+    settings = ["--set", "smp.StateTransitions=Stochastic", "--set", "exchange.p=0.5"]
+    first = _runs(
+        url, "run", "toll-debate", "-m", "smp", "-m", "exchange", *settings, "--save", "--json"
     )
-    first = _runs(url, "run", str(ktab), "-m", "smp", "-m", "exchange", "--save", "--json")
-    if "exchange" in first.stderr:  # one issue: the exchange model does not apply
-        first = _runs(url, "run", str(ktab), "-m", "smp", "--save", "--json")
     assert first.returncode == 0, first.stderr
     recorded = json.loads(first.stdout)
-    seed = recorded["forecasts"][0]["seed"]
-    assert seed is not None
+    seeds = {f["seed"] for f in recorded["forecasts"]}
+    assert len(seeds) == 1
+    assert None not in seeds
     exported = tmp_path / "again.yaml"
     done = _runs(url, "runs", "export", "1", "-o", str(exported))
     assert done.returncode == 0, done.stderr
-    assert "rerun with: stratagem run" in done.stderr
-    assert io.read(exported).seed == seed
-    models_run = [f["model"] for f in recorded["forecasts"]]
-    model_options = [option for m in models_run for option in ("-m", m)]
+    assert f"rerun with: stratagem run {exported} -m smp -m exchange" in done.stderr
+    again = io.read(exported)
+    assert again.seed in seeds
+    assert again.model_params["smp"]["StateTransitions"] == "Stochastic"
     rerun = subprocess.run(
-        [str(EXE), "run", str(exported), *model_options, "--json"],
+        [str(EXE), "run", str(exported), "-m", "smp", "-m", "exchange", "--json"],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+    assert rerun.returncode == 0, rerun.stderr
     assert [f["issues"] for f in json.loads(rerun.stdout)["forecasts"]] == [
         f["issues"] for f in recorded["forecasts"]
     ]
