@@ -260,6 +260,8 @@ class Forecast:
         Model-specific, JSON-serialisable extras for the whole run.
     version : str
         stratagem's version.
+    issue_names : mapping of issue id to name
+        The issues' names, for tables and plots (not compared).
     """
 
     model: str
@@ -271,11 +273,13 @@ class Forecast:
     branch: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
     version: str = __version__
+    issue_names: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _freeze(self.params))
         object.__setattr__(self, "issues", _freeze(self.issues))
         object.__setattr__(self, "details", _freeze(self.details))
+        object.__setattr__(self, "issue_names", _freeze(self.issue_names))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # mapping proxies do not pickle: rebuild from plain dictionaries
@@ -291,8 +295,26 @@ class Forecast:
                 self.branch,
                 dict(self.details),
                 self.version,
+                dict(self.issue_names),
             ),
         )
+
+    def to_frame(self) -> Any:
+        """The forecast as a pandas DataFrame, one row per issue (:mod:`stratagem.notebook`)."""
+        from stratagem.notebook import forecast_frame
+
+        return forecast_frame(self)
+
+    def _repr_html_(self) -> str:
+        from stratagem.notebook import forecast_html
+
+        return forecast_html(self)
+
+    def plot(self, issue: str | None = None, ax: Any = None) -> Any:
+        """Each actor's path on ``issue`` (or the forecast per issue); a matplotlib Axes."""
+        from stratagem.notebook import plot_forecast
+
+        return plot_forecast(self, issue, ax)
 
     def positions(self) -> dict[str, float]:
         """The forecast position per issue id."""
@@ -392,6 +414,17 @@ class ForecastSet:
                 return f
         raise KeyError(model)
 
+    def to_frame(self) -> Any:
+        """Every forecast as a pandas DataFrame, one row per model and issue."""
+        from stratagem.notebook import forecast_set_frame
+
+        return forecast_set_frame(self)
+
+    def _repr_html_(self) -> str:
+        from stratagem.notebook import forecast_set_html
+
+        return forecast_set_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document: the scenario, the branch, every forecast."""
         return {
@@ -488,6 +521,17 @@ class Ensemble:
                 self.version,
             ),
         )
+
+    def to_frame(self) -> Any:
+        """Every draw's forecast as a pandas DataFrame, one row per branch, draw and issue."""
+        from stratagem.notebook import ensemble_frame
+
+        return ensemble_frame(self)
+
+    def _repr_html_(self) -> str:
+        from stratagem.notebook import ensemble_html
+
+        return ensemble_html(self)
 
     @property
     def branches(self) -> tuple[str, ...]:

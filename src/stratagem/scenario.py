@@ -455,6 +455,58 @@ class Scenario:
         state["field_lines"] = dict(self.field_lines)
         return (_rebuild_scenario, (state,))
 
+    def to_frame(self) -> Any:
+        """The inputs as a pandas DataFrame, one row per actor and issue.
+
+        Columns: see :mod:`stratagem.notebook`.
+        """
+        from stratagem.tables import pandas
+
+        rows = [
+            {
+                "actor": actor_id,
+                "actor_name": self.actor(actor_id).name,
+                "issue": issue_id,
+                "issue_name": self.issue(issue_id).name,
+                "position": value.position,
+                "salience": value.salience,
+                "capability": (
+                    value.capability
+                    if value.capability is not None
+                    else self.actor(actor_id).capability
+                ),
+            }
+            for (actor_id, issue_id), value in self.values.items()
+        ]
+        columns = [
+            "actor",
+            "actor_name",
+            "issue",
+            "issue_name",
+            "position",
+            "salience",
+            "capability",
+        ]
+        return pandas().DataFrame(rows, columns=columns)
+
+    def _repr_html_(self) -> str:
+        """The actors and their position / salience per issue, by name (Jupyter's display)."""
+        from stratagem.tables import html_table
+
+        header = ["actor", "capability", *(i.name for i in self.issues)]
+        rows = []
+        for actor in self.actors:
+            cells: list[Any] = [actor.name, actor.capability]
+            for issue in self.issues:
+                value = self.values.get((actor.id, issue.id))
+                cells.append("—" if value is None else f"{value.position:g} / {value.salience:g}")
+            rows.append(cells)
+        caption = (
+            f"{self.title or self.name}: {self.n_actors} actors, {self.n_issues} issues "
+            "(position / salience)"
+        )
+        return html_table(caption, header, rows)
+
     def locate(self, problems: Iterable[Problem]) -> list[Problem]:
         """``problems`` with this scenario's file and each field's line filled in where known."""
         out = []

@@ -16,7 +16,13 @@ import stratagem
 
 SRC = Path(stratagem.__file__).resolve().parent
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("stratagem._version", "stratagem.errors", "stratagem.jsonable", "stratagem.limits"),
+    (
+        "stratagem._version",
+        "stratagem.errors",
+        "stratagem.jsonable",
+        "stratagem.limits",
+        "stratagem.tables",
+    ),
     (
         "stratagem.scenario",
         "stratagem.conditions",
@@ -24,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "stratagem.conflict.model",
         "stratagem.conflict.statements",
     ),
-    ("stratagem.results", "stratagem.io", "stratagem.catalog"),
+    ("stratagem.results", "stratagem.io", "stratagem.catalog", "stratagem.notebook"),
     ("stratagem.models", "stratagem.conflict.stability"),
     ("stratagem.uncertainty",),
     ("stratagem.games", "stratagem.conflict.analysis", "stratagem.conflict.inverse"),

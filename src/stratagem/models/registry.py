@@ -333,6 +333,7 @@ class ModelSpec:
             outcome=scenario.classify({k: v.forecast for k, v in result.issues.items()}),
             branch=branch,
             details=result.details,
+            issue_names={i.id: i.name for i in scenario.issues},
         )
 
 
