@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -291,6 +292,53 @@ def test_report_renders_in_headless_chromium(browser, default_report, tmp_path: 
     page.screenshot(path=str(shot), full_page=True)
     page.close()
     assert shot.stat().st_size > 50_000
+    assert errors == []
+
+
+ARTEFACTS = Path(
+    os.environ.get(
+        "STRATAGEM_TEST_ARTEFACTS", Path(__file__).resolve().parents[2] / "test-artefacts"
+    )
+)
+
+SECTION_BOUNDS = """() => {
+  const heads = [...document.querySelectorAll('h2[id]')];
+  return heads.map((h, k) => {
+    const top = h.getBoundingClientRect().top + window.scrollY;
+    const next = heads[k + 1];
+    const end = next ? next.getBoundingClientRect().top + window.scrollY
+                     : document.documentElement.scrollHeight;
+    return {id: h.id, top: top, height: Math.max(1, end - top)};
+  });
+}"""
+
+
+def test_report_reads_at_1280_px_and_prints(browser, default_report) -> None:  # type: ignore[no-untyped-def]
+    """No console error, nothing wider than the page at 1280 px, a screenshot of every
+    section in the test artefacts (test-artefacts/report/), and a PDF when printed."""
+    _, path = default_report
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.resolve().as_uri())
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide at {widths[1]} px"
+    out = ARTEFACTS / "report"
+    out.mkdir(parents=True, exist_ok=True)
+    sections = page.evaluate(SECTION_BOUNDS)
+    assert [s["id"] for s in sections][:2] == ["bottom-line", "narrative"]
+    for section in sections:
+        clip = {"x": 0, "y": section["top"], "width": 1280, "height": min(section["height"], 4000)}
+        shot = out / f"{section['id']}.png"
+        page.screenshot(path=str(shot), clip=clip, full_page=True)
+        assert shot.stat().st_size > 2_000, section["id"]
+    pdf = out / "report.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4")
+    page.close()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.stat().st_size > 100_000
     assert errors == []
 
 

@@ -57,3 +57,19 @@ def test_trajectories_mark_only_the_events_the_run_applied() -> None:
     fig = trajectory_figure(scenario, smp, "iraq_order")
     assert {t.get_text() for t in fig.axes[0].texts} == marked  # turn t is round t
     plt.close(fig)
+
+
+def test_colours_are_colour_blind_safe_and_distinct() -> None:
+    from stratagem.report.figures import SAFE_COLOURS, safe_colour
+
+    colours = [safe_colour(k) for k in range(len(SAFE_COLOURS) + 5)]
+    assert len(set(colours)) == len(colours)
+    assert safe_colour(0) == actor_colours(["a", "b"])["a"]
+
+
+def test_round_axes_have_whole_number_ticks() -> None:
+    sc = stratagem.load()
+    fig = trajectory_figure(sc, stratagem.run(sc, "eum"), "iraq_order")
+    ticks = fig.axes[0].get_xticks()
+    assert all(float(t).is_integer() for t in ticks)
+    plt.close(fig)

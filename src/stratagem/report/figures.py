@@ -14,6 +14,7 @@ mpl.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from stratagem.scenario import Scenario
 
 __all__ = [
+    "SAFE_COLOURS",
     "actor_colours",
     "compatibility_figure",
     "conflict_agreement_figure",
@@ -30,6 +32,7 @@ __all__ = [
     "outcomes_figure",
     "paths_figure",
     "reachability_figure",
+    "safe_colour",
     "scenario_figure",
     "tornado_figure",
     "trajectory_figure",
@@ -46,11 +49,41 @@ STYLE: dict[str, Any] = {
 }
 
 
+SAFE_COLOURS = (
+    # Okabe & Ito (2008), "Color universal design": told apart with every common colour
+    # vision deficiency; black is left for the forecast and the model's summaries
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    # then Paul Tol's "muted" scheme (also colour-blind safe)
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+)
+"""Colours told apart with colour vision deficiencies, in the order they are handed out."""
+
+
+def safe_colour(k: int) -> tuple[float, float, float, float]:
+    """The ``k``-th colour: :data:`SAFE_COLOURS`, then matplotlib's tab20 for the rest."""
+    if k < len(SAFE_COLOURS):
+        return mpl.colors.to_rgba(SAFE_COLOURS[k])
+    extra = plt.get_cmap("tab20")
+    return extra((k - len(SAFE_COLOURS)) % extra.N)
+
+
 def actor_colours(actor_ids: Sequence[str]) -> dict[str, tuple[float, float, float, float]]:
     """A stable colour per actor: the same actor gets the same colour in every figure."""
-    palette = plt.get_cmap("tab20" if len(actor_ids) > 10 else "tab10")
-    n = palette.N
-    return {a: palette(k % n) for k, a in enumerate(actor_ids)}
+    return {a: safe_colour(k) for k, a in enumerate(actor_ids)}
 
 
 def trajectory_figure(scenario: Scenario, forecast: Forecast, issue_id: str) -> Figure:
@@ -105,6 +138,7 @@ def trajectory_figure(scenario: Scenario, forecast: Forecast, issue_id: str) -> 
         span = issue.max - issue.min
         ax.set_ylim(issue.min - 0.03 * span, issue.max + 0.03 * span)
         ax.set_xlabel(path.step)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # rounds are whole numbers
         ax.set_ylabel(issue.name)
         ax.set_title(f"{forecast.model}: {issue.name} ({scenario.name})", loc="left")
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
@@ -222,7 +256,6 @@ def distribution_figure(ensemble: Any) -> Figure:
     """Forecast distributions per issue under input uncertainty, one colour per branch."""
     scenario = ensemble.scenario
     worlds = [None, *(b for b in ensemble.forecasts if b is not None)]
-    palette = plt.get_cmap("Set1")
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axes = plt.subplots(
             scenario.n_issues, 1, figsize=(7.5, 1.2 + 1.5 * scenario.n_issues), squeeze=False
@@ -235,7 +268,7 @@ def distribution_figure(ensemble: Any) -> Figure:
                     ensemble.forecasts[world][:, j],
                     bins=bins,
                     alpha=0.5,
-                    color=palette(w),
+                    color=safe_colour(w),
                     label=world or "baseline",
                 )
             ax.set_title(
@@ -250,7 +283,6 @@ def distribution_figure(ensemble: Any) -> Figure:
 
 def outcomes_figure(ensembles: Sequence[Any]) -> Figure:
     """Named-outcome probabilities per model and branch (grouped bars)."""
-    palette = plt.get_cmap("Set1")
     first = ensembles[0]
     names = [o.name for o in first.scenario.outcomes]
     groups = [(e.model, w) for e in ensembles for w in [None, *(b for b in e.forecasts if b)]]
@@ -265,7 +297,7 @@ def outcomes_figure(ensembles: Sequence[Any]) -> Figure:
                 ys,
                 [probs.get(n, 0.0) for n in names],
                 height=height,
-                color=palette(g),
+                color=safe_colour(g),
                 label=f"{model} · {world or 'baseline'}",
             )
         ax.set_yticks(np.arange(len(names)) + 0.4 - height / 2, names)
@@ -333,8 +365,7 @@ def reachability_figure(graph: dict[str, Any], names: dict[str, str], title: str
     """
     nodes, edges = graph["nodes"], graph["edges"]
     ends = sorted({e for n in nodes for e in n["ends"][:1]})
-    palette = plt.get_cmap("tab10")
-    colour = {e: palette(k % 10) for k, e in enumerate(ends)}
+    colour = {e: safe_colour(k) for k, e in enumerate(ends)}
     by_depth: dict[int, list[dict[str, Any]]] = {}
     for n in nodes:
         by_depth.setdefault(n["depth"], []).append(n)
