@@ -108,3 +108,38 @@ def test_bad_inputs(tmp_path: Path, deu: bt.DEUDataset) -> None:
     ]
     with pytest.raises(ValueError, match="KEY=VALUE"):
         bt.parse_model("compromise:weights")
+
+
+def test_conformal_intervals_cover_as_promised_on_exchangeable_errors() -> None:
+    rng = np.random.default_rng(7)
+    n = 4000
+    outcomes = rng.uniform(0, 100, n)
+    forecasts = outcomes + rng.standard_t(3, n) * 10
+    fold = rng.integers(0, 10, n)
+    cal = bt.conformal_calibration(forecasts, outcomes, fold)
+    for level, covered in cal.coverage.items():
+        assert abs(covered - level) < 0.02, (level, covered)
+    assert cal.width[0.5] < cal.width[0.8] < cal.width[0.9]
+
+
+def test_crps_matches_its_definition_on_a_small_case() -> None:
+    # CRPS = E|X - y| - E|X - X'| / 2, X = forecast + an error of the other folds.
+    # Issue 0 (error 0), others' errors -1, +1: 1 - (0 + 2 + 2 + 0) / 4 / 2 = 0.5.
+    # Issue 1 (error -1), others 0, +1: X - y in {-1, 0}: 0.5 - 0.5 / 2 = 0.25; issue 2 alike.
+    forecasts = np.array([50.0, 49.0, 51.0])
+    outcomes = np.array([50.0, 50.0, 50.0])
+    fold = np.array([0, 1, 2])
+    cal = bt.conformal_calibration(forecasts, outcomes, fold)
+    perfect = bt.conformal_calibration(outcomes.copy(), outcomes, fold)
+    assert perfect.crps == 0.0
+    assert cal.crps == pytest.approx((0.5 + 0.25 + 0.25) / 3)
+
+
+def test_backtest_reports_calibration_and_the_folds(deu: bt.DEUDataset) -> None:
+    result = bt.backtest(deu, ["compromise"], seed=0, bootstrap=100, folds=10, ensemble=False)
+    doc = result.to_dict()
+    cal = doc["models"]["compromise"]["calibration"]
+    assert set(cal["coverage"]) == {"50%", "80%", "90%"}
+    for level, covered in cal["coverage"].items():
+        assert abs(covered - float(level.rstrip("%")) / 100) <= 0.05, (level, covered)
+    assert len(doc["fold_of_proposal"]) == len(set(result.proposals))

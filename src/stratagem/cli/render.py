@@ -162,11 +162,15 @@ def print_backtest(result: BacktestResult) -> None:
         ("95% interval", "right"),
         ("vs compromise", "right"),
         ("95% interval", "right"),
+        ("covered 50/80/90%", "right"),
+        ("80% width", "right"),
+        ("CRPS", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for name, score in sorted(result.scores.items(), key=lambda kv: kv[1].mae):
         label = name + (" (out of sample)" if score.fitted else "")
         diff_ci = score.diff_ci or (float("nan"), float("nan"))
+        cal = score.calibration
         table.add_row(
             label,
             str(score.n),
@@ -174,8 +178,16 @@ def print_backtest(result: BacktestResult) -> None:
             f"{score.mae_ci[0]:.2f} – {score.mae_ci[1]:.2f}",
             f"{score.diff_vs_compromise:+.2f}" if score.diff_vs_compromise is not None else "",
             f"{diff_ci[0]:+.2f} – {diff_ci[1]:+.2f}",
+            "/".join(f"{100 * v:.0f}" for v in cal.coverage.values()) if cal else "",
+            f"{cal.width[0.8]:.1f}" if cal and 0.8 in cal.width else "",
+            f"{cal.crps:.2f}" if cal else "",
         )
     console.print(table)
+    console.print(
+        "covered: the share of issues whose outcome lies in their split-conformal interval "
+        "(errors of the other folds' proposals calibrate each fold); width and CRPS in issue "
+        "points"
+    )
     if result.ensemble_weights:
         weights = ", ".join(f"{k} {v:.2f}" for k, v in result.ensemble_weights.items() if v > 0.005)
         console.print(

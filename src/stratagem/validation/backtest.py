@@ -24,6 +24,18 @@ Capability schemes (``capability``)
     Parliament get the largest member state's weight, as in the proxy row (where
     ``com = ep = de``).
 
+Calibrated intervals
+--------------------
+Split-conformal intervals by cross-validation over proposals (the folds of the ensemble):
+an issue's :math:`\alpha` interval is its forecast :math:`\pm q`, where :math:`q` is the
+:math:`\lceil (n+1)\alpha \rceil`-th smallest absolute error of the :math:`n` issues in the
+other folds (Vovk et al. 2005; Lei et al. 2018), so that errors of one proposal never
+calibrate its own issues. Reported per model: the share of issues whose outcome falls in
+the 50%, 80% and 90% intervals (the empirical coverage), their mean width, and the
+continuous ranked probability score of the predictive distribution "forecast + an error of
+the other folds" (:math:`\mathrm{CRPS} = E|X - y| - \tfrac12 E|X - X'|`, in issue points;
+lower is better).
+
 Ensemble
 --------
 A convex combination :math:`\hat x = \sum_m w_m \hat x_m`, :math:`w \ge 0`,
@@ -48,11 +60,14 @@ from stratagem.validation.deu import DecisionCase, DEUDataset
 
 __all__ = [
     "CAPABILITY_SCHEMES",
+    "COVERAGE_LEVELS",
     "DEFAULT_VARIANTS",
     "BacktestResult",
+    "Calibration",
     "ModelScore",
     "backtest",
     "capability_for",
+    "conformal_calibration",
     "parse_model",
     "proposal_folds",
 ]
@@ -190,6 +205,37 @@ def parse_model(text: str) -> tuple[str, ModelSpec, dict[str, str]]:
     return text, spec, params
 
 
+COVERAGE_LEVELS = (0.5, 0.8, 0.9)
+"""The nominal coverages of the conformal intervals reported."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How well a model's conformal intervals cover the outcomes, by cross-validation.
+
+    Parameters
+    ----------
+    coverage : mapping of nominal level to empirical coverage
+        Share of issues whose outcome lies in their interval.
+    width : mapping of nominal level to mean width
+        Mean width of the intervals (issue points).
+    crps : float
+        Mean continuous ranked probability score (issue points; lower is better).
+    """
+
+    coverage: Mapping[float, float]
+    width: Mapping[float, float]
+    crps: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (levels as percentages)."""
+        return {
+            "coverage": {f"{100 * k:g}%": v for k, v in self.coverage.items()},
+            "mean_width": {f"{100 * k:g}%": v for k, v in self.width.items()},
+            "crps": self.crps,
+        }
+
+
 @dataclass(frozen=True)
 class ModelScore:
     """One model's accuracy."""
@@ -200,6 +246,7 @@ class ModelScore:
     diff_vs_compromise: float | None
     diff_ci: tuple[float, float] | None
     fitted: bool = False
+    calibration: Calibration | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -210,6 +257,7 @@ class ModelScore:
             "diff_vs_compromise": self.diff_vs_compromise,
             "diff_ci": list(self.diff_ci) if self.diff_ci is not None else None,
             "out_of_sample": self.fitted,
+            **({"calibration": self.calibration.to_dict()} if self.calibration else {}),
         }
 
 
@@ -230,6 +278,7 @@ class BacktestResult:
     ensemble_weights: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     missing_salience: str = "drop"
+    fold_of_proposal: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document."""
@@ -241,6 +290,7 @@ class BacktestResult:
             "seed": self.seed,
             "bootstrap": self.bootstrap,
             "folds": self.folds,
+            "fold_of_proposal": dict(self.fold_of_proposal),
             "issues": len(self.issues),
             "proposals": len(set(self.proposals)),
             "ensemble": {
@@ -303,6 +353,52 @@ def proposal_folds(
     """Fold of each issue: whole proposals are assigned to folds at random, never split."""
     fold_of_group = rng.permutation(n_groups) % max(2, folds)
     return np.asarray(fold_of_group[groups], dtype=np.int64)
+
+
+def conformal_calibration(
+    forecasts: FloatArray,
+    outcomes: FloatArray,
+    fold: npt.NDArray[np.int64],
+    levels: Sequence[float] = COVERAGE_LEVELS,
+) -> Calibration:
+    """Cross-validated split-conformal coverage, width and CRPS (see the module's notes).
+
+    Parameters
+    ----------
+    forecasts, outcomes : ndarray, shape (issues,)
+        Out-of-sample forecasts (NaN where the model did not run) and the outcomes.
+    fold : ndarray of int, shape (issues,)
+        Each issue's fold (whole proposals per fold).
+    levels : sequence of float
+        Nominal coverages.
+    """
+    ok = ~np.isnan(forecasts)
+    errors = forecasts - outcomes
+    covered: dict[float, list[bool]] = {level: [] for level in levels}
+    widths: dict[float, list[float]] = {level: [] for level in levels}
+    scores: list[float] = []
+    for k in np.unique(fold[ok]):
+        test = ok & (fold == k)
+        calibrate = ok & (fold != k)
+        residuals = errors[calibrate]
+        n = residuals.size
+        if n == 0:
+            continue
+        ordered = np.sort(np.abs(residuals))
+        for level in levels:
+            rank = min(n, int(np.ceil((n + 1) * level)))
+            q = float(ordered[rank - 1])
+            covered[level].extend((np.abs(errors[test]) <= q).tolist())
+            widths[level].extend([2 * q] * int(test.sum()))
+        draws = np.sort(residuals)  # the predictive distribution: forecast + these errors
+        spread = float(np.mean(np.abs(draws[:, None] - draws[None, :]))) / 2
+        for x, y in zip(forecasts[test], outcomes[test], strict=True):
+            scores.append(float(np.mean(np.abs(x + draws - y))) - spread)
+    return Calibration(
+        coverage={level: float(np.mean(covered[level])) for level in levels},
+        width={level: float(np.mean(widths[level])) for level in levels},
+        crps=float(np.mean(scores)),
+    )
 
 
 def _fit_convex_lad(f: FloatArray, y: FloatArray) -> FloatArray:
@@ -396,11 +492,11 @@ def backtest(
 
     members: tuple[str, ...] = ()
     weights_all: dict[str, float] = {}
+    fold = proposal_folds(groups, len(index), folds, rng)
     if ensemble:
         members = tuple(k for k, v in forecasts.items() if not np.isnan(v).any())
         if len(members) >= 2:
             f = np.column_stack([forecasts[m] for m in members])
-            fold = proposal_folds(groups, len(index), folds, rng)
             oos = np.full(len(cases), np.nan)
             for k in range(max(2, folds)):
                 train, test = fold != k, fold == k
@@ -425,7 +521,13 @@ def backtest(
             diff = float(d.mean())
             diff_ci = _cluster_bootstrap(d, groups[both], len(index), bootstrap, rng)
         scores[label] = ModelScore(
-            int(ok.sum()), float(err[ok].mean()), mae_ci, diff, diff_ci, fitted=label == "ensemble"
+            int(ok.sum()),
+            float(err[ok].mean()),
+            mae_ci,
+            diff,
+            diff_ci,
+            fitted=label == "ensemble",
+            calibration=conformal_calibration(values, outcomes, fold),
         )
     return BacktestResult(
         scores=scores,
@@ -441,4 +543,5 @@ def backtest(
         ensemble_weights=weights_all,
         skipped=skipped,
         missing_salience=dataset.missing_salience,
+        fold_of_proposal={p: int(fold[k]) for k, p in enumerate(proposals)},
     )
