@@ -51,6 +51,29 @@ def applicable_models(scenario: Scenario) -> tuple[str, ...]:
     return tuple(s.name for s in models.applicable(scenario))
 
 
+def _calibrated(scenario: Scenario, forecasts: Sequence[Forecast], name: str) -> dict[str, Any]:
+    from stratagem.validation.calibration import load
+
+    table = load(name)
+    lo = {i.id: i.min for i in scenario.issues}
+    hi = {i.id: i.max for i in scenario.issues}
+    models: dict[str, Any] = {}
+    uncalibrated = []
+    for f in forecasts:
+        intervals = table.intervals(f.model, f.positions(), lo, hi)
+        if intervals is None:
+            uncalibrated.append(f.model)
+        else:
+            models[f.model] = {"half_widths": dict(table.models[f.model]), "issues": intervals}
+    return {
+        "name": table.name,
+        "label": table.label,
+        "source": dict(table.source),
+        "models": models,
+        "not_backtested": uncalibrated,
+    }
+
+
 def _fresh_seed() -> int:
     import numpy as np
 
@@ -146,6 +169,7 @@ def forecast(
     seed: int | None = None,
     branch: str | None = None,
     summary: bool = False,
+    calibration: str | None = None,
 ) -> ForecastSet:
     """Forecast a scenario with several models (``stratagem run``).
 
@@ -166,6 +190,10 @@ def forecast(
         Also draw the bottom line (:func:`stratagem.analysis.bottom_line.bottom_line`): the
         end most models forecast, how much they agree, and the smallest single change that
         would lead away from it in the agreeing models with a batched entry point.
+    calibration : str, optional
+        Attach intervals from a backtest (``"deu"``: the typical error of each model on
+        comparable EU legislative decisions, :mod:`stratagem.validation.calibration`),
+        labelled as what they are; models without a backtest are listed as such.
 
     Returns
     -------
@@ -221,7 +249,12 @@ def forecast(
             )
     from stratagem.results import ForecastSet
 
-    result = ForecastSet(scenario, forecasts, branch, seed, skipped, tuple(notes))
+    calibrated: dict[str, Any] = {}
+    if calibration is not None:
+        calibrated = _calibrated(scenario, forecasts, calibration)
+    result = ForecastSet(
+        scenario, forecasts, branch, seed, skipped, tuple(notes), calibration=calibrated
+    )
     if not summary:
         return result
     import dataclasses

@@ -373,6 +373,10 @@ class ForecastSet:
     summary : mapping
         The bottom line, when asked for (:func:`stratagem.analysis.bottom_line.bottom_line`):
         ``sentences`` and the numbers they rest on.
+    calibration : mapping
+        When asked for (``calibration="deu"``): the calibration's name and label, and per
+        model the interval around each issue's forecast at each level
+        (:mod:`stratagem.validation.calibration`).
     """
 
     scenario: Scenario
@@ -382,12 +386,14 @@ class ForecastSet:
     skipped: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     summary: Mapping[str, Any] = field(default_factory=dict)
+    calibration: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "forecasts", tuple(self.forecasts))
         object.__setattr__(self, "skipped", _freeze(self.skipped))
         object.__setattr__(self, "notes", tuple(self.notes))
         object.__setattr__(self, "summary", _freeze(self.summary))
+        object.__setattr__(self, "calibration", _freeze(self.calibration))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -400,6 +406,7 @@ class ForecastSet:
                 dict(self.skipped),
                 self.notes,
                 dict(self.summary),
+                dict(self.calibration),
             ),
         )
 
@@ -433,6 +440,7 @@ class ForecastSet:
             "forecasts": [f.to_dict() for f in self.forecasts],
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"bottom_line": plain(self.summary)} if self.summary else {}),
+            **({"calibration": plain(self.calibration)} if self.calibration else {}),
         }
 
 

@@ -124,6 +124,19 @@ def print_forecasts(result: ForecastSet) -> None:
         table.add_row("outcome", *(f.outcome or "(none)" for f in forecasts))
     console.print(table)
     print_outcome_definitions(scenario)
+    print_calibration(result.calibration)
+
+
+def print_calibration(calibration: Mapping[str, Any]) -> None:
+    """Each model's interval half-widths from a backtest, under the calibration's label."""
+    if not calibration:
+        return
+    click.echo(f"\nCalibration: {calibration['label']}")
+    for model, entry in calibration["models"].items():
+        widths = ", ".join(f"{level} ±{q:.1f}" for level, q in entry["half_widths"].items())
+        click.echo(f"  {model}: {widths} points")
+    if calibration["not_backtested"]:
+        click.echo(f"  no backtest for: {', '.join(calibration['not_backtested'])}")
 
 
 def print_bottom_line(sentences: Sequence[str]) -> None:

@@ -51,6 +51,13 @@ __all__ = ["explain", "run"]
     "and the smallest single change that would lead away from it (a lever search of a few "
     "seconds).",
 )
+@click.option(
+    "--calibration",
+    type=click.Choice(["deu"]),
+    default=None,
+    help="Attach each model's typical error on comparable decisions from a backtest "
+    "('deu': EU legislative decisions 1996–2005), labelled as such.",
+)
 @save_options
 @handles_errors
 def run(
@@ -62,6 +69,7 @@ def run(
     as_json: bool,
     out_dir: str | None,
     bottom_line: bool,
+    calibration: str | None,
     save: bool,
     store_url: str | None,
 ) -> None:
@@ -76,7 +84,13 @@ def run(
     names = model_names or stratagem.applicable_models(sc)
     params = parse_sets(sets, [models.get(n) for n in dict.fromkeys(names)])
     result = stratagem.forecast(
-        sc, model_names or None, params, seed=seed, branch=branch, summary=bottom_line
+        sc,
+        model_names or None,
+        params,
+        seed=seed,
+        branch=branch,
+        summary=bottom_line,
+        calibration=calibration,
     )
     for name, reason in result.skipped.items():
         echo_err(f"note: skipping model {name}: {reason}")
