@@ -74,12 +74,6 @@ def _calibrated(scenario: Scenario, forecasts: Sequence[Forecast], name: str) ->
     }
 
 
-def _fresh_seed() -> int:
-    import numpy as np
-
-    return int(np.random.SeedSequence().entropy) % (2**63)  # type: ignore[arg-type]
-
-
 @dataclass(frozen=True)
 class Validation:
     """A scenario checked completely (:func:`validate`), with its warnings.
@@ -211,7 +205,7 @@ def forecast(
     7.39
     """
     from stratagem import models as registry
-    from stratagem.models.registry import scenario_problems
+    from stratagem.models.registry import run_seed, scenario_problems
 
     problems = scenario_problems(scenario)
     if problems:
@@ -225,7 +219,7 @@ def forecast(
     per_model = params or {}
     if seed is None and any(m.stochastic for m in chosen):
         # one seed for the run, recorded, so that the run (every stochastic model) reruns
-        seed = scenario.seed if scenario.seed is not None else _fresh_seed()
+        seed = run_seed(scenario)
     forecasts = tuple(
         m.run(scenario, per_model.get(m.name), seed=seed, branch=branch) for m in chosen
     )

@@ -48,8 +48,8 @@ def _read_or_locate(text: str, source: str, reader: str | None) -> None:
     assert all(p.source == source for p in problems), problems
 
 
-def _stratagem(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STRATAGEM_STORE": "sqlite:///:memory:", "NO_COLOR": "1"}
+def _stratagem(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STRATAGEM_STORE": "sqlite:///:memory:", "NO_COLOR": "1", **variables}
     return subprocess.run(
         [sys.executable, "-m", "stratagem", *args],
         capture_output=True,
@@ -92,29 +92,17 @@ def test_limits_name_themselves_and_how_to_raise_them() -> None:
 
 def test_a_raised_limit_lets_the_input_through() -> None:
     """The number-length limit raised, a 400-digit capability is then refused as too large."""
-    env_done = subprocess.run(
-        [sys.executable, "-m", "stratagem", "validate", str(CORPUS / "int-400-digits.yaml")],
-        capture_output=True,
-        text=True,
-        timeout=TIME_LIMIT_S,
-        env={**os.environ, "STRATAGEM_MAX_NUMBER_LENGTH": "1000"},
-        check=False,
+    done = _stratagem(
+        "validate", str(CORPUS / "int-400-digits.yaml"), STRATAGEM_MAX_NUMBER_LENGTH="1000"
     )
-    assert env_done.returncode == 3
-    assert "actors[a].capability: is too large" in env_done.stderr
+    assert done.returncode == 3
+    assert "actors[a].capability: is too large" in done.stderr
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("name: t\n" + "# padding\n" * 2000)
-    done = subprocess.run(
-        [sys.executable, "-m", "stratagem", "validate", str(big)],
-        capture_output=True,
-        text=True,
-        timeout=TIME_LIMIT_S,
-        env={**os.environ, "STRATAGEM_MAX_FILE_BYTES": "1000"},
-        check=False,
-    )
+    done = _stratagem("validate", str(big), STRATAGEM_MAX_FILE_BYTES="1000")
     assert done.returncode == 3
     assert "file_bytes" in done.stderr
     assert str(big) in done.stderr

@@ -94,6 +94,14 @@ json_flag = click.option(
 branch_option = click.option(
     "--branch", "-b", default=None, help="Apply one of the scenario's branches."
 )
+models_option = click.option(
+    "--model",
+    "-m",
+    "model_names",
+    multiple=True,
+    help="Model (repeatable); default every model that applies.",
+)
+"""--model/-m, repeatable, into ``model_names``."""
 set_option = click.option(
     "--set",
     "sets",

@@ -31,6 +31,7 @@ __all__ = [
     "get",
     "names",
     "register",
+    "run_seed",
     "scenario_problems",
     "specs",
     "unavailable",
@@ -316,9 +317,7 @@ class ModelSpec:
         resolved = self.prepare(scenario, params)
         working = scenario.with_branch(branch)
         if seed is None and self.stochastic:
-            seed = scenario.seed
-            if seed is None:
-                seed = int(np.random.SeedSequence().entropy) % (2**63)  # type: ignore[arg-type]
+            seed = run_seed(scenario)
         rng = np.random.default_rng(seed)
         if self.capability_unit_free:
             working = working.with_capabilities_scaled(working.capability_scale())
@@ -335,6 +334,13 @@ class ModelSpec:
             details=result.details,
             issue_names={i.id: i.name for i in scenario.issues},
         )
+
+
+def run_seed(scenario: Scenario) -> int:
+    """The seed of a stochastic run given none: the scenario's own, or a fresh one."""
+    if scenario.seed is not None:
+        return scenario.seed
+    return int(np.random.SeedSequence().entropy) % (2**63)  # type: ignore[arg-type]
 
 
 class ModelFailureError(StratagemError):

@@ -11,6 +11,7 @@ from stratagem.cli.options import (
     echo_json,
     handles_errors,
     json_flag,
+    models_option,
     parse_sets,
     scenario_argument,
     seed_option,
@@ -25,13 +26,7 @@ __all__ = ["levers"]
 @click.option(
     "--target", "-t", required=True, metavar="OUTCOME", help="The named end to reach (or leave)."
 )
-@click.option(
-    "--model",
-    "-m",
-    "model_names",
-    multiple=True,
-    help="Model (repeatable); default every model that applies.",
-)
+@models_option
 @click.option(
     "--actors",
     multiple=True,

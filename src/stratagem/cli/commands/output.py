@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from stratagem.cli.options import echo_err, handles_errors, scenario_argument, seed_option
+from stratagem.cli.options import (
+    echo_err,
+    handles_errors,
+    models_option,
+    scenario_argument,
+    seed_option,
+)
 from stratagem.errors import StratagemError
 
 __all__ = ["report", "serve"]
@@ -12,13 +18,7 @@ __all__ = ["report", "serve"]
 
 @click.command()
 @scenario_argument
-@click.option(
-    "--model",
-    "-m",
-    "model_names",
-    multiple=True,
-    help="Model (repeatable); default every model that applies.",
-)
+@models_option
 @click.option(
     "--draws",
     "-n",
