@@ -38,7 +38,7 @@ import numpy as np
 if TYPE_CHECKING:
     from stratagem.scenario import Scenario
 
-__all__ = ["FUNCTIONS", "Condition", "parse", "references"]
+__all__ = ["FUNCTIONS", "Condition", "in_words", "parse", "references"]
 
 Values = Mapping[str, Any]  # issue id -> forecast (a float, or an array of draws)
 
@@ -414,4 +414,27 @@ def references(condition: Condition, scenario: Scenario) -> list[str]:
                 out.append(f"unknown actor {actor!r}")
             elif (actor, issue) not in scenario.values:
                 out.append(f"actor {actor!r} takes no position on issue {issue!r}")
+    return out
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SIGNS = (("<=", "≤"), (">=", "≥"))
+
+
+def in_words(text: str, scenario: Scenario) -> str:
+    """A condition as a reader reads it: issues and actors by name, ``≤`` and ``≥``.
+
+    ``repression >= 70 and iraq_order < 30`` → "Repression of the Iraqi revolt ≥ 70 and
+    Iraq's political order < 30". Words the scenario does not name are kept as written.
+    """
+    issues = {i.id: i.name for i in scenario.issues}
+    actors = {a.id: a.name for a in scenario.actors}
+
+    def name(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return issues.get(word) or actors.get(word) or word
+
+    out = _WORD.sub(name, text)
+    for sign, symbol in _SIGNS:
+        out = out.replace(sign, symbol)
     return out

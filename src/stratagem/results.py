@@ -546,6 +546,11 @@ class Ensemble:
         """The branches compared with the baseline."""
         return tuple(b for b in self.forecasts if b is not None)
 
+    def unchanged_branches(self) -> tuple[str, ...]:
+        """The branches whose every draw equals the baseline's (the model does not see them)."""
+        base = self.forecasts[None]
+        return tuple(b for b in self.branches if np.array_equal(self.forecasts[b], base))
+
     def outcome_names(self) -> list[str]:
         """Outcome names in order (plus the catch-all when some draw matches none)."""
         return [o.name for o in self.scenario.outcomes]

@@ -29,7 +29,7 @@ class Links(HTMLParser):
 
 @pytest.fixture(scope="module")
 def default_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[report_build.Report, Path]:
-    report = build_report(stratagem.load(), draws=300, seed=1)
+    report = build_report(stratagem.load(), draws=300, seed=1, workers=1)  # figures forked
     out = tmp_path_factory.mktemp("report")
     return report, write_report(report, out)
 
@@ -42,21 +42,34 @@ def test_figures_render_for_every_embedded_scenario_and_model(name: str) -> None
     assert models == {m.name for m in stratagem.models.specs() if m.unavailable(scenario) is None}
     assert "scenario" in report.figures
     assert "models" in report.figures
-    for issue in scenario.issue_ids:
-        assert f"trajectory-eum-{issue}" in report.figures
-    for e in report.ensembles:
-        assert f"distribution-{e.model}" in report.figures
+    assert "trajectory-eum" in report.figures  # one figure, a panel per issue
+    assert ("intervals" in report.figures) == bool(report.ensembles)
+    assert all(name.split("-")[0] in report_build.FIGURE_PARTS for name in report.figures)
+
+
+def test_figures_drawn_by_workers_are_the_figures_drawn_here() -> None:
+    import re
+
+    scenario = stratagem.load("eu-emissions-1994")
+    here = build_report(scenario, draws=20, seed=3, formats=("svg", "png"))
+    forked = build_report(scenario, draws=20, seed=3, formats=("svg", "png"), workers=2)
+    assert list(forked.figures) == list(here.figures)  # same figures, same order
+    undated = re.compile(r"<dc:date>.*?</dc:date>", re.S)
+    for name, (title, svg) in here.figures.items():
+        assert forked.figures[name][0] == title
+        assert undated.sub("", forked.figures[name][1]) == undated.sub("", svg), name
+    assert forked.pngs.keys() == here.pngs.keys()
 
 
 @pytest.mark.parametrize("name", ["eu-emissions-1994", "china-soe-pol-comp"])
 def test_written_report_has_every_figure_file(name: str, tmp_path: Path) -> None:
-    report = build_report(stratagem.load(name), draws=20, seed=0)
+    report = build_report(stratagem.load(name), draws=20, seed=0, formats=("svg", "png"))
     path = write_report(report, tmp_path)
     assert path.read_text().startswith("<!DOCTYPE html>")
     for figure in report.figures:
         assert (tmp_path / "figures" / f"{figure}.png").stat().st_size > 1000
         assert (tmp_path / "figures" / f"{figure}.svg").read_text().startswith("<svg")
-    with pytest.raises(ValueError, match="needs figures rendered"):
+    with pytest.raises(ValueError, match="needs figures rendered as SVG"):
         write_report(build_report(stratagem.load(name), draws=0, formats=("png",)), tmp_path)
 
 
@@ -243,6 +256,92 @@ def test_table_of_contents_links_every_section(
     assert links.refs == [f"#{anchor}" for anchor in section_ids(text)]
 
 
+def test_sections_come_in_the_order_a_reader_asks(
+    default_report: tuple[report_build.Report, Path],
+) -> None:
+    """Bottom line, ends, levers, who moves, coalitions, games, inputs, method — each once."""
+    _, path = default_report
+    ids = section_ids(path.read_text())
+    assert ids == [anchor for anchor, _ in report_build.PARTS]  # the default case has them all
+    assert ids.count("ends") == 1  # one section for the uncertainty, not two
+
+
+def test_every_end_shows_its_condition_in_words_beside_its_probabilities(
+    default_report: tuple[report_build.Report, Path],
+) -> None:
+    import html as html_lib
+
+    from stratagem.conditions import in_words
+
+    report, path = default_report
+    text = html_lib.unescape(path.read_text())
+    table = text[text.index('<table class="ends">') :]
+    table = table[: table.index("</table>")]
+    sims = json.loads((path.parent / "results.json").read_text())["simulations"]
+    for outcome in report.scenario.outcomes:
+        row = table[table.index(f"<td>{outcome.name}</td>") :]
+        row = row[: row.index("</tr>")]
+        words = in_words(outcome.when, report.scenario)
+        assert f"<td>{words}</td>" in row
+        assert not any(i in words for i in report.scenario.issue_ids)  # names, not ids
+        for model, sim in sims.items():
+            assert f"{sim['outcomes'].get(outcome.name, 0.0):.3f}" in row, model
+
+
+def test_game_tables_name_their_players_and_mark_the_equilibria(
+    default_report: tuple[report_build.Report, Path],
+) -> None:
+    import html as html_lib
+
+    report, path = default_report
+    text = html_lib.unescape(path.read_text())
+    assert text.count('<table class="game">') == len(report.found.games) > 0
+    for game in report.found.games:
+        world = game.worlds[0]
+        first, second = world.game.players
+        assert f"<th>{first} ↓ / {second} →</th>" in text
+    marked = text.count("(equilibrium)</td>")
+    assert marked == sum(len(g.worlds[0].pure) for g in report.found.games)
+
+
+def test_no_input_is_named_by_its_id(default_report: tuple[report_build.Report, Path]) -> None:
+    """Sensitivity sentences and figures name actors and issues, not ``us.iraq_order.position``."""
+    report, path = default_report
+    text = path.read_text()
+    body = text[text.index("</nav>") : text.index('<h2 id="inputs">')]
+    for actor in report.scenario.actor_ids:
+        for issue in report.scenario.issue_ids:
+            for field in ("position", "salience", "capability"):
+                assert f"{actor}.{issue}.{field}" not in body
+        assert f"{actor}.capability" not in body
+    sensitivity = next(s for s in report.sections if s.title == "What the forecast depends on")
+    for sentence in sensitivity.sentences:
+        assert sentence.facts["input"] not in sentence.text
+
+
+def test_a_branch_the_model_cannot_see_is_a_sentence_not_a_hidden_histogram(
+    default_report: tuple[report_build.Report, Path],
+) -> None:
+    report, _ = default_report
+    compromise = next(e for e in report.ensembles if e.model == "compromise")
+    unchanged = compromise.unchanged_branches()
+    assert unchanged  # events act in rounds, which the compromise model does not have
+    said = [
+        s.facts
+        for section in report.sections
+        for s in section.sentences
+        if s.facts.get("model") == "compromise"
+    ]
+    for branch in unchanged:  # said once, in the simulation's notes; no "+0.00" sentence
+        assert sum(branch in f.get("note", "") for f in said) == 1
+        assert not any(f.get("branch") == branch for f in said)
+    from stratagem.report.figures import distinct_worlds, world_label
+
+    groups = distinct_worlds(compromise)
+    assert [None, *unchanged] in groups
+    assert world_label([None, *unchanged]) == " = ".join(["baseline", *unchanged])
+
+
 def test_inputs_table_shows_every_note(default_report: tuple[report_build.Report, Path]) -> None:
     import html as html_lib
 
@@ -313,7 +412,7 @@ def test_report_reads_at_1280_px_and_prints(browser, default_report) -> None:  #
     out = ARTEFACTS / "report"
     out.mkdir(parents=True, exist_ok=True)
     sections = page.evaluate(SECTION_BOUNDS)
-    assert [s["id"] for s in sections][:2] == ["bottom-line", "narrative"]
+    assert [s["id"] for s in sections][:2] == ["bottom-line", "ends"]
     for section in sections:
         clip = {"x": 0, "y": section["top"], "width": 1280, "height": min(section["height"], 4000)}
         shot = out / f"{section['id']}.png"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stratagem.analysis.levers import GRID, levers
+from stratagem.conditions import in_words
 from stratagem.models import get
 from stratagem.results import NO_OUTCOME, Ensemble, Forecast, ForecastSet
 from stratagem.scenario import Scenario
@@ -104,7 +105,7 @@ def bottom_line(
     agreeing = [f.model for f in counted if (f.outcome or NO_OUTCOME) == end]
     others = [(f.model, f.outcome or NO_OUTCOME) for f in counted if f.model not in agreeing]
     outcome = next((o for o in world.outcomes if o.name == end), None)
-    definition = f" ({outcome.when})" if outcome is not None else ""
+    definition = f" ({in_words(outcome.when, world)})" if outcome is not None else ""
     sentences = [
         f"Most likely end: '{end}'{definition}, forecast by {votes} of {len(counted)} models "
         f"({', '.join(agreeing)})"
@@ -231,7 +232,7 @@ def ensemble_bottom_line(ensemble: Ensemble) -> BottomLine:
     p = probabilities[end]
     lo, hi = wilson_interval(p, ensemble.draws)
     outcome = next((o for o in sc.outcomes if o.name == end), None)
-    definition = f" ({outcome.when})" if outcome is not None else ""
+    definition = f" ({in_words(outcome.when, sc)})" if outcome is not None else ""
     sentences = [
         (
             f"Most likely end under {ensemble.model}: '{end}'{definition}, with probability "

@@ -18,6 +18,7 @@ from stratagem.analysis.bottom_line import BASELINE_MODELS, modal_end
 from stratagem.analysis.findings import Findings
 from stratagem.results import Forecast, Trajectory
 from stratagem.scenario import Issue, Scenario
+from stratagem.uncertainty.sampling import input_label
 
 if TYPE_CHECKING:
     from stratagem.analysis.compatibility import Compatibility
@@ -60,10 +61,20 @@ class Section:
 
     title: str
     sentences: tuple[Sentence, ...]
+    topic: str = ""
+    """Where a report shows it: one of :data:`TOPICS` (empty: anywhere)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
-        return {"title": self.title, "sentences": [s.to_dict() for s in self.sentences]}
+        return {
+            "title": self.title,
+            "topic": self.topic,
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+
+TOPICS = ("ends", "levers", "moves", "coalitions", "games")
+"""The report sections narrative sections belong to, in the order a reader asks."""
 
 
 def fmt(x: float) -> str:
@@ -83,7 +94,9 @@ def outcomes(scenario: Scenario, forecasts: Sequence[Forecast]) -> list[Sentence
     """Which named outcome each model points to, and how many agree."""
     out = []
     for f in forecasts:
-        where = ", ".join(f"{i} {fmt(v.forecast)}" for i, v in f.issues.items())
+        where = ", ".join(
+            f"{scenario.issue(i).name} {fmt(v.forecast)}" for i, v in f.issues.items()
+        )
         label = f"'{f.outcome}'" if f.outcome else "no named outcome"
         out.append(
             Sentence(
@@ -218,7 +231,9 @@ def uncertainty(ensemble: Ensemble) -> list[Sentence]:
             },
         )
     ]
-    for branch in (b for b in ensemble.forecasts if b is not None):
+    # a branch the model does not see is said once, in the ensemble's notes
+    unchanged = ensemble.unchanged_branches()
+    for branch in (b for b in ensemble.branches if b not in unchanged):
         diff = ensemble.difference(branch)["outcomes"].get(best)
         if diff is None:
             continue
@@ -254,8 +269,8 @@ def sensitivity(
         name, lo, hi = rows[0]
         out.append(
             Sentence(
-                f"The {model} forecast on {issue.name} moves most with {name}: from {fmt(lo)} to "
-                f"{fmt(hi)} across its range.",
+                f"The {model} forecast on {issue.name} moves most with "
+                f"{input_label(scenario, name)}: from {fmt(lo)} to {fmt(hi)} across its range.",
                 {"issue": issue.id, "model": model, "input": name, "low": lo, "high": hi},
             )
         )
@@ -443,29 +458,31 @@ def narrative(
         (:func:`stratagem.analysis.findings.findings`).
     """
     found = found or Findings()
-    sections = [Section("Where the models point", tuple(outcomes(scenario, forecasts)))]
+    sections = [Section("Where the models point", tuple(outcomes(scenario, forecasts)), "ends")]
     with_offers = [f for f in forecasts if _has_offers(f)]
     moves = [s for f in with_offers for s in movements(scenario, f)]
     if moves:
-        sections.append(Section("Who moves, and toward whom", tuple(moves)))
+        sections.append(Section("Who moves, and toward whom", tuple(moves), "moves"))
     if found.pivots:
-        sections.append(Section("Who is pivotal", tuple(pivotal(scenario, found.pivots))))
+        sections.append(Section("Who is pivotal", tuple(pivotal(scenario, found.pivots)), "levers"))
     together = [s for f in with_offers for s in concert(scenario, f)]
     if together:
-        sections.append(Section("Who ends up acting in concert", tuple(together)))
+        sections.append(Section("Who ends up acting in concert", tuple(together), "coalitions"))
     if found.games:
         sections.append(
             Section(
-                "The game between the two weightiest actors", tuple(games(scenario, found.games))
+                "The game between the two weightiest actors",
+                tuple(games(scenario, found.games)),
+                "games",
             )
         )
     if found.compatibility is not None:
         pairs = tacit(scenario, found.compatibility)
         if pairs:
-            sections.append(Section("Tacit coalitions", tuple(pairs)))
+            sections.append(Section("Tacit coalitions", tuple(pairs), "coalitions"))
     for branch, analysed in found.conflicts:
         title = "The graph model" + (f": {branch}" if branch else "")
-        sections.append(Section(title, tuple(conflict(analysed, branch))))
+        sections.append(Section(title, tuple(conflict(analysed, branch)), "games"))
     risk = [s for e in ensembles for s in uncertainty(e)]
     risk += [
         Sentence(note[0].upper() + note[1:] + ".", {"model": e.model, "note": note})
@@ -473,11 +490,11 @@ def narrative(
         for note in e.notes
     ]
     if risk:
-        sections.append(Section("Under uncertainty", tuple(risk)))
+        sections.append(Section("Under uncertainty", tuple(risk), "ends"))
     if swings:
         sens = [s for model, sw in swings.items() for s in sensitivity(scenario, model, sw)]
         if sens:
-            sections.append(Section("What the forecast depends on", tuple(sens)))
+            sections.append(Section("What the forecast depends on", tuple(sens), "levers"))
     return sections
 
 

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from stratagem.analysis.bottom_line import bottom_line
 from stratagem.analysis.findings import Findings, findings
@@ -33,6 +33,7 @@ from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
 if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from stratagem.analysis.compatibility import Compatibility
@@ -136,8 +137,9 @@ def build_report(
     branches: Sequence[str] | None = None,
     executor: str = "serial",
     progress: Callable[[str], None] | None = None,
-    formats: Sequence[str] = ("svg", "png"),
+    formats: Sequence[str] = ("svg",),
     levers: bool = True,
+    workers: int = 0,
 ) -> Report:
     """Run the models, simulations and sensitivity swings a report needs, and draw the figures.
 
@@ -158,12 +160,18 @@ def build_report(
     progress : callable, optional
         Called with a short message as each stage starts.
     formats : sequence of {"svg", "png"}
-        Figure formats to render; an empty sequence builds the figures (laid out, so text
-        is measured) without serialising them. Writing a report needs both.
+        Figure formats to render: SVG goes inline in the HTML and into ``figures/``; PNG
+        copies (for slides and word processors) are written beside them when asked, at
+        about 40% more drawing time. An empty sequence builds the figures (laid out, so
+        text is measured) without serialising them. Writing a report needs SVG.
     levers : bool
         Search, for the bottom line, the smallest change that would lead away from the end
         most models forecast (in the static models that agree, whose search is cheapest,
         when its scan takes at most :data:`LEVER_BUDGET` evaluations).
+    workers : int
+        Processes drawing the figures while the analysis goes on (forked where the
+        platform can; ``stratagem report`` uses one per core beyond the first); 0: every
+        figure is drawn here, one after the other.
     """
     import stratagem
     from stratagem.models import get
@@ -173,41 +181,54 @@ def build_report(
     say("running models")
     forecast_set = stratagem.forecast(scenario, models, seed=seed)
     forecasts = forecast_set.forecasts
-    chosen_branches = (
-        list(branches) if branches is not None else [b.name for b in scenario.branches]
-    )
-    ensembles: list[Ensemble] = []
-    swings: dict[str, Swings] = {}
-    for f in forecasts:
-        spec = get(f.model)
-        if spec.batch is None or not spec.uses_positions:
-            continue
-        if draws > 0:
-            say(f"simulating {spec.name}")
-            ensembles.append(
-                stratagem.simulate(
-                    scenario, spec.name, draws, seed, branches=chosen_branches, executor=executor
+    # figures are drawn by workers while the analysis runs, as soon as their data exist
+    drawing = _Renderer(tuple(formats), workers)
+    try:
+        drawing.start(_forecast_figures(scenario, forecasts))
+        chosen_branches = (
+            list(branches) if branches is not None else [b.name for b in scenario.branches]
+        )
+        ensembles: list[Ensemble] = []
+        swings: dict[str, Swings] = {}
+        for f in forecasts:
+            spec = get(f.model)
+            if spec.batch is None or not spec.uses_positions:
+                continue
+            if draws > 0:
+                say(f"simulating {spec.name}")
+                ensembles.append(
+                    stratagem.simulate(
+                        scenario,
+                        spec.name,
+                        draws,
+                        seed,
+                        branches=chosen_branches,
+                        executor=executor,
+                    )
                 )
-            )
-        say(f"sensitivity of {spec.name}")
-        swings[spec.name] = tornado(scenario, spec.name)
-    say("drawing the bottom line")
-    # the probability is read in the expected utility model's draws when they exist
-    preferred = [e for e in ensembles if e.model == "eum"] or ensembles
-    line = bottom_line(
-        forecast_set,
-        ensemble=preferred[0] if preferred else None,
-        lever_models=None if levers else [],
-        static_only=True,
-        lever_budget=LEVER_BUDGET,
-        seed=seed,
-    )
-    say("analysing compatibility, pivotal actors and stance games")
-    found = findings(scenario, forecasts, conflict_draws=draws, seed=seed)
-    say("writing the narrative")
-    sections = narrative(scenario, forecasts, ensembles, swings, found)
-    say("drawing figures")
-    figures, pngs = _draw(scenario, forecasts, ensembles, swings, found, tuple(formats))
+            say(f"sensitivity of {spec.name}")
+            swings[spec.name] = tornado(scenario, spec.name)
+        drawing.start(_simulation_figures(scenario, forecasts, ensembles, swings))
+        say("drawing the bottom line")
+        # the probability is read in the expected utility model's draws when they exist
+        preferred = [e for e in ensembles if e.model == "eum"] or ensembles
+        line = bottom_line(
+            forecast_set,
+            ensemble=preferred[0] if preferred else None,
+            lever_models=None if levers else [],
+            static_only=True,
+            lever_budget=LEVER_BUDGET,
+            seed=seed,
+        )
+        say("analysing compatibility, pivotal actors and stance games")
+        found = findings(scenario, forecasts, conflict_draws=draws, seed=seed)
+        say("writing the narrative")
+        sections = narrative(scenario, forecasts, ensembles, swings, found)
+        say("drawing figures")
+        drawing.start(_finding_figures(scenario, found), idle=True)
+        figures, pngs = drawing.finish()
+    finally:
+        drawing.close()
     return Report(
         scenario,
         tuple(forecasts),
@@ -227,134 +248,252 @@ LEVER_BUDGET = 20_000
 """The most model evaluations the report's bottom line spends on its lever scan."""
 
 
-def _draw(
+@dataclass(frozen=True)
+class _FigureTask:
+    name: str
+    title: str
+    build: Callable[[], Figure]
+
+
+def _forecast_figures(sc: Scenario, forecasts: Sequence[Forecast]) -> list[_FigureTask]:
+    """The figures of the scenario and the forecasts, in report order."""
+    from stratagem.report import figures as fg
+
+    tasks = [
+        _FigureTask(
+            "scenario",
+            "The scenario at a glance: each actor's starting position on each issue (marker "
+            "area: capability × salience)",
+            lambda: fg.scenario_figure(sc),
+        ),
+        _FigureTask(
+            "models",
+            "Every model's forecast on each issue (black dots) over the actors' starting positions",
+            lambda: fg.models_figure(sc, forecasts),
+        ),
+    ]
+    for f in forecasts:
+        if any(f.trajectory(i) is not None for i in sc.issue_ids):
+            tasks.append(
+                _FigureTask(
+                    f"trajectory-{f.model}",
+                    f"{f.model}: every actor's position round by round on each issue (black: "
+                    "the model's forecast and summaries; dotted lines: the events applied)",
+                    lambda f=f: fg.trajectories_figure(sc, f),  # type: ignore[misc]
+                )
+            )
+    return tasks
+
+
+def _simulation_figures(
     sc: Scenario,
     forecasts: Sequence[Forecast],
     ensembles: Sequence[Ensemble],
     swings: Mapping[str, Swings],
-    found: Findings,
-    formats: tuple[str, ...],
-) -> tuple[dict[str, tuple[str, str]], dict[str, bytes]]:
-    import matplotlib.pyplot as plt
-
+) -> list[_FigureTask]:
+    """The figures of the simulations and the sensitivity swings."""
     from stratagem.report import figures as fg
 
-    figures: dict[str, tuple[str, str]] = {}
-    pngs: dict[str, bytes] = {}
+    tasks = []
+    if ensembles:
+        tasks.append(
+            _FigureTask(
+                "intervals",
+                "Each simulated model's forecast under input uncertainty, per issue and branch "
+                f"({ensembles[0].draws} draws; branches whose draws equal the baseline's share "
+                "its row)",
+                lambda: fg.intervals_figure(ensembles),
+            )
+        )
+    # one tornado for the main model (the one whose rounds have offers, if any)
+    with_offers = [
+        f.model for f in forecasts if any("offers" in v.details for v in f.issues.values())
+    ]
+    main = next((m for m in [*with_offers, *swings] if m in swings), None)
+    if main is not None and any(r[2] != r[1] for rows in swings[main].values() for r in rows):
+        base = next(f for f in forecasts if f.model == main).positions()
+        tasks.append(
+            _FigureTask(
+                f"tornado-{main}",
+                f"What moves the {main} forecast: each uncertain input at the ends of its range, "
+                "the others at their point values (the widest swings per issue)",
+                lambda: fg.tornado_figure(sc, main, swings[main], base),
+            )
+        )
+    return tasks
 
-    def keep(name: str, title: str, fig: Figure) -> None:
-        text = ""
-        if "svg" in formats:
-            svg = io.StringIO()
-            with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": name}):
-                fig.savefig(svg, format="svg", bbox_inches="tight")
-            text = svg.getvalue()
-            text = text[text.index("<svg") :]
-        if "png" in formats:
-            png = io.BytesIO()
-            fig.savefig(png, format="png", bbox_inches="tight", dpi=130)
-            pngs[name] = png.getvalue()
-        plt.close(fig)
-        figures[name] = (title, text)
 
-    keep(
-        "scenario",
-        "The scenario at a glance (marker area: capability × salience)",
-        fg.scenario_figure(sc),
-    )
-    keep("models", "Models side by side", fg.models_figure(sc, forecasts))
+def _finding_figures(sc: Scenario, found: Findings) -> list[_FigureTask]:
+    """The figures of compatibility and the graph model."""
+    from stratagem.report import figures as fg
+
+    tasks = []
     compat = found.compatibility
     if compat is not None:
-        keep(
-            "compatibility",
-            "Strategic compatibility of every pair of actors",
-            fg.compatibility_figure(compat),
+        tasks.append(
+            _FigureTask(
+                "compatibility",
+                "Strategic compatibility of every pair of actors (1: their strategies serve "
+                "each other, 0: opposed)",
+                lambda: fg.compatibility_figure(compat),
+            )
         )
     for branch, analysed in found.conflicts:
         suffix = f"-{branch}" if branch else ""
         names = {d.id: d.label.split(" (")[0] for d in analysed.conflict.decision_makers}
         if analysed.start is not None:
             where = f" with {branch}" if branch else ""
-            keep(
-                f"conflict-reachability{suffix}",
-                f"Graph model{where}: the road from the status quo by unilateral improvements "
-                "(the shortest paths to each equilibrium and to each named end; ringed states "
-                "are equilibria under the concepts named below them, colours the named ends)",
-                fg.reachability_figure(
-                    analysed.reachability_graph(), names, f"the road from the status quo{where}"
-                ),
+            graph = analysed.reachability_graph()
+            tasks.append(
+                _FigureTask(
+                    f"conflict-reachability{suffix}",
+                    f"Graph model{where}: the road from the status quo by unilateral "
+                    "improvements (the shortest paths to each equilibrium and to each named end; "
+                    "ringed states are equilibria under the concepts named below them, colours "
+                    "the named ends)",
+                    lambda graph=graph, names=names, where=where: fg.reachability_figure(  # type: ignore[misc]
+                        graph, names, f"the road from the status quo{where}"
+                    ),
+                )
             )
         if branch is None and analysed.agreement is not None:
-            keep(
-                "conflict-agreement",
-                "Graph model: how alike each pair of decision makers judges the others' moves "
-                "(share of the moves both care about; — where they never both care)",
-                fg.conflict_agreement_figure(analysed.agreement),
+            agreement = analysed.agreement
+            tasks.append(
+                _FigureTask(
+                    "conflict-agreement",
+                    "Graph model: how alike each pair of decision makers judges the others' "
+                    "moves (share of the moves both care about; — where they never both care)",
+                    lambda agreement=agreement: fg.conflict_agreement_figure(agreement),  # type: ignore[misc]
+                )
             )
-    for f in forecasts:
-        for issue in sc.issues:
-            if f.trajectory(issue.id) is not None:
-                keep(
-                    f"trajectory-{f.model}-{issue.id}",
-                    f"{f.model}: positions per round on {issue.name}",
-                    fg.trajectory_figure(sc, f, issue.id),
-                )
-    for e in ensembles:
-        keep(
-            f"distribution-{e.model}",
-            f"{e.model}: forecast distributions",
-            fg.distribution_figure(e),
-        )
-    if ensembles and sc.outcomes:
-        keep(
-            "outcomes",
-            "Named outcomes under input uncertainty",
-            fg.outcomes_figure(ensembles),
-        )
-    # one tornado per issue, for the main model (the one whose rounds have offers, if any)
-    with_offers = [
-        f.model for f in forecasts if any("offers" in v.details for v in f.issues.values())
-    ]
-    main = next((m for m in [*with_offers, *swings] if m in swings), None)
-    if main is not None:
-        base = next(f for f in forecasts if f.model == main).positions()
-        for issue_id, all_rows in swings[main].items():
-            rows = [r for r in all_rows if r[2] != r[1]]
-            if rows:
-                keep(
-                    f"tornado-{main}-{issue_id}",
-                    f"{main}: what moves {issue_id}",
-                    fg.tornado_figure(sc, main, issue_id, rows, base[issue_id]),
-                )
-    return figures, pngs
+    return tasks
+
+
+_PENDING: list[_FigureTask] = []
+"""What forked workers draw: they inherit the list, so no figure's data is ever pickled."""
+
+
+def _render(index: int, formats: tuple[str, ...]) -> tuple[str, str, str, bytes]:
+    """Draw ``_PENDING[index]`` and serialise it: (name, title, svg, png)."""
+    import matplotlib.pyplot as plt
+
+    task = _PENDING[index]
+    fig = task.build()
+    # one tight box for both formats: "tight" would lay the figure out again for each
+    canvas = cast("FigureCanvasAgg", fig.canvas)  # figures are drawn headless, with Agg
+    bbox = fig.get_tightbbox(canvas.get_renderer()).padded(0.1)  # type: ignore[no-untyped-call]
+    text, png = "", b""
+    if "svg" in formats:
+        svg = io.StringIO()
+        with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": task.name}):
+            fig.savefig(svg, format="svg", bbox_inches=bbox)
+        text = svg.getvalue()
+        text = text[text.index("<svg") :]
+    if "png" in formats:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches=bbox, dpi=130)
+        png = buffer.getvalue()
+    plt.close(fig)
+    return task.name, task.title, text, png
+
+
+class _Renderer:
+    """Draws figure tasks here, or in forked worker processes while the caller goes on."""
+
+    def __init__(self, formats: tuple[str, ...], workers: int) -> None:
+        import multiprocessing
+
+        self.formats = formats
+        self.order: list[str] = []
+        self.done: dict[str, tuple[str, str, bytes]] = {}
+        self.waiting: list[Any] = []
+        self.pools: list[Any] = []
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        self.workers = workers if forking else 0
+
+    def start(self, tasks: Sequence[_FigureTask], idle: bool = False) -> None:
+        """Begin drawing ``tasks`` (in workers: returns at once).
+
+        ``idle``: the caller only waits from now on, so its core draws too.
+        """
+        self.order += [t.name for t in tasks]
+        processes = min(self.workers + (1 if idle else 0), len(tasks))
+        if self.workers == 0 or processes == 0:
+            for task in tasks:
+                _PENDING[:] = [task]
+                name, title, svg, png = _render(0, self.formats)
+                self.done[name] = (title, svg, png)
+            _PENDING.clear()
+            return
+        import multiprocessing
+
+        _PENDING[:] = list(tasks)
+        pool = multiprocessing.get_context("fork").Pool(processes)
+        _PENDING.clear()  # the workers have their copy
+        self.pools.append(pool)
+        self.waiting += [pool.apply_async(_render, (k, self.formats)) for k in range(len(tasks))]
+
+    def finish(self) -> tuple[dict[str, tuple[str, str]], dict[str, bytes]]:
+        """Every figure started, in the order started: (title, svg) and PNG by name."""
+        for result in self.waiting:
+            name, title, svg, png = result.get()
+            self.done[name] = (title, svg, png)
+        self.waiting = []
+        figures = {n: (self.done[n][0], self.done[n][1]) for n in self.order}
+        pngs = {n: self.done[n][2] for n in self.order if self.done[n][2]}
+        return figures, pngs
+
+    def close(self) -> None:
+        """Stop the workers (at once when the caller failed before :meth:`finish`)."""
+        for pool in self.pools:
+            if self.waiting:
+                pool.terminate()
+            else:
+                pool.close()
+            pool.join()
+        self.pools = []
+
+
+PARTS = (
+    ("bottom-line", "Bottom line"),
+    ("ends", "Ends and their probabilities"),
+    ("levers", "What would change it"),
+    ("moves", "Who moves, and why"),
+    ("coalitions", "Coalitions and compatibility"),
+    ("games", "Games and the graph model"),
+    ("inputs", "Inputs, with their notes and sources"),
+    ("method", "Method notes"),
+)
+"""The report's sections, in the order a reader asks (anchor, title)."""
+
+FIGURE_PARTS = {
+    "intervals": "ends",
+    "tornado": "levers",
+    "models": "moves",
+    "trajectory": "moves",
+    "compatibility": "coalitions",
+    "conflict": "games",
+    "scenario": "inputs",
+}
+"""The section each figure goes in, by the first word of its name."""
 
 
 def _html(report: Report) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from stratagem import __version__
 
     env = Environment(
         loader=PackageLoader("stratagem.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
     )
     sc = report.scenario
-    inputs = []
-    for a in sc.actors:
-        for i in sc.issues:
-            v = sc.values.get((a.id, i.id))
-            if v is not None:
-                inputs.append(
-                    {
-                        "actor": a.name,
-                        "issue": i.name,
-                        "position": v.position,
-                        "salience": v.salience,
-                        "capability": v.capability if v.capability is not None else a.capability,
-                        "note": v.note,
-                        "source": v.source,
-                    }
-                )
-    from stratagem import __version__
-
+    figures: dict[str, list[tuple[str, str, str]]] = {part: [] for part, _ in PARTS}
+    for name, (title, svg) in report.figures.items():
+        figures[FIGURE_PARTS[name.split("-")[0]]].append((name, title, svg))
+    topics: dict[str, list[Section]] = {part: [] for part, _ in PARTS}
+    for section in report.sections:
+        topics[section.topic or "ends"].append(section)
     base = report.found.conflicts[0][1].conflict if report.found.conflicts else None
     conflicts = [
         {
@@ -365,31 +504,158 @@ def _html(report: Report) -> str:
         }
         for branch, analysed in report.found.conflicts
     ]
-    toc = [
-        (anchor, title)
-        for anchor, title, shown in (
-            ("bottom-line", "Bottom line", bool(report.bottom_line.get("sentences"))),
-            ("narrative", "What the results say", True),
-            ("forecasts", "Forecasts", True),
-            ("conflict", "The graph model", bool(conflicts)),
-            ("figures", "Figures", True),
-            ("uncertainty", "Under uncertainty", bool(report.ensembles)),
-            ("inputs", "Inputs, with their notes and sources", True),
-            ("provenance", "How these numbers were made", True),
-        )
-        if shown
-    ]
+    levers = _lever_rows(report)
+    games = [_game_table(g, sc) for g in report.found.games]
+    shown = {
+        "bottom-line": bool(report.bottom_line.get("sentences")),
+        "levers": bool(levers or topics["levers"] or figures["levers"]),
+        "moves": True,
+        "coalitions": bool(topics["coalitions"] or figures["coalitions"]),
+        "games": bool(topics["games"] or conflicts or games),
+    }
+    toc = [(anchor, title) for anchor, title in PARTS if shown.get(anchor, True)]
     return env.get_template("report.html.j2").render(
         toc=toc,
+        titles=dict(PARTS),
+        topics=topics,
+        figures=figures,
         conflicts=conflicts,
         report=report,
         scenario=sc,
-        inputs=inputs,
+        ends=_end_rows(report),
+        branches=_branch_table(report),
+        levers=levers,
+        games=games,
+        inputs=_input_rows(sc),
         version=__version__,
         forecasts=report.forecasts,
-        figures=report.figures,
-        when={o.name: o.when for o in sc.outcomes},
     )
+
+
+def _input_rows(sc: Scenario) -> list[dict[str, Any]]:
+    rows = []
+    for a in sc.actors:
+        for i in sc.issues:
+            v = sc.values.get((a.id, i.id))
+            if v is not None:
+                rows.append(
+                    {
+                        "actor": a.name,
+                        "issue": i.name,
+                        "position": v.position,
+                        "salience": v.salience,
+                        "capability": v.capability if v.capability is not None else a.capability,
+                        "note": v.note,
+                        "source": v.source,
+                    }
+                )
+    return rows
+
+
+def _end_rows(report: Report) -> list[dict[str, Any]]:
+    """Each named end: its condition in words, the models forecasting it, its probabilities."""
+    from stratagem.conditions import in_words
+    from stratagem.results import NO_OUTCOME
+
+    sc = report.scenario
+    probabilities = {e.model: e.outcome_probabilities() for e in report.ensembles}
+    ends = [(o.name, in_words(o.when, sc), o.description) for o in sc.outcomes]
+    if any(NO_OUTCOME in p for p in probabilities.values()) or any(
+        f.outcome is None for f in report.forecasts
+    ):
+        ends.append((NO_OUTCOME, "none of the conditions above holds", ""))
+    return [
+        {
+            "name": name,
+            "when": when,
+            "description": description,
+            "models": [f.model for f in report.forecasts if (f.outcome or NO_OUTCOME) == name],
+            "p": {model: p.get(name, 0.0) for model, p in probabilities.items()},
+        }
+        for name, when, description in ends
+    ]
+
+
+def _branch_table(report: Report) -> dict[str, Any] | None:
+    """The bottom line's model: each end's probability per branch, and its change."""
+    from stratagem.report.figures import distinct_worlds, world_label
+
+    model = report.bottom_line.get("probability", {}).get("model")
+    ensemble = next((e for e in report.ensembles if e.model == model), None)
+    if ensemble is None or not ensemble.branches:
+        return None
+    groups = distinct_worlds(ensemble)
+    base = ensemble.outcome_probabilities()
+    names = [o.name for o in report.scenario.outcomes] + [
+        n for n in base if n not in {o.name for o in report.scenario.outcomes}
+    ]
+    columns = []
+    for group in groups:
+        world = group[0]
+        probs = ensemble.outcome_probabilities(world)
+        change = ensemble.difference(world)["outcomes"] if world is not None else {}
+        columns.append((world_label(group), probs, change))
+    rows = []
+    for name in names:
+        cells = []
+        for _label, probs, change in columns:
+            d = change.get(name)
+            cells.append(
+                {
+                    "p": probs.get(name, 0.0),
+                    "change": None if d is None else d["difference"],
+                    "ci": None if d is None else d["ci"],
+                }
+            )
+        rows.append({"name": name, "cells": cells})
+    return {
+        "model": ensemble.model,
+        "draws": ensemble.draws,
+        "columns": [c[0] for c in columns],
+        "rows": rows,
+    }
+
+
+def _lever_rows(report: Report) -> list[dict[str, Any]]:
+    sc = report.scenario
+    rows = []
+    for model, lever in report.bottom_line.get("levers", {}).items():
+        try:
+            actor, issue = sc.actor(lever["actor"]).name, sc.issue(lever["issue"]).name
+        except KeyError:
+            actor, issue = lever["actor"], lever["issue"]
+        rows.append({**lever, "model": model, "actor": actor, "issue": issue})
+    return rows
+
+
+def _game_table(game: Any, sc: Scenario) -> dict[str, Any]:
+    """A two-player stance game as a table, the pure equilibria marked.
+
+    Rows are the first player's stances, columns the second's; each cell holds both payoffs.
+    """
+    world = game.worlds[0]
+    g = world.game
+    equilibria = {tuple(profile) for profile, _ in world.pure}
+    rows = []
+    if len(g.players) == 2:
+        for r, row_stance in enumerate(g.strategies[0]):
+            cells = []
+            for c, col_stance in enumerate(g.strategies[1]):
+                cells.append(
+                    {
+                        "payoffs": (float(g.payoffs[r, c, 0]), float(g.payoffs[r, c, 1])),
+                        "equilibrium": (row_stance, col_stance) in equilibria,
+                    }
+                )
+            rows.append({"stance": row_stance, "cells": cells})
+    return {
+        "issue": sc.issue(game.issue).name,
+        "model": game.model,
+        "players": list(g.players),
+        "columns": list(g.strategies[1]) if len(g.players) == 2 else [],
+        "rows": rows,
+        "explanations": world.explanations(),
+    }
 
 
 def _added(base: Conflict | None, branch: Conflict) -> list[str]:
@@ -434,9 +700,8 @@ def write_report(report: Report, out_dir: str | Path) -> Path:
         replaced as a whole).
     """
     out = Path(out_dir)
-    missing = [name for name in report.figures if name not in report.pngs]
-    if missing or any(not svg for _, svg in report.figures.values()):
-        raise ValueError("write_report needs figures rendered as SVG and PNG (the default)")
+    if any(not svg for _, svg in report.figures.values()):
+        raise ValueError("write_report needs figures rendered as SVG (the default)")
     if out.exists():
         foreign = sorted(p.name for p in out.iterdir() if p.name not in REPORT_FILES)
         if not out.is_dir() or foreign:
@@ -461,7 +726,8 @@ def write_report(report: Report, out_dir: str | Path) -> Path:
         figures.mkdir()
         for name, (_title, svg) in report.figures.items():
             (figures / f"{name}.svg").write_text(svg, encoding="utf-8")
-            (figures / f"{name}.png").write_bytes(report.pngs[name])
+            if name in report.pngs:
+                (figures / f"{name}.png").write_bytes(report.pngs[name])
         (staging / "results.json").write_text(results, encoding="utf-8")
         (staging / "report.html").write_text(html, encoding="utf-8")
         staging.chmod(0o777 & ~_umask())

@@ -5,7 +5,7 @@ All figures are drawn with matplotlib's headless Agg backend (no display needed)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
@@ -27,15 +27,17 @@ __all__ = [
     "actor_colours",
     "compatibility_figure",
     "conflict_agreement_figure",
-    "distribution_figure",
+    "distinct_worlds",
+    "intervals_figure",
     "models_figure",
-    "outcomes_figure",
     "paths_figure",
     "reachability_figure",
     "safe_colour",
     "scenario_figure",
     "tornado_figure",
+    "trajectories_figure",
     "trajectory_figure",
+    "world_label",
 ]
 
 STYLE: dict[str, Any] = {
@@ -98,52 +100,94 @@ def trajectory_figure(scenario: Scenario, forecast: Forecast, issue_id: str) -> 
     issue_id : str
         The issue to draw.
     """
-    path = forecast.trajectory(issue_id)
-    if path is None:
+    if forecast.trajectory(issue_id) is None:
         raise ValueError(f"the {forecast.model} forecast has no rounds to draw")
     issue = scenario.issue(issue_id)
-    rounds = np.arange(path.positions.shape[0])
-    colours = actor_colours(scenario.actor_ids)
-    styles = {"median": ("-", 2.6), "forecast": ("-", 2.6), "mean": ("--", 1.6)}
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(7.5, 4.2))
-        for k, (actor, name) in enumerate(zip(path.actors, path.names, strict=True)):
-            ax.plot(
-                rounds,
-                path.positions[:, k],
-                color=colours.get(actor, "grey"),
-                lw=1.2,
-                alpha=0.8,
-                marker="o",
-                ms=2.5,
-                label=name,
-            )
-        for role in ("median", "forecast", "mean"):
-            line = getattr(path, role)
-            if line is not None:
-                ls, lw = styles[role]
-                ax.plot(rounds, line.values, color="black", lw=lw, ls=ls, label=line.label)
-        for round_, names in path.events.items():
-            ax.axvline(round_ - 0.5, color="grey", ls=":", lw=1)
-            ax.annotate(
-                ", ".join(names),
-                (round_ - 0.5, issue.max),
-                rotation=90,
-                va="top",
-                ha="right",
-                fontsize=7,
-                color="grey",
-            )
-        ax.set_xlim(-0.2, max(1, rounds[-1]) + 0.2)
-        span = issue.max - issue.min
-        ax.set_ylim(issue.min - 0.03 * span, issue.max + 0.03 * span)
-        ax.set_xlabel(path.step)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # rounds are whole numbers
-        ax.set_ylabel(issue.name)
+        _trajectory_panel(ax, scenario, forecast, issue_id)
         ax.set_title(f"{forecast.model}: {issue.name} ({scenario.name})", loc="left")
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
         fig.tight_layout()
     return fig
+
+
+def trajectories_figure(scenario: Scenario, forecast: Forecast) -> Figure:
+    """One model's rounds on every issue it has rounds for: a panel per issue, one legend.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario the forecast was made on (for names and scale).
+    forecast : Forecast
+        A forecast of a model that runs in rounds.
+    """
+    issues = [i for i in scenario.issues if forecast.trajectory(i.id) is not None]
+    if not issues:
+        raise ValueError(f"the {forecast.model} forecast has no rounds to draw")
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(
+            len(issues), 1, figsize=(7.5, 1.4 + 2.3 * len(issues)), squeeze=False, sharex=True
+        )
+        for j, issue in enumerate(issues):
+            ax = axes[j, 0]
+            _trajectory_panel(ax, scenario, forecast, issue.id)
+            ax.set_title(issue.name, loc="left", fontsize=9)
+            ax.set_ylabel("position")
+            if j < len(issues) - 1:
+                ax.set_xlabel("")
+        legend: dict[str, Any] = {}  # every actor once, whichever panels it appears in
+        for ax in axes[:, 0]:
+            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                legend.setdefault(label, handle)
+        labels = list(legend)
+        fig.legend(list(legend.values()), labels, loc="lower center", ncol=3, fontsize=7)
+        legend_rows = -(-len(labels) // 3)
+        height = fig.get_figheight()  # inches; the legend takes about 0.16 in per row
+        fig.tight_layout(rect=(0, min(0.4, (0.2 + 0.16 * legend_rows) / height), 1, 1))
+    return fig
+
+
+def _trajectory_panel(ax: Any, scenario: Scenario, forecast: Forecast, issue_id: str) -> None:
+    path = forecast.trajectory(issue_id)
+    assert path is not None
+    issue = scenario.issue(issue_id)
+    rounds = np.arange(path.positions.shape[0])
+    colours = actor_colours(scenario.actor_ids)
+    styles = {"median": ("-", 2.6), "forecast": ("-", 2.6), "mean": ("--", 1.6)}
+    for k, (actor, name) in enumerate(zip(path.actors, path.names, strict=True)):
+        ax.plot(
+            rounds,
+            path.positions[:, k],
+            color=colours.get(actor, "grey"),
+            lw=1.2,
+            alpha=0.8,
+            marker="o",
+            ms=2.5,
+            label=name,
+        )
+    for role in ("median", "forecast", "mean"):
+        line = getattr(path, role)
+        if line is not None:
+            ls, lw = styles[role]
+            ax.plot(rounds, line.values, color="black", lw=lw, ls=ls, label=line.label)
+    for round_, names in path.events.items():
+        ax.axvline(round_ - 0.5, color="grey", ls=":", lw=1)
+        ax.annotate(
+            ", ".join(names),
+            (round_ - 0.5, issue.max),
+            rotation=90,
+            va="top",
+            ha="right",
+            fontsize=7,
+            color="grey",
+        )
+    ax.set_xlim(-0.2, max(1, rounds[-1]) + 0.2)
+    span = issue.max - issue.min
+    ax.set_ylim(issue.min - 0.03 * span, issue.max + 0.03 * span)
+    ax.set_xlabel(path.step)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # rounds are whole numbers
+    ax.set_ylabel(issue.name)
 
 
 def paths_figure(scenario: Scenario, forecast: Forecast, x_issue: str, y_issue: str) -> Figure:
@@ -252,60 +296,63 @@ def models_figure(scenario: Scenario, forecasts: Sequence[Forecast]) -> Figure:
     return fig
 
 
-def distribution_figure(ensemble: Any) -> Figure:
-    """Forecast distributions per issue under input uncertainty, one colour per branch."""
-    scenario = ensemble.scenario
-    worlds = [None, *(b for b in ensemble.forecasts if b is not None)]
+def distinct_worlds(ensemble: Any) -> list[list[str | None]]:
+    """The ensemble's worlds (None: the baseline) grouped where their draws are identical.
+
+    A branch that changes nothing the model sees gives exactly the baseline's draws; drawn
+    apart, it would hide under the baseline.
+    """
+    groups: list[list[str | None]] = []
+    for world in [None, *ensemble.branches]:
+        values = ensemble.forecasts[world]
+        for group in groups:
+            if np.array_equal(ensemble.forecasts[group[0]], values):
+                group.append(world)
+                break
+        else:
+            groups.append([world])
+    return groups
+
+
+def world_label(group: Sequence[str | None]) -> str:
+    """``baseline = no-strike = sadr-stays``: the worlds of one group, by name."""
+    return " = ".join(w or "baseline" for w in group)
+
+
+def intervals_figure(ensembles: Sequence[Any]) -> Figure:
+    """Each model's forecast under input uncertainty, per issue and branch.
+
+    The median (dot), the middle half (thick) and the 5–95% range (thin); branches whose
+    draws equal the baseline's share its row.
+    """
+    scenario = ensembles[0].scenario
+    rows = [(e, g) for e in ensembles for g in distinct_worlds(e)]
+    colours = {e.model: safe_colour(k) for k, e in enumerate(ensembles)}
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axes = plt.subplots(
-            scenario.n_issues, 1, figsize=(7.5, 1.2 + 1.5 * scenario.n_issues), squeeze=False
+            scenario.n_issues,
+            1,
+            figsize=(7.5, 0.9 + scenario.n_issues * (0.55 + 0.2 * len(rows))),
+            squeeze=False,
         )
         for j, issue in enumerate(scenario.issues):
             ax = axes[j, 0]
-            bins = np.linspace(issue.min, issue.max, 41)
-            for w, world in enumerate(worlds):
-                ax.hist(
-                    ensemble.forecasts[world][:, j],
-                    bins=bins,
-                    alpha=0.5,
-                    color=safe_colour(w),
-                    label=world or "baseline",
+            for r, (e, group) in enumerate(rows):
+                p05, p25, p50, p75, p95 = np.percentile(
+                    e.forecasts[group[0]][:, j], [5, 25, 50, 75, 95]
                 )
-            ax.set_title(
-                f"{ensemble.model}: {issue.name}, {ensemble.draws} draws", loc="left", fontsize=9
+                colour = colours[e.model]
+                ax.plot([p05, p95], [r, r], color=colour, lw=1.2)
+                ax.plot([p25, p75], [r, r], color=colour, lw=5, solid_capstyle="butt")
+                ax.plot(p50, r, "o", color="black", ms=3.5)
+            ax.set_yticks(
+                range(len(rows)), [f"{e.model} · {world_label(g)}" for e, g in rows], fontsize=7
             )
+            ax.set_ylim(len(rows) - 0.5, -0.5)
             ax.set_xlim(issue.min, issue.max)
-            if j == 0:
-                ax.legend(fontsize=7)
-        fig.tight_layout()
-    return fig
-
-
-def outcomes_figure(ensembles: Sequence[Any]) -> Figure:
-    """Named-outcome probabilities per model and branch (grouped bars)."""
-    first = ensembles[0]
-    names = [o.name for o in first.scenario.outcomes]
-    groups = [(e.model, w) for e in ensembles for w in [None, *(b for b in e.forecasts if b)]]
-    with plt.rc_context(STYLE):  # type: ignore[arg-type]
-        fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.45 * len(names) * max(1, len(groups)) / 2))
-        height = 0.8 / max(1, len(groups))
-        for g, (model, world) in enumerate(groups):
-            ensemble = next(e for e in ensembles if e.model == model)
-            probs = ensemble.outcome_probabilities(world)
-            ys = np.arange(len(names)) + g * height
-            ax.barh(
-                ys,
-                [probs.get(n, 0.0) for n in names],
-                height=height,
-                color=safe_colour(g),
-                label=f"{model} · {world or 'baseline'}",
-            )
-        ax.set_yticks(np.arange(len(names)) + 0.4 - height / 2, names)
-        ax.set_xlim(0, 1)
-        ax.set_xlabel("probability")
-        ax.invert_yaxis()
-        ax.legend(fontsize=7, loc="lower right")
-        ax.set_title("named outcomes under input uncertainty", loc="left")
+            ax.set_title(f"{issue.name} ({ensembles[0].draws} draws)", loc="left", fontsize=9)
+            ax.grid(axis="y", visible=False)
+        axes[-1, 0].set_xlabel("forecast: median (dot), middle half (thick), 5–95% (thin)")
         fig.tight_layout()
     return fig
 
@@ -313,45 +360,92 @@ def outcomes_figure(ensembles: Sequence[Any]) -> Figure:
 def tornado_figure(
     scenario: Scenario,
     model: str,
-    issue_id: str,
-    swings: Sequence[tuple[str, float, float]],
-    base: float,
-    top: int = 10,
+    swings: Mapping[str, Sequence[tuple[str, float, float]]],
+    base: Mapping[str, float],
+    top: int = 8,
 ) -> Figure:
-    """Sensitivity tornado: the forecast with each input at the ends of its range."""
-    rows = list(swings[:top])[::-1]
-    issue = scenario.issue(issue_id)
+    """Sensitivity tornados, a panel per issue, inputs by name.
+
+    The forecast with each input at the ends of its range (the others at their point
+    values), the ``top`` widest swings per issue.
+    """
+    from stratagem.uncertainty.sampling import input_label
+
+    panels = [
+        (scenario.issue(i), [r for r in rows if r[2] != r[1]][:top][::-1])
+        for i, rows in swings.items()
+    ]
+    panels = [(issue, rows) for issue, rows in panels if rows]
+    if not panels:
+        raise ValueError(f"no input moves the {model} forecast: nothing to draw")
+    heights = [0.7 + 0.26 * len(rows) for _, rows in panels]
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
-        fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.32 * max(1, len(rows))))
-        for k, (_name, lo, hi) in enumerate(rows):
-            ax.barh(k, hi - base, left=base, color="#c0392b", alpha=0.8)
-            ax.barh(k, lo - base, left=base, color="#2471a3", alpha=0.8)
-        ax.axvline(base, color="black", lw=1)
-        ax.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=7)
-        ax.set_xlabel(f"{model} forecast on {issue.name} (red: input high, blue: input low)")
-        ax.set_title(f"what moves the {model} forecast on {issue.name}", loc="left")
+        fig, axes = plt.subplots(
+            len(panels),
+            1,
+            figsize=(7.5, 0.5 + sum(heights)),
+            squeeze=False,
+            gridspec_kw={"height_ratios": heights},
+        )
+        for (issue, rows), ax in zip(panels, axes[:, 0], strict=True):
+            centre = base[issue.id]
+            for k, (_name, lo, hi) in enumerate(rows):
+                ax.barh(k, hi - centre, left=centre, color=SAFE_COLOURS[5], alpha=0.85)
+                ax.barh(k, lo - centre, left=centre, color=SAFE_COLOURS[4], alpha=0.85)
+            ax.axvline(centre, color="black", lw=1)
+            labels = [input_label(scenario, r[0]).removesuffix(f" on {issue.name}") for r in rows]
+            ax.set_yticks(range(len(rows)), labels, fontsize=7)
+            ax.set_title(
+                f"{model} forecast on {issue.name} (at the point values: {centre:.1f})",
+                loc="left",
+                fontsize=9,
+            )
+            ax.grid(axis="y", visible=False)
+        axes[-1, 0].set_xlabel(
+            "forecast with the input at the top (vermilion) and bottom (blue) of its range"
+        )
         fig.tight_layout()
     return fig
 
 
 def compatibility_figure(result: Any) -> Figure:
-    """Heat map of the combined strategic compatibility of every pair of actors."""
+    """Heat map of the combined strategic compatibility of every pair of actors, by name."""
     sc = result.scenario
+    names = [a.name for a in sc.actors]
+    return _heat_map(
+        result.combined,
+        names,
+        "compatibility (0 opposed, 1 compatible)",
+        "strategic compatibility of every pair of actors",
+    )
+
+
+def _heat_map(matrix: Any, names: Sequence[str], label: str, title: str) -> Figure:
+    """A square 0–1 heat map with its values written in (— where undefined)."""
+    n = len(names)
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
-        size = 2.5 + 0.45 * sc.n_actors
-        fig, ax = plt.subplots(figsize=(size + 1.5, size))
-        image = ax.imshow(result.combined, cmap="RdYlGn", vmin=0, vmax=1)
-        ax.set_xticks(range(sc.n_actors), sc.actor_ids, rotation=60, ha="right", fontsize=7)
-        ax.set_yticks(range(sc.n_actors), sc.actor_ids, fontsize=7)
+        size = 2.5 + 0.45 * n
+        fig, ax = plt.subplots(figsize=(size + 2.0, size))
+        # cividis: ordered for readers with any colour vision deficiency, and in grey
+        image = ax.imshow(np.ma.masked_invalid(matrix), cmap="cividis", vmin=0, vmax=1)
+        ax.set_xticks(range(n), names, rotation=60, ha="right", fontsize=7)
+        ax.set_yticks(range(n), names, fontsize=7)
         ax.grid(visible=False)
-        if sc.n_actors <= 20:
-            for i in range(sc.n_actors):
-                for j in range(sc.n_actors):
+        if n <= 20:
+            for i in range(n):
+                for j in range(n):
+                    v = float(matrix[i, j])
                     ax.text(
-                        j, i, f"{result.combined[i, j]:.2f}", ha="center", va="center", fontsize=6
+                        j,
+                        i,
+                        "—" if np.isnan(v) else f"{v:.2f}",
+                        ha="center",
+                        va="center",
+                        fontsize=6,
+                        color="black" if np.isnan(v) or v > 0.55 else "white",
                     )
-        fig.colorbar(image, ax=ax, label="compatibility (0 opposed, 1 compatible)")
-        ax.set_title("strategic compatibility", loc="left")
+        fig.colorbar(image, ax=ax, label=label)
+        ax.set_title(title, loc="left")
         fig.tight_layout()
     return fig
 
@@ -436,23 +530,11 @@ def reachability_figure(graph: dict[str, Any], names: dict[str, str], title: str
 
 
 def conflict_agreement_figure(agreement: Any) -> Figure:
-    """Heat map: how alike each pair of decision makers judges the others' moves."""
-    ids = [d.id for d in agreement.conflict.decision_makers]
-    matrix = agreement.matrix()
-    with plt.rc_context(STYLE):  # type: ignore[arg-type]
-        size = 2.5 + 0.45 * len(ids)
-        fig, ax = plt.subplots(figsize=(size + 1.5, size))
-        image = ax.imshow(np.ma.masked_invalid(matrix), cmap="RdYlGn", vmin=0, vmax=1)
-        ax.set_xticks(range(len(ids)), ids, rotation=60, ha="right", fontsize=7)
-        ax.set_yticks(range(len(ids)), ids, fontsize=7)
-        ax.grid(visible=False)
-        for i in range(len(ids)):
-            for j in range(len(ids)):
-                v = matrix[i, j]
-                ax.text(
-                    j, i, "—" if np.isnan(v) else f"{v:.2f}", ha="center", va="center", fontsize=6
-                )
-        fig.colorbar(image, ax=ax, label="share of the moves both care about judged alike")
-        ax.set_title("graph model: how alike pairs judge the others' moves", loc="left")
-        fig.tight_layout()
-    return fig
+    """Heat map: how alike each pair of decision makers judges the others' moves, by name."""
+    names = [d.label.split(" (")[0] for d in agreement.conflict.decision_makers]
+    return _heat_map(
+        agreement.matrix(),
+        names,
+        "share of the moves both care about judged alike",
+        "graph model: how alike pairs judge the others' moves",
+    )

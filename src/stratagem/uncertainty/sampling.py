@@ -27,6 +27,7 @@ __all__ = [
     "UncertainInput",
     "apply_branch",
     "draws_from_columns",
+    "input_label",
     "sample",
     "uncertain_inputs",
 ]
@@ -204,3 +205,21 @@ def apply_branch(scenario: Scenario, branch: str | None, draws: Draws) -> tuple[
         cells = base != new
         arr[:, cells] = new[cells]
     return changed, Draws(pos, sal, cap)
+
+
+def input_label(scenario: Scenario, name: str) -> str:
+    """An uncertain input's name in words.
+
+    ``us.iraq_order.salience`` → "United States: salience on Iraq's political order"; a
+    name the scenario does not know is returned as is.
+    """
+    parts = name.split(".")
+    try:
+        actor = scenario.actor(parts[0]).name
+        if len(parts) == 2 and parts[1] == "capability":
+            return f"{actor}: capability"
+        if len(parts) == 3:
+            return f"{actor}: {parts[2]} on {scenario.issue(parts[1]).name}"
+    except KeyError:
+        pass
+    return name

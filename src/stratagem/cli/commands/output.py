@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from stratagem.cli.options import (
@@ -36,6 +38,11 @@ __all__ = ["report", "serve"]
     help="Where simulation draws run.",
 )
 @click.option(
+    "--png",
+    is_flag=True,
+    help="Also write every figure as PNG (for slides); SVG is always written.",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
@@ -49,9 +56,10 @@ def report(
     draws: int,
     seed: int,
     executor: str,
+    png: bool,
     out_dir: str | None,
 ) -> None:
-    """Write a self-contained HTML report, its figures (PNG, SVG) and results (JSON)."""
+    """Write a self-contained HTML report, its figures (SVG; PNG too with --png), results."""
     import stratagem
     from stratagem.report.build import write_report
 
@@ -63,6 +71,8 @@ def report(
         seed,
         executor=executor,
         progress=lambda msg: echo_err(f"... {msg}"),
+        workers=(os.cpu_count() or 1) - 1,
+        formats=("svg", "png") if png else ("svg",),
     )
     path = write_report(built, out_dir or f"out/{sc.name}")
     echo_err(f"wrote {path} ({len(built.figures)} figures in {path.parent / 'figures'})")
