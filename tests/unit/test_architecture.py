@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "stratagem.errors",
         "stratagem.jsonable",
         "stratagem.limits",
+        "stratagem.parallel",
         "stratagem.tables",
     ),
     (

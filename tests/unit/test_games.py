@@ -138,3 +138,44 @@ def test_subgame_perfection_with_imperfect_information() -> None:
     # without information sets the same tree is solved by plain backward induction
     perfect = Move(0, "root", (("a", End("x", (1.0, 0.0))), ("b", End("y", (0.0, 1.0)))))
     assert subgame_perfect(perfect)[0].outcome == "x"
+
+
+def test_games_per_issue_in_forked_workers_are_the_games_played_here() -> None:
+    from stratagem.games.analysis import games_per_issue
+
+    scenario = stratagem.load("eu-emissions-1994")
+    here = games_per_issue(scenario, "compromise")
+    forked = games_per_issue(scenario, "compromise", processes=2)
+    assert [g.issue for g in forked] == [g.issue for g in here]
+    for a, b in zip(here, forked, strict=True):
+        assert a.actors == b.actors
+        np.testing.assert_array_equal(a.worlds[0].game.payoffs, b.worlds[0].game.payoffs)
+        assert a.worlds[0].pure == b.worlds[0].pure
+
+
+def test_fork_map_keeps_order_and_raises_what_a_worker_raised() -> None:
+    from stratagem.parallel import fork_map
+
+    assert fork_map(lambda x: x * x, list(range(7)), 3) == [x * x for x in range(7)]
+    assert fork_map(lambda x: x + 1, [1], 4) == [2]
+
+    def fails(x: int) -> int:
+        raise ValueError(f"no {x}")
+
+    with pytest.raises(ValueError, match="no "):
+        fork_map(fails, [1, 2], 2)
+
+
+def test_the_all_hold_profile_is_the_plain_run() -> None:
+    from stratagem.games.normal import from_scenario
+
+    scenario = stratagem.load()
+    game = from_scenario(scenario, ["us", "iran"], "iraq_order", "compromise")
+    hold = (1, 1)
+    j = scenario.issue_index("iraq_order")
+    outcome = stratagem.run(scenario, "compromise").issues["iraq_order"].forecast
+    for p, actor in enumerate(("us", "iran")):
+        k = scenario.actor_index(actor)
+        own, salience = scenario.positions[k, j], scenario.salience[k, j]
+        expected = salience * (1 - abs(own - outcome) / scenario.issue("iraq_order").range)
+        assert game.payoffs[(*hold, p)] == pytest.approx(expected, abs=1e-12)

@@ -38,14 +38,18 @@ class Findings:
 
 
 def findings(
-    scenario: Scenario, forecasts: Sequence[Forecast], conflict_draws: int = 0, seed: int = 0
+    scenario: Scenario,
+    forecasts: Sequence[Forecast],
+    conflict_draws: int = 0,
+    seed: int = 0,
+    processes: int = 1,
 ) -> Findings:
     """The analyses for these forecasts' narrative.
 
     Pivotal actors are found under the compromise model when it is among the forecasts. The
     conflict, when the scenario has one, is analysed with the defaults of
     :func:`stratagem.conflict_analysis`, with ``conflict_draws`` draws of its uncertain
-    statements.
+    statements. ``processes`` > 1 plays the per-issue stance games in forked workers.
     """
     pairwise = 2 <= scenario.n_actors <= limit("pairwise_actors")
     with_compromise = any(f.model == "compromise" for f in forecasts)
@@ -61,6 +65,6 @@ def findings(
     return Findings(
         compatibility=compatibility(scenario) if pairwise else None,
         pivots=tuple(pivotal_actors(scenario)) if with_compromise else (),
-        games=games_per_issue(scenario) if pairwise else (),
+        games=games_per_issue(scenario, processes=processes) if pairwise else (),
         conflicts=tuple(conflicts),
     )

@@ -254,20 +254,30 @@ def stance_game(
     return StanceGame(players, issue, model, tuple(out), method, draws, seed, tuple(notes))
 
 
-def games_per_issue(scenario: Scenario, model: str = DEFAULT_MODEL) -> tuple[StanceGame, ...]:
+def games_per_issue(
+    scenario: Scenario, model: str = DEFAULT_MODEL, processes: int = 1
+) -> tuple[StanceGame, ...]:
     """Per issue, the stance game between its two weightiest actors (both taking a position).
 
-    Events and branches are left out (the games are of the starting positions).
+    Events and branches are left out (the games are of the starting positions). The games
+    are independent: ``processes`` > 1 plays them in that many forked workers
+    (:func:`stratagem.parallel.fork_map`), with the same results.
     """
+    from stratagem.parallel import fork_map
+
     start = scenario.evolve(events=(), branches=())
-    out = []
+    pairs = []
     for j, issue in enumerate(scenario.issues):
         players = weightiest_actors(scenario, issue.id)
         rows = [scenario.actor_index(a) for a in players]
         if len(rows) < 2 or not scenario.has_position[rows, j].all():
             continue
-        out.append(stance_game(start, players, issue.id, model))  # every stance
-    return tuple(out)
+        pairs.append((players, issue.id))
+
+    def play(pair: tuple[Sequence[str], str]) -> StanceGame:
+        return stance_game(start, pair[0], pair[1], model)  # every stance
+
+    return tuple(fork_map(play, pairs, processes))
 
 
 @dataclass(frozen=True)

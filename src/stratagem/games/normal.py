@@ -219,7 +219,8 @@ def from_scenario(
     spec = get(model)
     j = scenario.issue_index(issue)
     scale = scenario.issue(issue)
-    base = spec.run(scenario, params).issues[issue].forecast
+    first = spec.run(scenario, params)
+    base = first.issues[issue].forecast
     own = {a: float(scenario.positions[scenario.actor_index(a), j]) for a in actors}
     sal = {a: float(scenario.salience[scenario.actor_index(a), j]) for a in actors}
 
@@ -232,12 +233,14 @@ def from_scenario(
     shape = (*(len(stances) for _ in actors), len(actors))
     payoffs = np.empty(shape)
     for profile in itertools.product(range(len(stances)), repeat=len(actors)):
-        played = scenario.apply(
-            Change(a, "position", stance_position(a, stances[k]), issue)
-            for a, k in zip(actors, profile, strict=True)
-        )
-        forecast = spec.run(played, params)
-        outcome = forecast.issues[issue].forecast
+        if all(stances[k] == "hold" for k in profile):
+            outcome = base  # every position as given: the run above
+        else:
+            played = scenario.apply(
+                Change(a, "position", stance_position(a, stances[k]), issue)
+                for a, k in zip(actors, profile, strict=True)
+            )
+            outcome = spec.run(played, params).issues[issue].forecast
         payoffs[profile] = [sal[a] * (1.0 - abs(own[a] - outcome) / scale.range) for a in actors]
     names = {a.id: a.name for a in scenario.actors}
     moves = tuple(tuple(stance_position(a, s) for s in stances) for a in actors)

@@ -221,7 +221,10 @@ def build_report(
             seed=seed,
         )
         say("analysing compatibility, pivotal actors and stance games")
-        found = findings(scenario, forecasts, conflict_draws=draws, seed=seed)
+        # this process waits on the games' workers: its core plays too
+        found = findings(
+            scenario, forecasts, conflict_draws=draws, seed=seed, processes=workers + 1
+        )
         say("writing the narrative")
         sections = narrative(scenario, forecasts, ensembles, swings, found)
         say("drawing figures")
