@@ -22,21 +22,29 @@ if TYPE_CHECKING:
     from stratagem.analysis.widths import simulate_widths
     from stratagem.api import (
         CompatibilityAnalysis,
+        Conversion,
+        EmbeddedScenario,
         Validation,
         applicable_models,
         backtest,
         compatibility,
         conflict_analysis,
         conflict_inverse,
+        convert,
         explain,
         forecast,
+        input_limits,
+        registered_models,
         run,
+        runs,
+        scenarios,
+        schema,
         validate,
     )
     from stratagem.catalog import DEFAULT_SCENARIO, embedded_names, load
     from stratagem.games.analysis import solve_file as solve_game_file
     from stratagem.games.analysis import stance_game as game
-    from stratagem.report.build import build_report
+    from stratagem.report.build import build_report, write_report
     from stratagem.results import Ensemble, Forecast, ForecastSet, IssueForecast, Trajectory
     from stratagem.scenario import (
         Actor,
@@ -51,6 +59,7 @@ if TYPE_CHECKING:
     )
     from stratagem.uncertainty.montecarlo import simulate
     from stratagem.uncertainty.sensitivity import sensitivity
+    from stratagem.web.serve import serve
 
 # Names re-exported lazily, so that `import stratagem` (and `stratagem --help`) does not
 # pay for numpy until something numeric is used: name -> "module" or "module:attribute".
@@ -66,6 +75,8 @@ _LAZY = {
     "embedded_names": "stratagem.catalog",
     "load": "stratagem.catalog",
     "build_report": "stratagem.report.build",
+    "write_report": "stratagem.report.build",
+    "serve": "stratagem.web.serve",
     **dict.fromkeys(
         ("Ensemble", "Forecast", "ForecastSet", "IssueForecast", "Trajectory"),
         "stratagem.results",
@@ -73,13 +84,21 @@ _LAZY = {
     **dict.fromkeys(
         (
             "CompatibilityAnalysis",
+            "Conversion",
+            "EmbeddedScenario",
             "applicable_models",
             "backtest",
             "compatibility",
             "conflict_analysis",
             "conflict_inverse",
+            "convert",
             "explain",
             "forecast",
+            "input_limits",
+            "registered_models",
+            "runs",
+            "scenarios",
+            "schema",
             "validate",
             "Validation",
             "run",
@@ -117,6 +136,8 @@ __all__ = [
     "Branch",
     "Change",
     "CompatibilityAnalysis",
+    "Conversion",
+    "EmbeddedScenario",
     "Ensemble",
     "Event",
     "Forecast",
@@ -139,17 +160,25 @@ __all__ = [
     "compatibility",
     "conflict_analysis",
     "conflict_inverse",
+    "convert",
     "embedded_names",
     "explain",
     "forecast",
     "game",
+    "input_limits",
     "levers",
     "load",
+    "registered_models",
     "run",
+    "runs",
+    "scenarios",
+    "schema",
     "sensitivity",
+    "serve",
     "simulate",
     "simulate_widths",
     "single_levers",
     "solve_game_file",
     "validate",
+    "write_report",
 ]

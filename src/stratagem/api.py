@@ -31,15 +31,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CompatibilityAnalysis",
+    "Conversion",
+    "EmbeddedScenario",
     "Validation",
     "applicable_models",
     "backtest",
     "compatibility",
     "conflict_analysis",
     "conflict_inverse",
+    "convert",
     "explain",
     "forecast",
+    "input_limits",
+    "registered_models",
     "run",
+    "runs",
+    "scenarios",
+    "schema",
     "validate",
 ]
 
@@ -125,7 +133,7 @@ def validate(source: Scenario | str | Path | None = None) -> Validation:
     --------
     >>> import stratagem
     >>> stratagem.validate("iraq-2020").scenario.n_actors
-    7
+    8
     """
     from stratagem.catalog import load
     from stratagem.models.registry import scenario_problems
@@ -581,3 +589,193 @@ def backtest(
     return bt.backtest(
         data, models or None, capability=capability, seed=seed, bootstrap=bootstrap, folds=folds
     )
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A scenario written in another format (:func:`convert`).
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    format : str
+        The format written (one of :data:`stratagem.io.FORMATS`).
+    dropped : tuple of str
+        What the format cannot hold and was left out (only with ``lossy=True``).
+    path : Path or None
+        Where the text was written, if anywhere.
+    """
+
+    text: str
+    format: str
+    dropped: tuple[str, ...] = ()
+    path: Path | None = None
+
+
+def convert(
+    source: Scenario | str | Path | None,
+    target: str | Path | None = None,
+    to: str | None = None,
+    lossy: bool = False,
+) -> Conversion:
+    """Write a scenario in another format (``stratagem convert``).
+
+    Parameters
+    ----------
+    source : Scenario, str or Path, optional
+        A scenario, a file or an embedded name (default: the embedded default).
+    target : str or Path, optional
+        The file to write (atomically); none: only return the text.
+    to : str, optional
+        The format; default from ``target``'s extension (needed without a target).
+    lossy : bool
+        Allow leaving out what the format cannot hold (listed in ``dropped``); otherwise
+        that is an input error.
+
+    Raises
+    ------
+    InvalidInputError
+        If the format is unknown or cannot be guessed, or would lose parts of the scenario
+        without ``lossy``.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> csv = stratagem.convert("iraq-2020", to="csv", lossy=True)
+    >>> csv.format, csv.dropped[0]
+    ('csv', '3 event(s)')
+    """
+    from stratagem import io
+    from stratagem.catalog import load
+
+    scenario = (
+        source if isinstance(source, Scenario) else load(None if source is None else str(source))
+    )
+    where = str(source) if not isinstance(source, Scenario) else scenario.name
+    if to is None:
+        if target is None:
+            raise InvalidInputError([Problem("to", "give a format or a target file", None, where)])
+        to = io.format_for_path(target)
+    if to not in io.FORMATS:
+        raise InvalidInputError(
+            [Problem("to", f"unknown format {to!r}; one of {', '.join(io.FORMATS)}", None, where)]
+        )
+    lost = io.lost_in(scenario, to)
+    if lost and not lossy:
+        raise InvalidInputError(
+            [
+                Problem(
+                    "convert",
+                    f"a {to} file cannot hold the scenario's {', '.join(lost)}; "
+                    "use --lossy to drop them",
+                    None,
+                    where,
+                )
+            ]
+        )
+    text = io.write_text(scenario, to)
+    path = None
+    if target is not None:
+        io.atomic_write_text(target, text)
+        path = Path(target)
+    return Conversion(text, to, tuple(lost), path)
+
+
+@dataclass(frozen=True)
+class EmbeddedScenario:
+    """One embedded scenario, as ``stratagem scenarios`` lists it."""
+
+    name: str
+    title: str
+    n_actors: int
+    n_issues: int
+    default: bool
+
+
+def scenarios() -> tuple[EmbeddedScenario, ...]:
+    """The embedded scenarios (``stratagem scenarios``); load one with :func:`stratagem.load`.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> [s.name for s in stratagem.scenarios() if s.default]
+    ['iraq-2020']
+    """
+    from stratagem import catalog
+
+    out = []
+    for name in catalog.embedded_names():
+        sc = catalog.load_embedded(name)
+        out.append(
+            EmbeddedScenario(
+                name, sc.title, sc.n_actors, sc.n_issues, name == catalog.DEFAULT_SCENARIO
+            )
+        )
+    return tuple(out)
+
+
+def registered_models() -> tuple[Any, ...]:
+    """Every registered model's specification (``stratagem models``).
+
+    Each :class:`~stratagem.models.registry.ModelSpec` has the model's name, summary,
+    citation and parameters with their defaults.
+
+    Named so because :mod:`stratagem.models` is the package of the models themselves.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> "eum" in [m.name for m in stratagem.registered_models()]
+    True
+    """
+    from stratagem import models
+
+    return tuple(models.specs())
+
+
+def input_limits() -> dict[str, dict[str, Any]]:
+    """The limits inputs are checked against (``stratagem limits``).
+
+    Per limit: the value in force, the environment variable that changes it, and what it
+    protects.
+
+    Named so because :mod:`stratagem.limits` is the module that declares them.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> stratagem.input_limits()["nesting_depth"]["variable"]
+    'STRATAGEM_MAX_NESTING'
+    """
+    from stratagem.limits import LIMITS
+
+    return {
+        lim.name: {"value": lim.value(), "variable": lim.env, "protects": lim.protects}
+        for lim in LIMITS.values()
+    }
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files (``stratagem schema``), for editors and checks."""
+    from stratagem.io.schema import scenario_schema
+
+    return scenario_schema()
+
+
+def runs(store_url: str | None = None) -> Any:
+    """The run history (``stratagem runs``): a :class:`stratagem.store.Store`.
+
+    Its ``list(scenario)``, ``get(run_id)`` and ``save(...)`` are what ``runs list``,
+    ``runs show`` and ``run --save`` use; :func:`stratagem.store.diff` compares two runs and
+    a run's ``reproducible_scenario()`` is what ``runs export`` writes.
+
+    Parameters
+    ----------
+    store_url : str, optional
+        A SQLAlchemy URL (``sqlite:///PATH`` or PostgreSQL); default ``STRATAGEM_STORE``
+        or the user's SQLite file.
+    """
+    from stratagem import store
+
+    return store.Store(store_url)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from stratagem.cli.options import echo_err, echo_json, handles_errors, json_flag
-from stratagem.errors import InvalidInputError, Problem
 
 __all__ = ["convert", "limits_command", "models_command", "scenarios", "schema", "validate"]
 
@@ -54,56 +53,35 @@ def validate(file: str) -> None:
 def convert(source: str, target: str, fmt: str | None, lossy: bool) -> None:
     """Convert SOURCE (a file or embedded name) to TARGET ('-' for stdout)."""
     import stratagem
-    from stratagem import io
 
-    sc = stratagem.load(source)
-    if fmt is None:
-        if target == "-":
-            raise click.UsageError("writing to stdout needs --to FORMAT")
-        fmt = io.format_for_path(target)
-    if fmt not in io.FORMATS:
-        raise click.UsageError(f"--to {fmt!r}: one of {', '.join(io.FORMATS)}")
-    lost = io.lost_in(sc, fmt)
-    if lost and not lossy:
-        raise InvalidInputError(
-            [
-                Problem(
-                    "convert",
-                    f"a {fmt} file cannot hold the scenario's {', '.join(lost)}; "
-                    "use --lossy to drop them",
-                    None,
-                    source,
-                )
-            ]
-        )
-    text = io.write_text(sc, fmt)
-    if lost:
-        echo_err(f"note: dropped {', '.join(lost)}")
+    if fmt is None and target == "-":
+        raise click.UsageError("writing to stdout needs --to FORMAT")
+    done = stratagem.convert(source, None if target == "-" else target, fmt, lossy)
+    if done.dropped:
+        echo_err(f"note: dropped {', '.join(done.dropped)}")
     if target == "-":
-        click.echo(text, nl=False)
+        click.echo(done.text, nl=False)
     else:
-        io.atomic_write_text(target, text)
-        echo_err(f"wrote {target} ({fmt})")
+        echo_err(f"wrote {target} ({done.format})")
 
 
 @click.command()
 @handles_errors
 def scenarios() -> None:
     """List the embedded scenarios."""
-    from stratagem import catalog
+    import stratagem
 
-    for name in catalog.embedded_names():
-        sc = catalog.load_embedded(name)
-        default = " (default)" if name == catalog.DEFAULT_SCENARIO else ""
-        click.echo(f"{name}{default}: {sc.n_actors} actors × {sc.n_issues} issues — {sc.title}")
+    for s in stratagem.scenarios():
+        default = " (default)" if s.default else ""
+        click.echo(f"{s.name}{default}: {s.n_actors} actors × {s.n_issues} issues — {s.title}")
 
 
 @click.command(name="models")
 def models_command() -> None:
     """List the registered models and their parameters."""
-    from stratagem import models
+    import stratagem
 
-    for spec in models.specs():
+    for spec in stratagem.registered_models():
         kind = "stochastic" if spec.stochastic else "deterministic"
         rounds = ", in rounds" if spec.dynamic else ""
         click.echo(f"{spec.name}: {spec.summary} ({kind}{rounds}; {spec.citation})")
@@ -116,11 +94,11 @@ def models_command() -> None:
 @handles_errors
 def limits_command(as_json: bool) -> None:
     """The limits inputs are checked against, their values in force and how to raise them."""
-    from stratagem.limits import LIMITS
+    import stratagem
 
     rows = [
-        {"limit": lim.name, "value": lim.value(), "variable": lim.env, "bounds": lim.protects}
-        for lim in LIMITS.values()
+        {"limit": name, "value": v["value"], "variable": v["variable"], "bounds": v["protects"]}
+        for name, v in stratagem.input_limits().items()
     ]
     if as_json:
         echo_json(rows)
@@ -132,6 +110,6 @@ def limits_command(as_json: bool) -> None:
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors)."""
-    from stratagem.io.schema import scenario_schema
+    import stratagem
 
-    echo_json(scenario_schema())
+    echo_json(stratagem.schema())

@@ -13,7 +13,6 @@ from stratagem.cli.options import (
     scenario_argument,
     seed_option,
 )
-from stratagem.errors import StratagemError
 
 __all__ = ["report", "serve"]
 
@@ -91,21 +90,6 @@ def report(
 @handles_errors
 def serve(scenario: str | None, host: str, port: int) -> None:
     """Start the dashboard on SCENARIO (needs: pip install 'stratagem[dashboard]')."""
-    import stratagem
+    from stratagem.web.serve import serve as start
 
-    try:
-        from shiny import run_app
-
-        from stratagem.web.app import UploadLimit, create_app
-    except ImportError:
-        raise StratagemError(
-            "the dashboard needs the optional extra: pip install 'stratagem[dashboard]'"
-        ) from None
-    app = UploadLimit(create_app(stratagem.load(scenario)))
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        echo_err(
-            f"warning: listening on {host}: the dashboard has no authentication; anyone who "
-            "can reach this address can use it and upload files"
-        )
-    echo_err(f"stratagem dashboard on http://{host}:{port}")
-    run_app(app, host=host, port=port, launch_browser=False)  # type: ignore[misc]  # None on pyodide
+    start(scenario, host, port, say=echo_err)
