@@ -575,6 +575,46 @@ class ConflictAnalysis:
             "edges": [{"from": a + 1, "to": b + 1, "by": dm} for (a, b), dm in edges.items()],
         }
 
+    def to_frame(self, every_state: bool = False) -> Any:
+        """The stability table (:meth:`stability_rows`) as a pandas DataFrame.
+
+        Columns ``state``, ``status_quo``, ``options_taken``, ``ends``, then one per concept
+        (``EQ``, or Y/N per decision maker in order). Needs the ``pandas`` extra.
+        """
+        from stratagem.tables import pandas
+
+        rows = [
+            {
+                "state": r["state"],
+                "status_quo": r["status_quo"],
+                "options_taken": ", ".join(r["taken"]),
+                "ends": ", ".join(r["ends"]),
+                **dict(zip(self.concepts, r["cells"], strict=True)),
+            }
+            for r in self.stability_rows(every_state)
+        ]
+        return pandas().DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        from stratagem.tables import html_table
+
+        c = self.conflict
+        rows = [
+            [
+                f"{r['state']}{' (status quo)' if r['status_quo'] else ''}",
+                ", ".join(r["taken"]) or "no option taken",
+                ", ".join(r["ends"]),
+                *r["cells"],
+            ]
+            for r in self.stability_rows()
+        ]
+        makers = ", ".join(d.label for d in c.decision_makers)
+        caption = (
+            f"Graph model: the equilibria and the status quo of {c.n_states} feasible states "
+            f"(per concept: EQ, or Y/N for {makers})"
+        )
+        return html_table(caption, ["state", "options taken", "named ends", *self.concepts], rows)
+
     def stability_rows(self, every_state: bool = False) -> list[dict[str, Any]]:
         """The rows of a stability table: the equilibria and the status quo, or every state.
 

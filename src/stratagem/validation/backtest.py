@@ -301,6 +301,62 @@ class BacktestResult:
             "version": __version__,
         }
 
+    def score_rows(self) -> list[dict[str, Any]]:
+        """One row per model, for tables and frames.
+
+        ``model``, ``n``, ``mae`` with ``mae_low``/``mae_high`` (95% bootstrap),
+        ``diff_vs_compromise`` with ``diff_low``/``diff_high`` (paired), ``out_of_sample``
+        (fitted models are scored on folds they were not fitted on).
+        """
+        rows = []
+        for model, score in self.scores.items():
+            diff = score.diff_ci or (None, None)
+            rows.append(
+                {
+                    "model": model,
+                    "n": score.n,
+                    "mae": score.mae,
+                    "mae_low": score.mae_ci[0],
+                    "mae_high": score.mae_ci[1],
+                    "diff_vs_compromise": score.diff_vs_compromise,
+                    "diff_low": diff[0],
+                    "diff_high": diff[1],
+                    "out_of_sample": score.fitted,
+                }
+            )
+        return rows
+
+    def to_frame(self) -> Any:
+        """:meth:`score_rows` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        from stratagem.tables import pandas
+
+        return pandas().DataFrame(self.score_rows())
+
+    def _repr_html_(self) -> str:
+        from stratagem.tables import html_table
+
+        def interval(low: float | None, high: float | None) -> str:
+            return "—" if low is None or high is None else f"{low:+.2f} to {high:+.2f}"
+
+        rows = [
+            [
+                r["model"],
+                r["n"],
+                r["mae"],
+                f"{r['mae_low']:.2f}–{r['mae_high']:.2f}",
+                "—" if r["diff_vs_compromise"] is None else f"{r['diff_vs_compromise']:+.2f}",
+                interval(r["diff_low"], r["diff_high"]),
+            ]
+            for r in self.score_rows()
+        ]
+        caption = (
+            f"Backtest: mean absolute error on {len(self.issues)} issues of "
+            f"{len(set(self.proposals))} proposals ({self.capability} capabilities, seed "
+            f"{self.seed})"
+        )
+        header = ["model", "issues", "MAE", "95% interval", "vs compromise", "95% interval"]
+        return html_table(caption, header, rows)
+
     def residuals_csv(self) -> str:
         """:meth:`residual_rows` as CSV text (a header, then one row per issue)."""
         import csv
