@@ -256,3 +256,41 @@ def test_sigterm_stops_the_dashboard() -> None:
         assert proc.wait(timeout=10) is not None
     finally:
         proc.kill()
+
+
+def test_moving_the_revolts_capability_slider_moves_the_outcome_probabilities(
+    page,
+) -> None:  # type: ignore[no-untyped-def]
+    """No Run button: the what-if follows the slider, beside the baseline, on the same draws."""
+    scenario = stratagem.load()
+    k = scenario.actor_ids.index("revolt")
+    outcomes = page.locator("#whatif-outcomes")
+    page.locator("#whatif-outcomes caption").wait_for(timeout=30_000)
+    before = outcomes.inner_text()
+    assert "revolt crushed" in before
+    assert all(row.endswith("+0.000") for row in before.splitlines()[2:])  # nothing moved yet
+    page.get_by_role("button", name=scenario.actor("revolt").name).click()
+    slider_id = page.locator(f"input[id$='_cap_{k}']").get_attribute("id")
+    assert slider_id is not None
+    controller.InputSlider(page, slider_id).set("200", timeout=10_000)
+    page.wait_for_function(
+        "text => document.querySelector('#whatif-outcomes').innerText !== text",
+        arg=before,
+        timeout=30_000,
+    )
+    moved = [row for row in outcomes.inner_text().splitlines()[2:] if not row.endswith("0.000")]
+    assert moved, outcomes.inner_text()
+    assert "what if" in page.locator("#whatif-forecasts").inner_text()
+    artefacts = Path(
+        os.environ.get(
+            "STRATAGEM_TEST_ARTEFACTS", Path(__file__).resolve().parents[2] / "test-artefacts"
+        )
+    )
+    (artefacts / "dashboard").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(artefacts / "dashboard" / "whatif.png"), full_page=True)
+    page.get_by_role("button", name="Reset every slider").click()  # back to the baseline
+    page.wait_for_function(
+        "text => document.querySelector('#whatif-outcomes').innerText === text",
+        arg=before,
+        timeout=30_000,
+    )

@@ -16,6 +16,7 @@ module only adapts it.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,12 +25,13 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 from shiny import App, reactive, render, ui
-from shiny.types import SafeException
+from shiny.types import SafeException, SilentException
 
 import stratagem
 from stratagem import catalog, io, models
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.scenario import Actor, Scenario, Value
+from stratagem.web import whatif
 
 __all__ = [
     "MAX_ACTORS",
@@ -257,6 +259,23 @@ def create_app(initial: Scenario | None = None) -> App:
         ),
         ui.h3(ui.output_text("title")),
         ui.output_ui("problems"),
+        ui.h4("What if"),
+        ui.layout_columns(
+            ui.div(
+                ui.output_ui("whatif_controls"),
+                ui.input_action_button("whatif_reset", "Reset every slider"),
+            ),
+            ui.div(
+                ui.output_ui("whatif_forecasts"),
+                ui.output_ui("whatif_outcomes"),
+                ui.input_action_button(
+                    "whatif_refine", f"Refine the probabilities ({whatif.REFINED_DRAWS:,} draws)"
+                ),
+                ui.output_ui("whatif_bottom"),
+            ),
+            col_widths=(4, 8),
+        ),
+        ui.h4("The scenario (exact values)"),
         ui.output_data_frame("table"),
         ui.h4("Forecasts"),
         ui.output_table("forecasts"),
@@ -273,6 +292,136 @@ def create_app(initial: Scenario | None = None) -> App:
         scenario: reactive.Value[Scenario] = reactive.value(start)
         results: reactive.Value[dict[str, Any] | None] = reactive.value(None)
         message: reactive.Value[str] = reactive.value("")
+        generations = itertools.count()
+        refined: reactive.Value[bool] = reactive.value(False)
+        resets_seen: dict[str, int] = {}
+
+        @reactive.calc
+        def generation() -> int:
+            scenario()  # a new scenario gets new sliders
+            return next(generations)
+
+        def _read(input_id: str) -> float | None:
+            try:
+                value = input[input_id]()
+            except SilentException:  # not shown yet
+                return None
+            return None if value is None else float(value)
+
+        @reactive.calc
+        def edited() -> tuple[Scenario, list[Any]]:
+            return whatif.edited_scenario(scenario(), generation(), _read)
+
+        @reactive.calc
+        def chosen() -> list[str]:
+            sc = scenario()
+            return [m for m in input.models() if m in stratagem.applicable_models(sc)]
+
+        @reactive.calc
+        def baseline_forecasts() -> Any:
+            return stratagem.forecast(scenario(), chosen(), seed=0)
+
+        @reactive.calc
+        def edited_forecasts() -> Any:
+            sc, changes = edited()
+            return stratagem.forecast(sc, chosen(), seed=0) if changes else baseline_forecasts()
+
+        @reactive.calc
+        def probability_model() -> str | None:
+            batched = [
+                m
+                for m in chosen()
+                if models.get(m).batch is not None and models.get(m).uses_positions
+            ]
+            return "eum" if "eum" in batched else (batched[0] if batched else None)
+
+        def _draws() -> int:
+            return whatif.REFINED_DRAWS if refined() else whatif.FIRST_DRAWS
+
+        @reactive.calc
+        def baseline_ensemble() -> Any:
+            model = probability_model()
+            return None if model is None else stratagem.simulate(scenario(), model, _draws(), 0)
+
+        @reactive.calc
+        def edited_ensemble() -> Any:
+            sc, changes = edited()
+            model = probability_model()
+            if model is None or not changes:
+                return baseline_ensemble()
+            return stratagem.simulate(sc, model, _draws(), 0)  # the same seed: the same draws
+
+        @reactive.effect
+        def _back_to_quick_draws() -> None:
+            edited()  # a slider moved: the quick count again until asked
+            with reactive.isolate():
+                refined.set(False)
+
+        @reactive.effect
+        @reactive.event(input.whatif_refine)
+        def _refine() -> None:
+            refined.set(True)
+
+        def _reset(sc: Scenario, gen: int, actor: str | None) -> None:
+            for input_id, (who, field, issue) in whatif.slider_ids(sc, gen).items():
+                if actor is None or who == actor:
+                    value = whatif.baseline_value(sc, who, field, issue)
+                    ui.update_slider(input_id, value=value)
+
+        @reactive.effect
+        @reactive.event(input.whatif_reset)
+        def _reset_all() -> None:
+            _reset(scenario(), generation(), None)
+
+        @reactive.effect
+        def _reset_one() -> None:
+            sc, gen = scenario(), generation()
+            for k, actor in enumerate(sc.actors):
+                key = f"wi{gen}_reset_{k}"
+                clicks = int(_read(key) or 0)
+                if clicks > resets_seen.get(key, 0):
+                    resets_seen[key] = clicks
+                    with reactive.isolate():
+                        _reset(sc, gen, actor.id)
+
+        @render.ui
+        def whatif_controls() -> Any:
+            return whatif.controls(scenario(), generation())
+
+        @render.ui
+        def whatif_forecasts() -> Any:
+            _, changes = edited()
+            return whatif.comparison_table(
+                scenario(),
+                baseline_forecasts().forecasts,
+                edited_forecasts().forecasts,
+                bool(changes),
+            )
+
+        @render.ui
+        def whatif_outcomes() -> Any:
+            sc = scenario()
+            base, what = baseline_ensemble(), edited_ensemble()
+            if base is None or not sc.outcomes:
+                return ui.div(
+                    "Choose a model that simulates (compromise, EUM, …) for the ends' "
+                    "probabilities."
+                    if sc.outcomes
+                    else "The scenario names no ends.",
+                    id="whatif-outcomes",
+                )
+            return whatif.outcome_table(sc, base, what)
+
+        @render.ui
+        def whatif_bottom() -> Any:
+            from stratagem.analysis.bottom_line import bottom_line
+
+            line = bottom_line(edited_forecasts(), ensemble=edited_ensemble(), lever_models=[])
+            return ui.div(
+                ui.h5("Bottom line of the what-if"),
+                ui.tags.ul(*(ui.tags.li(s) for s in line.sentences)),
+                id="whatif-bottom-line",
+            )
 
         @reactive.effect
         def _branches() -> None:
