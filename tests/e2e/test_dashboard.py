@@ -192,6 +192,7 @@ def test_report_download(page, tmp_path: Path) -> None:  # type: ignore[no-untyp
 def test_graph_model_view_follows_the_branch_and_deleted_actors(page) -> None:  # type: ignore[no-untyped-def]
     controller.InputSelect(page, "branch").set("western-movement-rises")
     controller.InputActionButton(page, "run").click()
+    controller.NavsetTab(page, "views").set("graph")
     expected = stratagem.conflict_analysis(branch="western-movement-rises").equilibria("nash")
     page.locator("#conflict").get_by_text("512 feasible states", exact=False).wait_for(
         timeout=60_000
@@ -201,11 +202,13 @@ def test_graph_model_view_follows_the_branch_and_deleted_actors(page) -> None:  
     assert "EQ" in stability.inner_text()
     # without al-Sadr its option stays as it is (not withdrawn): 256 states remain
     controller.InputSelect(page, "branch").set("(none)")
+    controller.NavsetTab(page, "views").set("edit")
     table = controller.OutputDataFrame(page, "table")
     table.select_rows([4])  # sadr
     controller.InputActionButton(page, "delete_actor").click()
     table.expect_nrow(7, timeout=30_000)
     controller.InputActionButton(page, "run").click()
+    controller.NavsetTab(page, "views").set("graph")
     page.locator("#conflict").get_by_text("128 feasible states", exact=False).wait_for(
         timeout=60_000
     )
@@ -294,3 +297,58 @@ def test_moving_the_revolts_capability_slider_moves_the_outcome_probabilities(
         arg=before,
         timeout=30_000,
     )
+
+
+VIEWS = {
+    "positions": "#position_map img",
+    "trajectories": "#trajectories img",
+    "branches": "#outcome_bars img",
+    "coalitions": "#compatibility_map img",
+    "graph": "#conflict",
+    "levers": "#levers",
+}
+
+
+def test_every_view_renders_without_a_console_error(page) -> None:  # type: ignore[no-untyped-def]
+    """Each tab shows its figure or table; a screenshot of each in the test artefacts."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    artefacts = Path(
+        os.environ.get(
+            "STRATAGEM_TEST_ARTEFACTS", Path(__file__).resolve().parents[2] / "test-artefacts"
+        )
+    )
+    (artefacts / "dashboard").mkdir(parents=True, exist_ok=True)
+    controller.InputActionButton(page, "run").click()  # the graph model's view follows a run
+    for view, shown in VIEWS.items():
+        controller.NavsetTab(page, "views").set(view)
+        page.locator(shown).first.wait_for(timeout=60_000)
+        page.wait_for_function(IDLE, timeout=60_000)
+        page.screenshot(path=str(artefacts / "dashboard" / f"{view}.png"), full_page=True)
+    controller.InputSelect(page, "lever_target").set("revolution prevails")
+    controller.InputActionButton(page, "find_levers").click()
+    page.locator("#levers li").first.wait_for(timeout=60_000)
+    assert "capability" in page.locator("#levers").inner_text()
+    assert (
+        "al-Sadr" in page.locator("#coalitions-text").inner_text()
+        or page.locator("#coalitions-text li").count() >= 0
+    )
+    assert errors == []
+
+
+def test_what_if_downloads(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    page.locator("#whatif-outcomes caption").wait_for(timeout=30_000)
+    with page.expect_download() as download_info:
+        page.locator("#download_json").click()
+    doc = json.loads(Path(download_info.value.path()).read_text())
+    assert doc["scenario"] == "iraq-2020"
+    assert doc["changes"] == []  # no slider moved
+    assert {f["model"] for f in doc["forecasts"]["forecasts"]} == {"compromise", "eum"}
+    with page.expect_download() as download_info:
+        page.locator("#download_csv").click()
+    csv = Path(download_info.value.path()).read_text()
+    assert csv.splitlines()[0].startswith("model,branch,issue,issue_name,forecast")
+    assert len(csv.splitlines()) == 1 + 2 * 5

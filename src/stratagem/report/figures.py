@@ -14,6 +14,7 @@ mpl.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 if TYPE_CHECKING:
@@ -29,8 +30,11 @@ __all__ = [
     "conflict_agreement_figure",
     "distinct_worlds",
     "intervals_figure",
+    "issue_trajectories_figure",
     "models_figure",
+    "outcome_bars_figure",
     "paths_figure",
+    "position_map_figure",
     "reachability_figure",
     "safe_colour",
     "scenario_figure",
@@ -538,3 +542,151 @@ def conflict_agreement_figure(agreement: Any) -> Figure:
         "share of the moves both care about judged alike",
         "graph model: how alike pairs judge the others' moves",
     )
+
+
+def position_map_figure(scenario: Scenario, forecasts: Sequence[Forecast]) -> Figure:
+    """Where every actor stands on each issue, every model's forecast marked.
+
+    Marker area: capability; colour: salience; one line style per model; a panel per issue.
+    """
+    n = scenario.n_issues
+    columns = min(3, n)
+    rows = -(-n // columns)
+    names = [a.name for a in scenario.actors]
+    top = float(scenario.capability.max()) or 1.0
+    styles = ["-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1)), (0, (3, 1, 1, 1))]
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(
+            rows,
+            columns,
+            figsize=(4.2 * columns, 1.4 + rows * (0.8 + 0.32 * scenario.n_actors)),
+            squeeze=False,
+            sharey=True,
+        )
+        for j, issue in enumerate(scenario.issues):
+            ax = axes[j // columns, j % columns]
+            shown = scenario.has_position[:, j]
+            ys = np.arange(scenario.n_actors)[shown]
+            ax.scatter(
+                scenario.positions[shown, j],
+                ys,
+                s=30 + 400 * scenario.capability[shown, j] / top,
+                c=scenario.salience[shown, j],
+                cmap="cividis",
+                vmin=0,
+                vmax=1,
+                edgecolor="black",
+                linewidth=0.5,
+                zorder=3,
+            )
+            for m, f in enumerate(forecasts):
+                if issue.id in f.issues:
+                    ax.axvline(
+                        f.issues[issue.id].forecast,
+                        color="black",
+                        ls=styles[m % len(styles)],
+                        lw=1.2,
+                        label=f.model if j == 0 else None,
+                    )
+            ax.set_xlim(issue.min, issue.max)
+            ax.set_title(issue.name, loc="left", fontsize=9)
+            ax.set_yticks(range(scenario.n_actors), names, fontsize=7)
+            ax.set_ylim(scenario.n_actors - 0.5, -0.5)
+        for j in range(n, rows * columns):
+            axes[j // columns, j % columns].set_visible(False)
+        # salience in the legend, not a colour bar: the figure stays a plain grid of panels
+        cmap = plt.get_cmap("cividis")
+        keys = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                markerfacecolor=cmap(v),
+                markeredgecolor="black",
+                label=f"salience {v:g}",
+            )
+            for v in (0.25, 0.5, 0.75, 1.0)
+        ]
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(
+            [*handles, *keys],
+            [*labels, *(str(k.get_label()) for k in keys)],
+            loc="lower center",
+            ncol=min(6, len(handles) + len(keys)),
+            fontsize=7,
+        )
+        fig.suptitle(
+            "Positions (marker area: capability; colour: salience) and the models' forecasts "
+            "(lines)",
+            x=0.01,
+            ha="left",
+            fontsize=9,
+        )
+        fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    return fig
+
+
+def issue_trajectories_figure(
+    scenario: Scenario, forecasts: Sequence[Forecast], issue_id: str
+) -> Figure:
+    """One issue round by round in every model that runs in rounds (a panel per model)."""
+    dynamic = [f for f in forecasts if f.trajectory(issue_id) is not None]
+    if not dynamic:
+        raise ValueError("no forecast has rounds to draw on this issue")
+    issue = scenario.issue(issue_id)
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(
+            len(dynamic), 1, figsize=(7.5, 1.4 + 2.6 * len(dynamic)), squeeze=False
+        )
+        for ax, f in zip(axes[:, 0], dynamic, strict=True):
+            _trajectory_panel(ax, scenario, f, issue_id)
+            ax.set_title(f"{f.model}: {issue.name}", loc="left", fontsize=9)
+        legend: dict[str, Any] = {}
+        for ax in axes[:, 0]:
+            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                legend.setdefault(label, handle)
+        fig.legend(list(legend.values()), list(legend), loc="lower center", ncol=3, fontsize=7)
+        legend_rows = -(-len(legend) // 3)
+        fig.tight_layout(
+            rect=(0, min(0.45, (0.2 + 0.16 * legend_rows) / fig.get_figheight()), 1, 1)
+        )
+    return fig
+
+
+def outcome_bars_figure(ensemble: Any) -> Figure:
+    """Each named end's probability per branch, with its 95% (Wilson) interval.
+
+    Branches whose draws equal the baseline's share its bar.
+    """
+    from stratagem.analysis.bottom_line import wilson_interval
+
+    groups = distinct_worlds(ensemble)
+    names = [o.name for o in ensemble.scenario.outcomes]
+    for group in groups:
+        names += [n for n in ensemble.outcome_probabilities(group[0]) if n not in names]
+    height = 0.8 / len(groups)
+    with plt.rc_context(STYLE):  # type: ignore[arg-type]
+        fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.3 * len(names) * len(groups)))
+        for g, group in enumerate(groups):
+            probabilities = ensemble.outcome_probabilities(group[0])
+            ps = np.array([probabilities.get(n, 0.0) for n in names])
+            bounds = np.array([wilson_interval(p, ensemble.draws) for p in ps])
+            ys = np.arange(len(names)) + g * height
+            ax.barh(
+                ys,
+                ps,
+                height=height,
+                color=safe_colour(g),
+                xerr=np.abs(bounds.T - ps),
+                error_kw={"lw": 0.8, "capsize": 2},
+                label=world_label(group),
+            )
+        ax.set_yticks(np.arange(len(names)) + 0.4 - height / 2, names, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(f"probability ({ensemble.draws:,} draws; bars: 95% interval)")
+        ax.set_title(f"{ensemble.model}: the named ends by branch", loc="left")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+        fig.tight_layout()
+    return fig

@@ -255,36 +255,78 @@ def create_app(initial: Scenario | None = None) -> App:
             ui.hr(),
             ui.download_button("download_yaml", "Download scenario (YAML)"),
             ui.download_button("download_report", "Download HTML report"),
+            ui.download_button("download_json", "Download the what-if's results (JSON)"),
+            ui.download_button("download_csv", "Download the what-if's forecasts (CSV)"),
             width=320,
         ),
         ui.h3(ui.output_text("title")),
         ui.output_ui("problems"),
-        ui.h4("What if"),
-        ui.layout_columns(
-            ui.div(
-                ui.output_ui("whatif_controls"),
-                ui.input_action_button("whatif_reset", "Reset every slider"),
-            ),
-            ui.div(
-                ui.output_ui("whatif_forecasts"),
-                ui.output_ui("whatif_outcomes"),
-                ui.input_action_button(
-                    "whatif_refine", f"Refine the probabilities ({whatif.REFINED_DRAWS:,} draws)"
+        ui.navset_tab(
+            ui.nav_panel(
+                "Edit and run",
+                ui.h4("What if"),
+                ui.layout_columns(
+                    ui.div(
+                        ui.output_ui("whatif_controls"),
+                        ui.input_action_button("whatif_reset", "Reset every slider"),
+                    ),
+                    ui.div(
+                        ui.output_ui("whatif_forecasts"),
+                        ui.output_ui("whatif_outcomes"),
+                        ui.input_action_button(
+                            "whatif_refine",
+                            f"Refine the probabilities ({whatif.REFINED_DRAWS:,} draws)",
+                        ),
+                        ui.output_ui("whatif_bottom"),
+                    ),
+                    col_widths=(4, 8),
                 ),
-                ui.output_ui("whatif_bottom"),
+                ui.h4("The scenario (exact values)"),
+                ui.output_data_frame("table"),
+                ui.h4("Forecasts (Run)"),
+                ui.output_table("forecasts"),
+                ui.output_ui("outcomes"),
+                ui.output_ui("narrative"),
+                value="edit",
             ),
-            col_widths=(4, 8),
+            ui.nav_panel(
+                "Positions",
+                ui.p("The what-if case: every actor on each issue, every chosen model's forecast."),
+                ui.output_plot("position_map", height="720px"),
+                value="positions",
+            ),
+            ui.nav_panel(
+                "Trajectories",
+                ui.input_select("trajectory_issue", "Issue", choices=[]),
+                ui.output_plot("trajectories", height="900px"),
+                value="trajectories",
+            ),
+            ui.nav_panel(
+                "Ends by branch",
+                ui.output_plot("outcome_bars", height="640px"),
+                value="branches",
+            ),
+            ui.nav_panel(
+                "Coalitions",
+                ui.output_ui("coalitions"),
+                ui.output_plot("compatibility_map", height="640px"),
+                value="coalitions",
+            ),
+            ui.nav_panel(
+                "Graph model",
+                ui.output_ui("conflict_view"),
+                ui.output_plot("conflict_graph", height="460px"),
+                value="graph",
+            ),
+            ui.nav_panel(
+                "Levers",
+                ui.input_select("lever_target", "End to reach", choices=[]),
+                ui.input_action_button("find_levers", "Find the levers"),
+                ui.output_ui("levers_view"),
+                value="levers",
+            ),
+            id="views",
         ),
-        ui.h4("The scenario (exact values)"),
-        ui.output_data_frame("table"),
-        ui.h4("Forecasts"),
-        ui.output_table("forecasts"),
-        ui.output_ui("outcomes"),
-        ui.output_ui("narrative"),
-        ui.input_select("trajectory_issue", "Trajectory of issue", choices=[]),
-        ui.output_plot("trajectories", height="420px"),
-        ui.output_ui("conflict_view"),
-        ui.output_plot("conflict_graph", height="460px"),
         title="stratagem",
     )
 
@@ -427,7 +469,8 @@ def create_app(initial: Scenario | None = None) -> App:
         def _branches() -> None:
             sc = scenario()
             ui.update_select("branch", choices=["(none)", *(b.name for b in sc.branches)])
-            ui.update_select("trajectory_issue", choices=list(sc.issue_ids))
+            ui.update_select("trajectory_issue", choices={i.id: i.name for i in sc.issues})
+            ui.update_select("lever_target", choices=[o.name for o in sc.outcomes])
 
         @reactive.effect
         @reactive.event(input.embedded)
@@ -641,19 +684,121 @@ def create_app(initial: Scenario | None = None) -> App:
 
         @render.plot
         def trajectories() -> Any:
-            res = results()
-            if res is None:
-                return None
-            from stratagem.report.figures import trajectory_figure
+            from stratagem.report.figures import issue_trajectories_figure
 
-            dynamic = [f for f in res["forecasts"] if f.dynamic]
-            if not dynamic:
+            sc, _ = edited()
+            found = edited_forecasts().forecasts
+            issue = input.trajectory_issue()
+            issue = issue if issue in sc.issue_ids else sc.issue_ids[0]
+            if not any(f.trajectory(issue) is not None for f in found):
                 return None
             plt.close("all")
-            sc = scenario()
-            issue = input.trajectory_issue()
-            return trajectory_figure(
-                sc, dynamic[0], issue if issue in sc.issue_ids else sc.issue_ids[0]
+            return issue_trajectories_figure(sc, found, issue)
+
+        @render.plot
+        def position_map() -> Any:
+            from stratagem.report.figures import position_map_figure
+
+            plt.close("all")
+            return position_map_figure(edited()[0], edited_forecasts().forecasts)
+
+        @reactive.calc
+        def branch_ensemble() -> Any:
+            sc, _ = edited()
+            model = probability_model()
+            if model is None or not sc.outcomes:
+                return None
+            branches = [b.name for b in sc.branches]
+            return stratagem.simulate(sc, model, _draws(), 0, branches=branches)
+
+        @render.plot
+        def outcome_bars() -> Any:
+            from stratagem.report.figures import outcome_bars_figure
+
+            ensemble = branch_ensemble()
+            if ensemble is None:
+                return None
+            plt.close("all")
+            return outcome_bars_figure(ensemble)
+
+        @reactive.calc
+        def compatibility_found() -> Any:
+            sc, _ = edited()
+            return stratagem.compatibility(sc) if sc.n_actors >= 2 else None
+
+        @render.plot
+        def compatibility_map() -> Any:
+            from stratagem.report.figures import compatibility_figure
+
+            found = compatibility_found()
+            if found is None:
+                return None
+            plt.close("all")
+            return compatibility_figure(found.result)
+
+        @render.ui
+        def coalitions() -> Any:
+            from stratagem.analysis.narrative import tacit
+
+            found = compatibility_found()
+            if found is None:
+                return ui.div("Compatibility needs two actors or more.", id="coalitions-text")
+            pairs = tacit(edited()[0], found.result)
+            return ui.div(
+                ui.h5("Tacit coalitions: in concert on one issue although apart on another"),
+                ui.tags.ul(*(ui.tags.li(p.text) for p in pairs))
+                if pairs
+                else ui.p("No pair acts in concert on one issue while far apart on another."),
+                id="coalitions-text",
+            )
+
+        @reactive.calc
+        def levers_found() -> Any:
+            if not input.find_levers():
+                return None  # searched when asked, not at every slider move
+            with reactive.isolate():
+                sc, _ = edited()
+                target = input.lever_target()
+                static = [
+                    m
+                    for m in chosen()
+                    if models.get(m).batch is not None and not models.get(m).dynamic
+                ]
+            if not target or not static:
+                return None
+            return stratagem.levers(sc, target, models=static)
+
+        @render.ui
+        def levers_view() -> Any:
+            found = levers_found()
+            if found is None:
+                return ui.div(
+                    "Choose an end and a model without rounds (compromise, weighted median, "
+                    "Condorcet), then ask for the levers.",
+                    id="levers",
+                )
+            sc = found.scenario
+            blocks = []
+            for model in found.models:
+                singles = found.singles.get(model, ())[:5]
+                blocks.append(ui.h5(f"{model} (now: {found.base_outcomes.get(model)})"))
+                blocks.append(
+                    ui.tags.ol(
+                        *(
+                            ui.tags.li(f"{lever.words(sc)} (size {lever.size:.2f})")
+                            for lever in singles
+                        )
+                    )
+                    if singles
+                    else ui.p("No single change within the inputs' ranges reaches it.")
+                )
+            return ui.div(
+                ui.p(
+                    f"The smallest single changes that make '{found.target}' the forecast, "
+                    "each checked by a plain run (size: share of the input's scale)."
+                ),
+                *blocks,
+                id="levers",
             )
 
         @render.ui
@@ -711,6 +856,27 @@ def create_app(initial: Scenario | None = None) -> App:
         @render.download(filename=lambda: f"{scenario().name}.yaml")
         def download_yaml() -> Any:
             yield io.write_text(scenario(), "yaml")
+
+        @render.download(filename=lambda: f"{scenario().name}-whatif.json")
+        def download_json() -> Any:
+            import json
+
+            sc, changes = edited()
+            ensemble = edited_ensemble()
+            doc = {
+                "scenario": sc.name,
+                "changes": [
+                    {"actor": c.actor, "field": c.field, "issue": c.issue, "value": c.value}
+                    for c in changes
+                ],
+                "forecasts": edited_forecasts().to_dict(),
+                **({"simulation": ensemble.to_dict()} if ensemble is not None else {}),
+            }
+            yield json.dumps(doc, indent=2) + "\n"
+
+        @render.download(filename=lambda: f"{scenario().name}-whatif.csv")
+        def download_csv() -> Any:
+            yield edited_forecasts().to_frame().to_csv(index=False)
 
         @render.download(filename=lambda: f"{scenario().name}-report.html")
         def download_report() -> Any:
