@@ -72,7 +72,7 @@ def test_edit_capability_rerun_and_screenshot(page, tmp_path: Path) -> None:  # 
     # the revolt is row 5; capability is column 1
     table.set_cell("60", row=5, col=1, finish_key="Enter")
     table.expect_cell("60", row=5, col=1)
-    controller.InputActionButton(page, "run").click()
+    controller.InputTaskButton(page, "run").click()
     edited = stratagem.load()
     edited = edited.evolve(
         actors=tuple(
@@ -127,7 +127,7 @@ def test_bad_upload_and_wrong_type(page, tmp_path: Path) -> None:  # type: ignor
 def test_ktab_upload_and_run(page, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
     controller.InputFile(page, "upload").set(str(shared_data / "ktab" / "SOE-Pol-Comp.csv"))
     controller.OutputDataFrame(page, "table").expect_nrow(13, timeout=30_000)
-    controller.InputActionButton(page, "run").click()
+    controller.InputTaskButton(page, "run").click()
     sc = stratagem.io.read(shared_data / "ktab" / "SOE-Pol-Comp.csv")
     expected = stratagem.run(sc, "compromise").positions()[sc.issue_ids[0]]
     page.wait_for_function(
@@ -191,7 +191,7 @@ def test_report_download(page, tmp_path: Path) -> None:  # type: ignore[no-untyp
 
 def test_graph_model_view_follows_the_branch_and_deleted_actors(page) -> None:  # type: ignore[no-untyped-def]
     controller.InputSelect(page, "branch").set("western-movement-rises")
-    controller.InputActionButton(page, "run").click()
+    controller.InputTaskButton(page, "run").click()
     controller.NavsetTab(page, "views").set("graph")
     expected = stratagem.conflict_analysis(branch="western-movement-rises").equilibria("nash")
     page.locator("#conflict").get_by_text("512 feasible states", exact=False).wait_for(
@@ -207,7 +207,7 @@ def test_graph_model_view_follows_the_branch_and_deleted_actors(page) -> None:  
     table.select_rows([4])  # sadr
     controller.InputActionButton(page, "delete_actor").click()
     table.expect_nrow(7, timeout=30_000)
-    controller.InputActionButton(page, "run").click()
+    controller.InputTaskButton(page, "run").click()
     controller.NavsetTab(page, "views").set("graph")
     page.locator("#conflict").get_by_text("128 feasible states", exact=False).wait_for(
         timeout=60_000
@@ -320,7 +320,7 @@ def test_every_view_renders_without_a_console_error(page) -> None:  # type: igno
         )
     )
     (artefacts / "dashboard").mkdir(parents=True, exist_ok=True)
-    controller.InputActionButton(page, "run").click()  # the graph model's view follows a run
+    controller.InputTaskButton(page, "run").click()  # the graph model's view follows a run
     for view, shown in VIEWS.items():
         controller.NavsetTab(page, "views").set(view)
         page.locator(shown).first.wait_for(timeout=60_000)
@@ -352,3 +352,32 @@ def test_what_if_downloads(page, tmp_path: Path) -> None:  # type: ignore[no-unt
     csv = Path(download_info.value.path()).read_text()
     assert csv.splitlines()[0].startswith("model,branch,issue,issue_name,forecast")
     assert len(csv.splitlines()) == 1 + 2 * 5
+
+
+def test_a_long_run_shows_progress_frees_the_server_and_can_be_cancelled(
+    page, browser, server
+) -> None:  # type: ignore[no-untyped-def]
+    """A run computes in a worker process: its progress shows, a second session is served
+    meanwhile, and Cancel kills it (the forecasts stay as they were)."""
+    before = forecast_text(page)
+    controller.InputNumeric(page, "draws").set("20000")
+    controller.InputCheckboxGroup(page, "models").set(["eum"])
+    controller.InputTaskButton(page, "run").click()
+    status = page.locator("#run_status")
+    status.get_by_text("draws", exact=False).wait_for(timeout=30_000)
+    assert "running: eum" in status.inner_text()
+    second = browser.new_context().new_page()
+    started = time.monotonic()
+    second.goto(server)
+    controller.OutputDataFrame(second, "table").expect_nrow(8, timeout=30_000)
+    print(f"second session's table during a run: {time.monotonic() - started:.2f} s")
+    second.context.close()
+    controller.InputActionButton(page, "cancel_run").click()
+    status.get_by_text("the run was cancelled").wait_for(timeout=30_000)
+    assert forecast_text(page) == before
+    controller.InputNumeric(page, "draws").set("0")
+    controller.InputTaskButton(page, "run").click()  # the session goes on
+    page.wait_for_function(
+        "() => document.querySelector('#forecasts').innerText.includes('eum')",
+        timeout=60_000,
+    )

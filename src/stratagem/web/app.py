@@ -31,7 +31,7 @@ import stratagem
 from stratagem import catalog, io, models
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.scenario import Actor, Scenario, Value
-from stratagem.web import whatif
+from stratagem.web import whatif, worker
 
 __all__ = [
     "MAX_ACTORS",
@@ -76,7 +76,7 @@ def _parse_worker(data: bytes, name: str, memory_mb: int, conn: Any) -> None:
 
 
 def _worker_context() -> Any:
-    """The context of the parsing workers: forks of a server that has imported the readers.
+    """The context of the workers (uploads, runs): forks of a server that has imported them.
 
     A worker then starts in milliseconds, without the CPU burst of a fresh interpreter
     that would slow the other sessions down.
@@ -84,7 +84,14 @@ def _worker_context() -> Any:
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["stratagem.io"])
+    context.set_forkserver_preload(
+        [
+            "stratagem.io",
+            "stratagem.api",
+            "stratagem.uncertainty.montecarlo",
+            "stratagem.web.worker",
+        ]
+    )
     return context
 
 
@@ -247,7 +254,9 @@ def create_app(initial: Scenario | None = None) -> App:
             ),
             ui.input_select("branch", "Branch", choices=["(none)"]),
             ui.input_numeric("draws", "Monte Carlo draws (0: none)", value=0, min=0, max=MAX_DRAWS),
-            ui.input_action_button("run", "Run", class_="btn-primary"),
+            ui.input_task_button("run", "Run", label_busy="Running…"),
+            ui.input_action_button("cancel_run", "Cancel the run"),
+            ui.output_text("run_status"),
             ui.hr(),
             ui.input_text("new_actor", "New actor id", value=""),
             ui.input_action_button("add_actor", "Add actor"),
@@ -579,6 +588,14 @@ def create_app(initial: Scenario | None = None) -> App:
                 return
             _set_or_say(lambda sc: sc.without_actors(gone))
 
+        handle = worker.RunHandle()
+
+        @ui.bind_task_button(button_id="run")
+        @reactive.extended_task
+        async def run_task(job: worker.RunJob) -> tuple[str, Any]:
+            # a worker process, awaited in a thread: every other session goes on meanwhile
+            return await asyncio.to_thread(worker.run_in_worker, job, handle, _worker_context())
+
         @reactive.effect
         @reactive.event(input.run)
         def _run() -> None:
@@ -589,45 +606,42 @@ def create_app(initial: Scenario | None = None) -> App:
             if not 0 <= draws <= MAX_DRAWS:
                 message.set(f"draws: must be from 0 to {MAX_DRAWS:,}, got {draws:,}")
                 return
-            try:
-                result = stratagem.forecast(sc, chosen, seed=0, branch=branch)
-                batched = [m for m in chosen if models.get(m).batch is not None] if draws else []
-                ensembles = []
-                with ui.Progress(min=0, max=max(1, draws * len(batched))) as progress:
-                    for k, name in enumerate(batched):
-                        progress.set(message=f"simulating {name}", value=k * draws)
+            run_task.invoke(worker.RunJob(sc, tuple(chosen), branch, draws))
 
-                        def advance(done: int, _total: int, before: int = k * draws) -> None:
-                            progress.set(before + done)
+        @reactive.effect
+        @reactive.event(input.cancel_run)
+        def _cancel() -> None:
+            handle.cancel()
+            run_task.cancel()
 
-                        ensembles.append(
-                            stratagem.simulate(
-                                sc,
-                                name,
-                                draws,
-                                seed=0,
-                                branches=[branch] if branch else [],
-                                progress=advance,
-                            )
-                        )
-            except InvalidInputError as err:
-                message.set(_messages(err))
+        @reactive.effect
+        def _finished() -> None:
+            if run_task.status() != "success":
                 return
-            analysed = None
-            if sc.with_branch(branch).conflict is not None:
-                try:
-                    analysed = stratagem.conflict_analysis(sc, branch)
-                except InvalidInputError as err:
-                    message.set(_messages(err))
-                    return
-            results.set(
-                {
-                    "forecasts": result.forecasts,
-                    "ensembles": ensembles,
-                    "branch": branch,
-                    "conflict": analysed,
-                }
-            )
+            kind, payload = run_task.value()
+            with reactive.isolate():
+                if kind == "done":
+                    results.set(payload)
+                    message.set("")
+                elif kind == "invalid":
+                    message.set(payload)
+                elif kind == "failed":
+                    message.set(f"run: {payload}")
+
+        @render.text
+        def run_status() -> str:
+            status = run_task.status()
+            if status == "running":
+                reactive.invalidate_later(0.5)
+                done, total, what = handle.progress
+                if total:
+                    return f"running: {what}, {done:,} of {total:,} draws"
+                return f"running: {what or 'the models'}"
+            if status == "cancelled" or (
+                status == "success" and run_task.value()[0] == "cancelled"
+            ):
+                return "the run was cancelled"
+            return ""
 
         @render.table
         def forecasts() -> pd.DataFrame:
