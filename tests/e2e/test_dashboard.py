@@ -291,12 +291,17 @@ def test_moving_the_revolts_capability_slider_moves_the_outcome_probabilities(
     )
     (artefacts / "dashboard").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(artefacts / "dashboard" / "whatif.png"), full_page=True)
-    page.get_by_role("button", name="Reset every slider").click()  # back to the baseline
+    back = "text => document.querySelector('#whatif-outcomes').innerText === text"
+    page.locator(f"#{slider_id}_reset").click()  # this value back to the scenario's
+    page.wait_for_function(back, arg=before, timeout=30_000)
+    controller.InputSlider(page, slider_id).set("150", timeout=10_000)
     page.wait_for_function(
-        "text => document.querySelector('#whatif-outcomes').innerText === text",
+        "text => document.querySelector('#whatif-outcomes').innerText !== text",
         arg=before,
         timeout=30_000,
     )
+    page.get_by_role("button", name="Reset every slider").click()  # every value back
+    page.wait_for_function(back, arg=before, timeout=30_000)
 
 
 VIEWS = {

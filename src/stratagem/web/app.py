@@ -413,9 +413,9 @@ def create_app(initial: Scenario | None = None) -> App:
         def _refine() -> None:
             refined.set(True)
 
-        def _reset(sc: Scenario, gen: int, actor: str | None) -> None:
+        def _reset(sc: Scenario, gen: int, actor: str | None, only: str | None = None) -> None:
             for input_id, (who, field, issue) in whatif.slider_ids(sc, gen).items():
-                if actor is None or who == actor:
+                if (actor is None or who == actor) and only in (None, input_id):
                     value = whatif.baseline_value(sc, who, field, issue)
                     ui.update_slider(input_id, value=value)
 
@@ -424,16 +424,24 @@ def create_app(initial: Scenario | None = None) -> App:
         def _reset_all() -> None:
             _reset(scenario(), generation(), None)
 
+        def _clicked(key: str) -> bool:
+            clicks = int(_read(key) or 0)
+            if clicks > resets_seen.get(key, 0):
+                resets_seen[key] = clicks
+                return True
+            return False
+
         @reactive.effect
         def _reset_one() -> None:
             sc, gen = scenario(), generation()
             for k, actor in enumerate(sc.actors):
-                key = f"wi{gen}_reset_{k}"
-                clicks = int(_read(key) or 0)
-                if clicks > resets_seen.get(key, 0):
-                    resets_seen[key] = clicks
+                if _clicked(f"wi{gen}_reset_{k}"):
                     with reactive.isolate():
                         _reset(sc, gen, actor.id)
+            for input_id in whatif.slider_ids(sc, gen):
+                if _clicked(f"{input_id}_reset"):
+                    with reactive.isolate():
+                        _reset(sc, gen, None, only=input_id)
 
         @render.ui
         def whatif_controls() -> Any:

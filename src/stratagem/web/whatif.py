@@ -1,7 +1,7 @@
 """The dashboard's what-ifs: sliders over a scenario's inputs, the edited case beside it.
 
 Each actor has a panel: a slider for its capability and, per issue it takes a position on,
-sliders for its position and salience; a reset per actor and one for every actor. The
+sliders for its position and salience; a reset per value, per actor and for all. The
 edited scenario is the baseline with the sliders' values (:func:`edited_scenario`); the
 forecasts of the chosen models, the named ends' probabilities (a small draw count, refined
 on demand, the same draws for both cases) and the bottom line follow every move. Slider
@@ -85,43 +85,60 @@ def edited_scenario(
         return scenario, []
 
 
+def _with_reset(slider: Any, input_id: str) -> Any:
+    """A slider and, under it, a link that puts its value back to the scenario's."""
+    link = ui.input_action_link(f"{input_id}_reset", "reset this value")
+    return ui.div(slider, ui.div(link, class_="small text-end", style="margin-top:-0.8rem"))
+
+
 def controls(scenario: Scenario, generation: int) -> Any:
-    """The sliders: one accordion panel per actor."""
+    """The sliders (each with its reset): one accordion panel per actor."""
     ceiling = capability_ceiling(scenario)
     panels = []
     for k, actor in enumerate(scenario.actors):
+        cap_id = f"wi{generation}_cap_{k}"
         items = [
-            ui.input_slider(
-                f"wi{generation}_cap_{k}",
-                "capability",
-                min=0.0,
-                max=ceiling,
-                value=actor.capability,
-                step=ceiling / 300,
+            _with_reset(
+                ui.input_slider(
+                    cap_id,
+                    "capability",
+                    min=0.0,
+                    max=ceiling,
+                    value=actor.capability,
+                    step=ceiling / 300,
+                ),
+                cap_id,
             )
         ]
         for j, issue in enumerate(scenario.issues):
             value = scenario.values.get((actor.id, issue.id))
             if value is None:
                 continue
+            pos_id, sal_id = f"wi{generation}_pos_{k}_{j}", f"wi{generation}_sal_{k}_{j}"
             items.append(
-                ui.input_slider(
-                    f"wi{generation}_pos_{k}_{j}",
-                    f"position on {issue.name}",
-                    min=issue.min,
-                    max=issue.max,
-                    value=value.position,
-                    step=(issue.max - issue.min) / 200,
+                _with_reset(
+                    ui.input_slider(
+                        pos_id,
+                        f"position on {issue.name}",
+                        min=issue.min,
+                        max=issue.max,
+                        value=value.position,
+                        step=(issue.max - issue.min) / 200,
+                    ),
+                    pos_id,
                 )
             )
             items.append(
-                ui.input_slider(
-                    f"wi{generation}_sal_{k}_{j}",
-                    f"salience on {issue.name}",
-                    min=0.0,
-                    max=1.0,
-                    value=value.salience,
-                    step=0.01,
+                _with_reset(
+                    ui.input_slider(
+                        sal_id,
+                        f"salience on {issue.name}",
+                        min=0.0,
+                        max=1.0,
+                        value=value.salience,
+                        step=0.01,
+                    ),
+                    sal_id,
                 )
             )
         items.append(ui.input_action_button(f"wi{generation}_reset_{k}", f"Reset {actor.name}"))
