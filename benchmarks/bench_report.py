@@ -1,6 +1,7 @@
-"""Report benchmark: an embedded case's full default report (every model that applies, 1,000
-draws), built as ``stratagem report`` builds it (figures drawn by a worker process per core
-beyond the first, while the analysis runs) and written.
+"""Report benchmark: an embedded case's full default report, as ``stratagem report`` makes it.
+
+Every model that applies, 1,000 draws; figures drawn by a worker process per core beyond
+the first while the analysis runs; written to a temporary directory.
 
 Targets (issue 21): under 15 s for any embedded scenario, and at most 1.3× the time of the
 simulations the report contains. The baseline is those simulations (``stratagem.simulate``
