@@ -389,18 +389,21 @@ def create_app(initial: Scenario | None = None) -> App:
         def _draws() -> int:
             return whatif.REFINED_DRAWS if refined() else whatif.FIRST_DRAWS
 
+        # simulations in a thread: the event loop (every other session) goes on meanwhile
         @reactive.calc
-        def baseline_ensemble() -> Any:
-            model = probability_model()
-            return None if model is None else stratagem.simulate(scenario(), model, _draws(), 0)
+        async def baseline_ensemble() -> Any:
+            sc, model, draws = scenario(), probability_model(), _draws()
+            if model is None:
+                return None
+            return await asyncio.to_thread(stratagem.simulate, sc, model, draws, 0)
 
         @reactive.calc
-        def edited_ensemble() -> Any:
-            sc, changes = edited()
-            model = probability_model()
+        async def edited_ensemble() -> Any:
+            (sc, changes), model, draws = edited(), probability_model(), _draws()
             if model is None or not changes:
-                return baseline_ensemble()
-            return stratagem.simulate(sc, model, _draws(), 0)  # the same seed: the same draws
+                return await baseline_ensemble()
+            # the same seed: the same draws as the baseline's
+            return await asyncio.to_thread(stratagem.simulate, sc, model, draws, 0)
 
         @reactive.effect
         def _back_to_quick_draws() -> None:
@@ -458,9 +461,9 @@ def create_app(initial: Scenario | None = None) -> App:
             )
 
         @render.ui
-        def whatif_outcomes() -> Any:
+        async def whatif_outcomes() -> Any:
             sc = scenario()
-            base, what = baseline_ensemble(), edited_ensemble()
+            base, what = await baseline_ensemble(), await edited_ensemble()
             if base is None or not sc.outcomes:
                 return ui.div(
                     "Choose a model that simulates (compromise, EUM, …) for the ends' "
@@ -472,10 +475,11 @@ def create_app(initial: Scenario | None = None) -> App:
             return whatif.outcome_table(sc, base, what)
 
         @render.ui
-        def whatif_bottom() -> Any:
+        async def whatif_bottom() -> Any:
             from stratagem.analysis.bottom_line import bottom_line
 
-            line = bottom_line(edited_forecasts(), ensemble=edited_ensemble(), lever_models=[])
+            forecasts, ensemble = edited_forecasts(), await edited_ensemble()
+            line = bottom_line(forecasts, ensemble=ensemble, lever_models=[])
             return ui.div(
                 ui.h5("Bottom line of the what-if"),
                 ui.tags.ul(*(ui.tags.li(s) for s in line.sentences)),
@@ -725,19 +729,20 @@ def create_app(initial: Scenario | None = None) -> App:
             return position_map_figure(edited()[0], edited_forecasts().forecasts)
 
         @reactive.calc
-        def branch_ensemble() -> Any:
-            sc, _ = edited()
-            model = probability_model()
+        async def branch_ensemble() -> Any:
+            (sc, _), model, draws = edited(), probability_model(), _draws()
             if model is None or not sc.outcomes:
                 return None
             branches = [b.name for b in sc.branches]
-            return stratagem.simulate(sc, model, _draws(), 0, branches=branches)
+            return await asyncio.to_thread(
+                stratagem.simulate, sc, model, draws, 0, branches=branches
+            )
 
         @render.plot
-        def outcome_bars() -> Any:
+        async def outcome_bars() -> Any:
             from stratagem.report.figures import outcome_bars_figure
 
-            ensemble = branch_ensemble()
+            ensemble = await branch_ensemble()
             if ensemble is None:
                 return None
             plt.close("all")
@@ -880,11 +885,11 @@ def create_app(initial: Scenario | None = None) -> App:
             yield io.write_text(scenario(), "yaml")
 
         @render.download(filename=lambda: f"{scenario().name}-whatif.json")
-        def download_json() -> Any:
+        async def download_json() -> Any:
             import json
 
             sc, changes = edited()
-            ensemble = edited_ensemble()
+            ensemble = await edited_ensemble()
             doc = {
                 "scenario": sc.name,
                 "changes": [
