@@ -368,14 +368,18 @@ def create_app(initial: Scenario | None = None) -> App:
             sc = scenario()
             return [m for m in input.models() if m in stratagem.applicable_models(sc)]
 
+        # the what-if's work runs in threads: the event loop (every other session) goes on
         @reactive.calc
-        def baseline_forecasts() -> Any:
-            return stratagem.forecast(scenario(), chosen(), seed=0)
+        async def baseline_forecasts() -> Any:
+            sc, names = scenario(), chosen()
+            return await asyncio.to_thread(stratagem.forecast, sc, names, seed=0)
 
         @reactive.calc
-        def edited_forecasts() -> Any:
-            sc, changes = edited()
-            return stratagem.forecast(sc, chosen(), seed=0) if changes else baseline_forecasts()
+        async def edited_forecasts() -> Any:
+            (sc, changes), names = edited(), chosen()
+            if not changes:
+                return await baseline_forecasts()
+            return await asyncio.to_thread(stratagem.forecast, sc, names, seed=0)
 
         @reactive.calc
         def probability_model() -> str | None:
@@ -389,7 +393,6 @@ def create_app(initial: Scenario | None = None) -> App:
         def _draws() -> int:
             return whatif.REFINED_DRAWS if refined() else whatif.FIRST_DRAWS
 
-        # simulations in a thread: the event loop (every other session) goes on meanwhile
         @reactive.calc
         async def baseline_ensemble() -> Any:
             sc, model, draws = scenario(), probability_model(), _draws()
@@ -451,14 +454,10 @@ def create_app(initial: Scenario | None = None) -> App:
             return whatif.controls(scenario(), generation())
 
         @render.ui
-        def whatif_forecasts() -> Any:
-            _, changes = edited()
-            return whatif.comparison_table(
-                scenario(),
-                baseline_forecasts().forecasts,
-                edited_forecasts().forecasts,
-                bool(changes),
-            )
+        async def whatif_forecasts() -> Any:
+            sc, (_, changes) = scenario(), edited()
+            base, what = await baseline_forecasts(), await edited_forecasts()
+            return whatif.comparison_table(sc, base.forecasts, what.forecasts, bool(changes))
 
         @render.ui
         async def whatif_outcomes() -> Any:
@@ -478,7 +477,7 @@ def create_app(initial: Scenario | None = None) -> App:
         async def whatif_bottom() -> Any:
             from stratagem.analysis.bottom_line import bottom_line
 
-            forecasts, ensemble = edited_forecasts(), await edited_ensemble()
+            forecasts, ensemble = await edited_forecasts(), await edited_ensemble()
             line = bottom_line(forecasts, ensemble=ensemble, lever_models=[])
             return ui.div(
                 ui.h5("Bottom line of the what-if"),
@@ -709,12 +708,12 @@ def create_app(initial: Scenario | None = None) -> App:
             )
 
         @render.plot
-        def trajectories() -> Any:
+        async def trajectories() -> Any:
             from stratagem.report.figures import issue_trajectories_figure
 
             sc, _ = edited()
-            found = edited_forecasts().forecasts
             issue = input.trajectory_issue()
+            found = (await edited_forecasts()).forecasts
             issue = issue if issue in sc.issue_ids else sc.issue_ids[0]
             if not any(f.trajectory(issue) is not None for f in found):
                 return None
@@ -722,11 +721,13 @@ def create_app(initial: Scenario | None = None) -> App:
             return issue_trajectories_figure(sc, found, issue)
 
         @render.plot
-        def position_map() -> Any:
+        async def position_map() -> Any:
             from stratagem.report.figures import position_map_figure
 
+            sc = edited()[0]
+            found = (await edited_forecasts()).forecasts
             plt.close("all")
-            return position_map_figure(edited()[0], edited_forecasts().forecasts)
+            return position_map_figure(sc, found)
 
         @reactive.calc
         async def branch_ensemble() -> Any:
@@ -749,28 +750,31 @@ def create_app(initial: Scenario | None = None) -> App:
             return outcome_bars_figure(ensemble)
 
         @reactive.calc
-        def compatibility_found() -> Any:
+        async def compatibility_found() -> Any:
             sc, _ = edited()
-            return stratagem.compatibility(sc) if sc.n_actors >= 2 else None
+            if sc.n_actors < 2:
+                return None
+            return await asyncio.to_thread(stratagem.compatibility, sc)
 
         @render.plot
-        def compatibility_map() -> Any:
+        async def compatibility_map() -> Any:
             from stratagem.report.figures import compatibility_figure
 
-            found = compatibility_found()
+            found = await compatibility_found()
             if found is None:
                 return None
             plt.close("all")
             return compatibility_figure(found.result)
 
         @render.ui
-        def coalitions() -> Any:
+        async def coalitions() -> Any:
             from stratagem.analysis.narrative import tacit
 
-            found = compatibility_found()
+            sc = edited()[0]
+            found = await compatibility_found()
             if found is None:
                 return ui.div("Compatibility needs two actors or more.", id="coalitions-text")
-            pairs = tacit(edited()[0], found.result)
+            pairs = tacit(sc, found.result)
             return ui.div(
                 ui.h5("Tacit coalitions: in concert on one issue although apart on another"),
                 ui.tags.ul(*(ui.tags.li(p.text) for p in pairs))
@@ -780,7 +784,7 @@ def create_app(initial: Scenario | None = None) -> App:
             )
 
         @reactive.calc
-        def levers_found() -> Any:
+        async def levers_found() -> Any:
             if not input.find_levers():
                 return None  # searched when asked, not at every slider move
             with reactive.isolate():
@@ -793,11 +797,11 @@ def create_app(initial: Scenario | None = None) -> App:
                 ]
             if not target or not static:
                 return None
-            return stratagem.levers(sc, target, models=static)
+            return await asyncio.to_thread(stratagem.levers, sc, target, models=static)
 
         @render.ui
-        def levers_view() -> Any:
-            found = levers_found()
+        async def levers_view() -> Any:
+            found = await levers_found()
             if found is None:
                 return ui.div(
                     "Choose an end and a model without rounds (compromise, weighted median, "
@@ -896,14 +900,14 @@ def create_app(initial: Scenario | None = None) -> App:
                     {"actor": c.actor, "field": c.field, "issue": c.issue, "value": c.value}
                     for c in changes
                 ],
-                "forecasts": edited_forecasts().to_dict(),
+                "forecasts": (await edited_forecasts()).to_dict(),
                 **({"simulation": ensemble.to_dict()} if ensemble is not None else {}),
             }
             yield json.dumps(doc, indent=2) + "\n"
 
         @render.download(filename=lambda: f"{scenario().name}-whatif.csv")
-        def download_csv() -> Any:
-            yield edited_forecasts().to_frame().to_csv(index=False)
+        async def download_csv() -> Any:
+            yield (await edited_forecasts()).to_frame().to_csv(index=False)
 
         @render.download(filename=lambda: f"{scenario().name}-report.html")
         def download_report() -> Any:

@@ -4,8 +4,8 @@ Each actor has a panel: a slider for its capability and, per issue it takes a po
 sliders for its position and salience; a reset per value, per actor and for all. The
 edited scenario is the baseline with the sliders' values (:func:`edited_scenario`); the
 forecasts of the chosen models, the named ends' probabilities (a small draw count, refined
-on demand, the same draws for both cases; simulated in a thread, so the server goes on
-serving other sessions) and the bottom line follow every move. Slider
+on demand, the same draws for both cases) and the bottom line follow every move; the
+dashboard computes them in threads, so the server goes on serving other sessions. Slider
 ids carry a generation number, so that a slider of an earlier scenario never edits a new one.
 """
 
