@@ -29,7 +29,15 @@ def calibration_document(path: Path) -> dict[str, object]:
 
     dataset = read_deu(path)
     names = [spec.name for spec in models.specs()]
-    result = backtest(dataset, names, capability="proxy", seed=0, bootstrap=10, ensemble=False)
+    result = backtest(
+        dataset,
+        names,
+        capability="proxy",
+        seed=0,
+        bootstrap=10,
+        ensemble=False,
+        reference_blend=False,  # registered models only: those `run --calibration` labels
+    )
     per_model = {}
     for model, values in result.forecasts.items():
         errors = values - result.outcomes

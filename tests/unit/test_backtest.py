@@ -82,12 +82,14 @@ def test_backtest_result_layout_and_seed(deu: bt.DEUDataset) -> None:
     r2 = bt.backtest(deu, models, seed=3, bootstrap=300, folds=5)
     assert r1.to_dict() == r2.to_dict()
     d = r1.to_dict()["models"]
-    assert set(d) == {*models, "ensemble"}
+    assert set(d) == {*models, "ensemble", bt.REFERENCE_BLEND}
     for score in d.values():
         assert set(score) >= {"n", "mae", "mae_ci", "diff_vs_compromise", "diff_ci"}
         assert score["mae_ci"][0] <= score["mae"] <= score["mae_ci"][1]
     assert d["compromise"]["diff_vs_compromise"] == 0.0
     assert d["ensemble"]["out_of_sample"] is True
+    assert d[bt.REFERENCE_BLEND]["out_of_sample"] is True
+    assert len(r1.to_dict()["reference_blend"]["share_per_fold"]) == 5
     assert sum(r1.ensemble_weights.values()) == pytest.approx(1.0)
     rows = r1.residual_rows()
     assert len(rows) == 258
@@ -143,3 +145,19 @@ def test_backtest_reports_calibration_and_the_folds(deu: bt.DEUDataset) -> None:
     for level, covered in cal["coverage"].items():
         assert abs(covered - float(level.rstrip("%")) / 100) <= 0.05, (level, covered)
     assert len(doc["fold_of_proposal"]) == len(set(result.proposals))
+
+
+def test_the_reference_blend_finds_the_share_that_made_the_outcomes() -> None:
+    from stratagem.validation.backtest import _reference_blend
+
+    rng = np.random.default_rng(3)
+    compromise = rng.uniform(0, 100, 200)
+    reference = rng.uniform(0, 100, 200)
+    reference[:20] = np.nan  # no reference point: the compromise stays
+    outcomes = np.where(np.isnan(reference), compromise, 0.7 * compromise + 0.3 * reference)
+    fold = np.arange(200) % 5
+    out, fitted = _reference_blend(compromise, reference, outcomes, fold, 5)
+    assert fitted["share_fitted_on_all_issues"] == pytest.approx(0.3)
+    assert fitted["share_per_fold"] == pytest.approx([0.3] * 5)
+    np.testing.assert_allclose(out, outcomes, atol=1e-9)
+    np.testing.assert_array_equal(out[:20], compromise[:20])

@@ -279,6 +279,7 @@ class BacktestResult:
     skipped: dict[str, str] = field(default_factory=dict)
     missing_salience: str = "drop"
     fold_of_proposal: Mapping[str, int] = field(default_factory=dict)
+    reference_blend: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document."""
@@ -298,6 +299,7 @@ class BacktestResult:
                 "weights_fitted_on_all_issues": self.ensemble_weights,
             },
             "skipped": self.skipped,
+            **({"reference_blend": dict(self.reference_blend)} if self.reference_blend else {}),
             "version": __version__,
         }
 
@@ -477,6 +479,50 @@ def _fit_convex_lad(f: FloatArray, y: FloatArray) -> FloatArray:
     return np.asarray(w / w.sum(), dtype=np.float64)
 
 
+REFERENCE_BLEND = "compromise+reference"
+"""The compromise with the reference point as an extra actor of fitted weight."""
+
+REFERENCE_GRID = np.linspace(0.0, 1.0, 41)
+"""The reference point's shares tried when fitting :data:`REFERENCE_BLEND`."""
+
+
+def _reference_blend(
+    compromise: FloatArray,
+    reference: FloatArray,
+    outcomes: FloatArray,
+    fold: npt.NDArray[np.int64],
+    folds: int,
+) -> tuple[FloatArray, dict[str, Any]]:
+    """The compromise with the reference point as one more actor, its weight fitted.
+
+    The reference point joins the weighted mean with weight ``λ`` times the other actors'
+    total weight ``W``: ``(Σ wᵢxᵢ + λW·rp) / (W + λW) = (1 − a)·compromise + a·rp`` with
+    ``a = λ/(1 + λ)``. ``a`` is chosen on the training folds (least absolute error over
+    :data:`REFERENCE_GRID`) and scored on the fold left out; issues without a reference
+    point keep the compromise. Returns the out-of-sample forecasts and the fitted shares.
+    """
+    has = ~np.isnan(reference)
+    ref = np.where(has, reference, 0.0)
+
+    def forecast(a: float, rows: npt.NDArray[np.bool_]) -> FloatArray:
+        return np.where(has[rows], (1 - a) * compromise[rows] + a * ref[rows], compromise[rows])
+
+    def fit(rows: npt.NDArray[np.bool_]) -> float:
+        errors = [np.mean(np.abs(forecast(a, rows) - outcomes[rows])) for a in REFERENCE_GRID]
+        return float(REFERENCE_GRID[int(np.argmin(errors))])
+
+    out = np.full(len(compromise), np.nan)
+    per_fold = []
+    for k in range(folds):
+        test = fold == k
+        if test.any():
+            a = fit(fold != k)
+            per_fold.append(a)
+            out[test] = forecast(a, test)
+    everything = np.ones(len(compromise), dtype=bool)
+    return out, {"share_fitted_on_all_issues": fit(everything), "share_per_fold": per_fold}
+
+
 def backtest(
     dataset: DEUDataset,
     models: Sequence[str] | None = None,
@@ -485,6 +531,7 @@ def backtest(
     bootstrap: int = 2000,
     folds: int = 10,
     ensemble: bool = True,
+    reference_blend: bool = True,
 ) -> BacktestResult:
     """Run every model on every issue with a known outcome and score it.
 
@@ -505,6 +552,9 @@ def backtest(
         Cross-validation folds (whole proposals) for the ensemble.
     ensemble : bool
         Whether to fit and score the ensemble.
+    reference_blend : bool
+        Whether to fit and score :data:`REFERENCE_BLEND`, the compromise with the reference
+        point as one more actor whose weight is fitted (:func:`_reference_blend`).
 
     Raises
     ------
@@ -563,6 +613,15 @@ def backtest(
             w_all = _fit_convex_lad(f, outcomes)
             weights_all = {m: float(w) for m, w in zip(members, w_all, strict=True)}
 
+    blend: dict[str, Any] = {}
+    if reference_blend and "compromise" in forecasts:
+        reference = np.array(
+            [np.nan if c.reference_point is None else c.reference_point for c in cases]
+        )
+        forecasts[REFERENCE_BLEND], blend = _reference_blend(
+            forecasts["compromise"], reference, outcomes, fold, max(2, folds)
+        )
+
     base_abs = np.abs(forecasts["compromise"] - outcomes)
     scores: dict[str, ModelScore] = {}
     for label, values in forecasts.items():
@@ -582,7 +641,7 @@ def backtest(
             mae_ci,
             diff,
             diff_ci,
-            fitted=label == "ensemble",
+            fitted=label in ("ensemble", REFERENCE_BLEND),
             calibration=conformal_calibration(values, outcomes, fold),
         )
     return BacktestResult(
@@ -600,4 +659,5 @@ def backtest(
         skipped=skipped,
         missing_salience=dataset.missing_salience,
         fold_of_proposal={p: int(fold[k]) for k, p in enumerate(proposals)},
+        reference_blend=blend,
     )
