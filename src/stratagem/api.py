@@ -53,7 +53,14 @@ __all__ = [
 
 
 def applicable_models(scenario: Scenario) -> tuple[str, ...]:
-    """The registered models that can run on ``scenario``, in registration order."""
+    """The registered models that can run on ``scenario``, in registration order.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> stratagem.applicable_models(stratagem.load())[:3]
+    ('compromise', 'weighted-median', 'condorcet')
+    """
     from stratagem import models
 
     return tuple(s.name for s in models.applicable(scenario))
@@ -158,6 +165,13 @@ def run(
 
     The parameters are those of :meth:`stratagem.models.registry.ModelSpec.run`; the
     forecast is frozen and records model, parameters, seed and version.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> forecast = stratagem.run(stratagem.load("eu-emissions-1994"), "compromise")
+    >>> round(forecast.positions()["emission-standards"], 2)
+    7.39
     """
     from stratagem import models
 
@@ -281,6 +295,12 @@ def explain(
     ------
     InvalidInputError
         If the model has no rounds to explain, or an issue is unknown.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> stratagem.explain(stratagem.load(), "eum")[0][:40]
+    'iraq_order, round 1: median 5.0 → 4.11, '
     """
     from stratagem import models
 
@@ -380,6 +400,13 @@ def compatibility(
     ------
     InvalidInputError
         If an actor of the pair is unknown.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> found = stratagem.compatibility(stratagem.load())
+    >>> round(float(found.result.combined[0, 1]), 2)  # the US and Iran, every issue together
+    0.61
     """
     from stratagem.analysis import compatibility as compat
 
@@ -461,6 +488,13 @@ def conflict_analysis(
     InvalidInputError
         If the source has no conflict, or an option, decision maker, concept or state is
         unknown.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> analysis = stratagem.conflict_analysis()  # the default case's graph model
+    >>> analysis.conflict.n_states, analysis.equilibria("nash")
+    (256, [255])
     """
     from stratagem.conflict.analysis import analyse
 
@@ -757,7 +791,14 @@ def input_limits() -> dict[str, dict[str, Any]]:
 
 
 def schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files (``stratagem schema``), for editors and checks."""
+    """The JSON Schema of scenario files (``stratagem schema``), for editors and checks.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> stratagem.schema()["type"]
+    'object'
+    """
     from stratagem.io.schema import scenario_schema
 
     return scenario_schema()
@@ -775,6 +816,12 @@ def runs(store_url: str | None = None) -> Any:
     store_url : str, optional
         A SQLAlchemy URL (``sqlite:///PATH`` or PostgreSQL); default ``STRATAGEM_STORE``
         or the user's SQLite file.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> list(stratagem.runs("sqlite://").list(None))  # a new store in memory holds no run
+    []
     """
     from stratagem import store
 

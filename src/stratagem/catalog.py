@@ -19,7 +19,14 @@ _PACKAGE = "stratagem.data.scenarios"
 
 
 def embedded_names() -> tuple[str, ...]:
-    """Names of the embedded scenarios, the default first."""
+    """Names of the embedded scenarios, the default first.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> "iraq-2020" in stratagem.embedded_names()
+    True
+    """
     names = sorted(
         p.name.removesuffix(".yaml")
         for p in resources.files(_PACKAGE).iterdir()
@@ -62,6 +69,12 @@ def load(name_or_path: str | None = None) -> Scenario:
     ------
     InvalidInputError
         If it is neither an existing file nor an embedded name, or holds an invalid scenario.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> stratagem.load().name  # the embedded default
+    'iraq-2020'
     """
     from stratagem import io
 

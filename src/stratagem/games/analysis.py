@@ -198,6 +198,13 @@ def stance_game(
     ------
     InvalidInputError
         If the issue, an actor or a stance is unknown, or fewer than two players are named.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> game = stratagem.game(stratagem.load(), ["us", "iran"], "iraq_order", model="compromise")
+    >>> game.worlds[0].game.strategies[0]
+    ('concede', 'hold', 'escalate')
     """
     scenario = scenario.with_branch(branch)
     notes = []

@@ -172,6 +172,14 @@ def build_report(
         Processes drawing the figures while the analysis goes on (forked where the
         platform can; ``stratagem report`` uses one per core beyond the first); 0: every
         figure is drawn here, one after the other.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> scenario = stratagem.load("eu-emissions-1994")
+    >>> report = stratagem.build_report(scenario, ["compromise"], draws=0, formats=())
+    >>> list(report.figures)[:2]
+    ['scenario', 'models']
     """
     import stratagem
     from stratagem.models import get

@@ -140,6 +140,13 @@ def simulate(
     ------
     DrawFailedError
         If the model fails on a draw (its index and seed are in the message).
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> ensemble = stratagem.simulate(stratagem.load(), "compromise", 200, seed=0)
+    >>> ensemble.draws, round(sum(ensemble.outcome_probabilities().values()), 6)
+    (200, 1.0)
     """
     resolved = get(model).prepare(scenario, params)
     run = run_draws(

@@ -298,6 +298,13 @@ def sensitivity(
     ------
     StratagemError
         If no uncertain input varies.
+
+    Examples
+    --------
+    >>> import stratagem
+    >>> result = stratagem.sensitivity(stratagem.load(), "compromise", samples=64)
+    >>> result.method, result.ranking("iraq_order")[0][0]
+    ('morris', 'us.iraq_order.position')
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
