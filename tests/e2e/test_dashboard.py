@@ -283,7 +283,19 @@ def test_moving_the_revolts_capability_slider_moves_the_outcome_probabilities(
     )
     moved = [row for row in outcomes.inner_text().splitlines()[2:] if not row.endswith("0.000")]
     assert moved, outcomes.inner_text()
-    assert "what if" in page.locator("#whatif-forecasts").inner_text()
+    stronger = scenario.apply([stratagem.Change("revolt", "capability", 200.0)])
+    expected = stratagem.run(stronger, "compromise").positions()["iraq_order"]
+    order = page.locator("#whatif-forecasts tr", has_text="Iraq's political order").inner_text()
+    assert f"{expected:.1f}" in order.split("\t")[2]  # compromise: what if
+    with page.expect_download() as download_info:  # the edited scenario is the what-if
+        page.locator("#download_yaml").click()
+    downloaded = stratagem.io.read(download_info.value.path(), fmt="yaml")
+    assert downloaded.actor("revolt").capability == pytest.approx(200.0)
+    other = page.context.browser.new_context().new_page()  # another session: its own case
+    other.goto(page.url)
+    other.locator("#whatif-outcomes caption").wait_for(timeout=30_000)
+    assert other.locator("#whatif-outcomes").inner_text() == before
+    other.context.close()
     artefacts = Path(
         os.environ.get(
             "STRATAGEM_TEST_ARTEFACTS", Path(__file__).resolve().parents[2] / "test-artefacts"

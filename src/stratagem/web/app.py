@@ -886,7 +886,7 @@ def create_app(initial: Scenario | None = None) -> App:
 
         @render.download(filename=lambda: f"{scenario().name}.yaml")
         def download_yaml() -> Any:
-            yield io.write_text(scenario(), "yaml")
+            yield io.write_text(edited()[0], "yaml")  # the table's edits and the sliders'
 
         @render.download(filename=lambda: f"{scenario().name}-whatif.json")
         async def download_json() -> Any:
@@ -913,7 +913,7 @@ def create_app(initial: Scenario | None = None) -> App:
         def download_report() -> Any:
             from stratagem.report.build import build_report, write_report
 
-            sc = scenario()
+            sc = edited()[0]  # the case on screen: the table's edits and the sliders
             with tempfile.TemporaryDirectory() as out:
                 path = write_report(
                     build_report(
