@@ -546,10 +546,25 @@ class Ensemble:
         """The branches compared with the baseline."""
         return tuple(b for b in self.forecasts if b is not None)
 
+    def distinct_worlds(self) -> list[list[str | None]]:
+        """The worlds (None: the baseline, first) grouped where their draws are identical.
+
+        A branch that changes nothing the model sees gives exactly the baseline's draws;
+        drawn apart, it would hide under the baseline.
+        """
+        groups: list[list[str | None]] = []
+        for world in [None, *self.branches]:
+            for group in groups:
+                if np.array_equal(self.forecasts[group[0]], self.forecasts[world]):
+                    group.append(world)
+                    break
+            else:
+                groups.append([world])
+        return groups
+
     def unchanged_branches(self) -> tuple[str, ...]:
         """The branches whose every draw equals the baseline's (the model does not see them)."""
-        base = self.forecasts[None]
-        return tuple(b for b in self.branches if np.array_equal(self.forecasts[b], base))
+        return tuple(b for b in self.distinct_worlds()[0] if b is not None)
 
     def outcome_names(self) -> list[str]:
         """Outcome names in order (plus the catch-all when some draw matches none)."""

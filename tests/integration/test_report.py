@@ -335,9 +335,9 @@ def test_a_branch_the_model_cannot_see_is_a_sentence_not_a_hidden_histogram(
     for branch in unchanged:  # said once, in the simulation's notes; no "+0.00" sentence
         assert sum(branch in f.get("note", "") for f in said) == 1
         assert not any(f.get("branch") == branch for f in said)
-    from stratagem.report.figures import distinct_worlds, world_label
+    from stratagem.report.figures import world_label
 
-    groups = distinct_worlds(compromise)
+    groups = compromise.distinct_worlds()
     assert [None, *unchanged] in groups
     assert world_label([None, *unchanged]) == " = ".join(["baseline", *unchanged])
 

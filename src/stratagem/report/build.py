@@ -589,13 +589,13 @@ def _end_rows(report: Report) -> list[dict[str, Any]]:
 
 def _branch_table(report: Report) -> dict[str, Any] | None:
     """The bottom line's model: each end's probability per branch, and its change."""
-    from stratagem.report.figures import distinct_worlds, world_label
+    from stratagem.report.figures import world_label
 
     model = report.bottom_line.get("probability", {}).get("model")
     ensemble = next((e for e in report.ensembles if e.model == model), None)
     if ensemble is None or not ensemble.branches:
         return None
-    groups = distinct_worlds(ensemble)
+    groups = ensemble.distinct_worlds()
     base = ensemble.outcome_probabilities()
     names = [o.name for o in report.scenario.outcomes] + [
         n for n in base if n not in {o.name for o in report.scenario.outcomes}

@@ -28,7 +28,6 @@ __all__ = [
     "actor_colours",
     "compatibility_figure",
     "conflict_agreement_figure",
-    "distinct_worlds",
     "intervals_figure",
     "issue_trajectories_figure",
     "models_figure",
@@ -140,16 +139,19 @@ def trajectories_figure(scenario: Scenario, forecast: Forecast) -> Figure:
             ax.set_ylabel("position")
             if j < len(issues) - 1:
                 ax.set_xlabel("")
-        legend: dict[str, Any] = {}  # every actor once, whichever panels it appears in
-        for ax in axes[:, 0]:
-            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-                legend.setdefault(label, handle)
-        labels = list(legend)
-        fig.legend(list(legend.values()), labels, loc="lower center", ncol=3, fontsize=7)
-        legend_rows = -(-len(labels) // 3)
-        height = fig.get_figheight()  # inches; the legend takes about 0.16 in per row
-        fig.tight_layout(rect=(0, min(0.4, (0.2 + 0.16 * legend_rows) / height), 1, 1))
+        _legend_below(fig, axes[:, 0])
     return fig
+
+
+def _legend_below(fig: Figure, axes: Any) -> None:
+    """One legend under the panels, every label once, and the panels laid out above it."""
+    legend: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            legend.setdefault(label, handle)
+    fig.legend(list(legend.values()), list(legend), loc="lower center", ncol=3, fontsize=7)
+    legend_rows = -(-len(legend) // 3)  # about 0.16 in per row
+    fig.tight_layout(rect=(0, min(0.4, (0.2 + 0.16 * legend_rows) / fig.get_figheight()), 1, 1))
 
 
 def _trajectory_panel(ax: Any, scenario: Scenario, forecast: Forecast, issue_id: str) -> None:
@@ -300,24 +302,6 @@ def models_figure(scenario: Scenario, forecasts: Sequence[Forecast]) -> Figure:
     return fig
 
 
-def distinct_worlds(ensemble: Any) -> list[list[str | None]]:
-    """The ensemble's worlds (None: the baseline) grouped where their draws are identical.
-
-    A branch that changes nothing the model sees gives exactly the baseline's draws; drawn
-    apart, it would hide under the baseline.
-    """
-    groups: list[list[str | None]] = []
-    for world in [None, *ensemble.branches]:
-        values = ensemble.forecasts[world]
-        for group in groups:
-            if np.array_equal(ensemble.forecasts[group[0]], values):
-                group.append(world)
-                break
-        else:
-            groups.append([world])
-    return groups
-
-
 def world_label(group: Sequence[str | None]) -> str:
     """``baseline = no-strike = sadr-stays``: the worlds of one group, by name."""
     return " = ".join(w or "baseline" for w in group)
@@ -330,7 +314,7 @@ def intervals_figure(ensembles: Sequence[Any]) -> Figure:
     draws equal the baseline's share its row.
     """
     scenario = ensembles[0].scenario
-    rows = [(e, g) for e in ensembles for g in distinct_worlds(e)]
+    rows = [(e, g) for e in ensembles for g in e.distinct_worlds()]
     colours = {e.model: safe_colour(k) for k, e in enumerate(ensembles)}
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axes = plt.subplots(
@@ -642,15 +626,7 @@ def issue_trajectories_figure(
         for ax, f in zip(axes[:, 0], dynamic, strict=True):
             _trajectory_panel(ax, scenario, f, issue_id)
             ax.set_title(f"{f.model}: {issue.name}", loc="left", fontsize=9)
-        legend: dict[str, Any] = {}
-        for ax in axes[:, 0]:
-            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-                legend.setdefault(label, handle)
-        fig.legend(list(legend.values()), list(legend), loc="lower center", ncol=3, fontsize=7)
-        legend_rows = -(-len(legend) // 3)
-        fig.tight_layout(
-            rect=(0, min(0.45, (0.2 + 0.16 * legend_rows) / fig.get_figheight()), 1, 1)
-        )
+        _legend_below(fig, axes[:, 0])
     return fig
 
 
@@ -661,7 +637,7 @@ def outcome_bars_figure(ensemble: Any) -> Figure:
     """
     from stratagem.analysis.bottom_line import wilson_interval
 
-    groups = distinct_worlds(ensemble)
+    groups = ensemble.distinct_worlds()
     names = [o.name for o in ensemble.scenario.outcomes]
     for group in groups:
         names += [n for n in ensemble.outcome_probabilities(group[0]) if n not in names]
