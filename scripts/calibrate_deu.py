@@ -37,6 +37,7 @@ def calibration_document(path: Path) -> dict[str, object]:
         bootstrap=10,
         ensemble=False,
         reference_blend=False,  # registered models only: those `run --calibration` labels
+        stacking=False,
     )
     per_model = {}
     for model, values in result.forecasts.items():

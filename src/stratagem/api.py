@@ -595,6 +595,7 @@ def backtest(
     bootstrap: int = 2000,
     folds: int = 10,
     missing_salience: str = "drop",
+    stacking: bool | None = None,
 ) -> BacktestResult:
     """Score every model against real decisions with known outcomes (``stratagem backtest``).
 
@@ -615,13 +616,22 @@ def backtest(
         Cross-validation folds (of whole proposals) for the ensemble.
     missing_salience : {"drop", "zero"}
         An actor with a position but no salience: left out of the issue, or kept with 0.
+    stacking : bool, optional
+        Whether to fit and score the stacking model (default: when every model it reads
+        is scored); ``BacktestResult.save_stacking_model`` writes it.
     """
     from stratagem.validation import backtest as bt
     from stratagem.validation.deu import read_deu
 
     data = read_deu(dataset, missing_salience=missing_salience)
     return bt.backtest(
-        data, models or None, capability=capability, seed=seed, bootstrap=bootstrap, folds=folds
+        data,
+        models or None,
+        capability=capability,
+        seed=seed,
+        bootstrap=bootstrap,
+        folds=folds,
+        stacking=stacking,
     )
 
 

@@ -600,9 +600,7 @@ class Scenario:
             out.extend(_capability_problems(f"{where}.capability", actor.capability))
         issues = {i.id: i for i in self.issues}
         actor_ids = {a.id for a in self.actors}
-        bounds = {
-            i.id: (i.min, i.max) for i in self.issues if _finite(i.min) and _finite(i.max)
-        }
+        bounds = {i.id: (i.min, i.max) for i in self.issues if _finite(i.min) and _finite(i.max)}
         for (a, i), v in self.values.items():
             if a in actor_ids and i in bounds:  # the common, valid case without a message
                 pos, sal = v.position, v.salience

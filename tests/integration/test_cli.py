@@ -136,7 +136,8 @@ def test_run_a_ktab_file(shared_data: Path) -> None:
     result = cli("run", str(shared_data / "ktab" / "SOE-Pol-Comp.csv"), "--json")
     assert result.returncode == 0, result.stderr
     assert "skipping model status-quo" in result.stderr
-    applicable = [m for m in stratagem.models.specs() if m.name != "status-quo"]
+    assert "skipping model procedural" in result.stderr
+    applicable = [m for m in stratagem.models.specs() if m.name not in ("status-quo", "procedural")]
     assert len(json.loads(result.stdout)["forecasts"]) == len(applicable)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,19 @@ def test_reader(deu: bt.DEUDataset) -> None:
         first.scenario.issues[0].status_quo is None
         or 0 <= first.scenario.issues[0].status_quo <= 100
     )
+    # the rules of the game: the procedure and the voting rule of every issue with an outcome
+    rules = Counter((c.procedure, c.voting_rule) for c in deu.with_outcome)
+    assert rules == {
+        ("codecision", "qmv"): 112,
+        ("consultation", "qmv"): 79,
+        ("consultation", "unanimity"): 45,
+        ("codecision", "unanimity"): 22,
+    }
+    for case in deu.cases:
+        given = case.scenario.model_params["procedural"]
+        assert given["procedure"] == case.procedure
+        assert ("agenda_setter" in given) == ("com" in case.scenario.actor_ids)
+        assert ("parliament" in given) == ("ep" in case.scenario.actor_ids)
     kept = read_deu(deu.source, missing_salience="zero")
     assert (
         sum(c.scenario.n_actors for c in kept.cases)

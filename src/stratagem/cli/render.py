@@ -207,6 +207,19 @@ def print_backtest(result: BacktestResult) -> None:
             f"ensemble weights (fitted on all issues; scored by {result.folds}-fold "
             f"cross-validation by proposal): {weights}"
         )
+    if result.stacking is not None:
+        model = result.stacking.model
+        moves = ", ".join(
+            f"{name} {beta:+.3f}" for name, beta in model.coefficients.items() if beta != 0.0
+        )
+        console.print(
+            "stacking model (fitted on all issues, penalty "
+            f"{model.penalty:g} chosen by cross-validation; scored by nested cross-validation): "
+            "the compromise moved toward "
+            + (moves or "nothing (every coefficient 0: the compromise itself)")
+            + "; penalties chosen per fold: "
+            + ", ".join(f"{p:g}" for p in result.stacking.penalty_by_fold)
+        )
 
 
 def print_ensemble(ensemble: Ensemble) -> None:

@@ -181,10 +181,14 @@ def _compose(text: str) -> Any:
                     )
                 if cls is mapping_start:
                     opened: Any = _Map()
-                    stack.append([opened, opened.lines, True, no_key, 0, event.anchor, values, line])
+                    stack.append(
+                        [opened, opened.lines, True, no_key, 0, event.anchor, values, line]
+                    )
                 else:
                     opened = _Seq()
-                    stack.append([opened, opened.lines, False, no_key, 0, event.anchor, values, line])
+                    stack.append(
+                        [opened, opened.lines, False, no_key, 0, event.anchor, values, line]
+                    )
                 values += 1
                 continue
             elif cls is alias_event:

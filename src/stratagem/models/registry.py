@@ -367,6 +367,8 @@ def _check_forecasts(model: str, scenario: Scenario, result: ModelResult) -> Non
 
 
 _REGISTRY: dict[str, ModelSpec] = {}
+STACKED_PREFIX = "stacked:"
+"""``--model stacked:FILE`` runs the stacking model saved in FILE (``backtest --save-model``)."""
 
 
 def register(spec: ModelSpec) -> ModelSpec:
@@ -378,13 +380,19 @@ def register(spec: ModelSpec) -> ModelSpec:
 
 
 def get(name: str) -> ModelSpec:
-    """The registered model with this name.
+    """The registered model with this name, or ``stacked:FILE`` (a saved stacking model).
 
     Raises
     ------
     UnknownParameterError
         If no model has this name (the message lists the registered ones).
+    InvalidInputError
+        If ``stacked:FILE`` names a file that is not a stacking model.
     """
+    if name.startswith(STACKED_PREFIX) and name not in _REGISTRY:
+        from stratagem.models.stacked import stacked_spec
+
+        return stacked_spec(name.removeprefix(STACKED_PREFIX))
     try:
         return _REGISTRY[name]
     except KeyError:

@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -55,13 +56,16 @@ import numpy.typing as npt
 
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.models.registry import ModelSpec, get, specs
-from stratagem.scenario import Change
+from stratagem.models.stacked import BASE_MODELS
+from stratagem.scenario import Change, Scenario
 from stratagem.validation.deu import DecisionCase, DEUDataset
+from stratagem.validation.stacking import StackingFit, fit_stacking
 
 __all__ = [
     "CAPABILITY_SCHEMES",
     "COVERAGE_LEVELS",
     "DEFAULT_VARIANTS",
+    "STACKED",
     "BacktestResult",
     "Calibration",
     "ModelScore",
@@ -167,6 +171,7 @@ DEFAULT_VARIANTS = (
     "weighted-median:weights=salience",
     "eum:preset=scholz-table",
     "eum:forecast=mean",
+    "procedural:procedure=council",
 )
 
 
@@ -280,6 +285,7 @@ class BacktestResult:
     missing_salience: str = "drop"
     fold_of_proposal: Mapping[str, int] = field(default_factory=dict)
     reference_blend: Mapping[str, Any] = field(default_factory=dict)
+    stacking: StackingFit | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document."""
@@ -300,8 +306,28 @@ class BacktestResult:
             },
             "skipped": self.skipped,
             **({"reference_blend": dict(self.reference_blend)} if self.reference_blend else {}),
+            **({"stacking": self.stacking.to_dict()} if self.stacking else {}),
             "version": __version__,
         }
+
+    def save_stacking_model(self, path: str | Path) -> None:
+        """Write the stacking model fitted on every issue (``--save-model``), atomically.
+
+        ``stratagem run --model stacked:PATH`` (or ``stratagem.run(scenario,
+        "stacked:PATH")``) runs it on any scenario.
+
+        Raises
+        ------
+        ValueError
+            If this backtest did not fit the stacking model.
+        """
+        import json
+
+        from stratagem.io import atomic_write_text
+
+        if self.stacking is None:
+            raise ValueError("this backtest did not fit the stacking model (stacking=False)")
+        atomic_write_text(path, json.dumps(self.stacking.model.to_dict(), indent=2) + "\n")
 
     def score_rows(self) -> list[dict[str, Any]]:
         """One row per model, for tables and frames.
@@ -479,6 +505,8 @@ def _fit_convex_lad(f: FloatArray, y: FloatArray) -> FloatArray:
     return np.asarray(w / w.sum(), dtype=np.float64)
 
 
+STACKED = "stacked"
+"""The backtest's label of the stacking model, scored out of sample (nested CV)."""
 REFERENCE_BLEND = "compromise+reference"
 """The compromise with the reference point as an extra actor of fitted weight."""
 
@@ -532,6 +560,7 @@ def backtest(
     folds: int = 10,
     ensemble: bool = True,
     reference_blend: bool = True,
+    stacking: bool | None = None,
 ) -> BacktestResult:
     """Run every model on every issue with a known outcome and score it.
 
@@ -555,6 +584,11 @@ def backtest(
     reference_blend : bool
         Whether to fit and score :data:`REFERENCE_BLEND`, the compromise with the reference
         point as one more actor whose weight is fitted (:func:`_reference_blend`).
+    stacking : bool, optional
+        Whether to fit the stacking model (:mod:`stratagem.validation.stacking`) by nested
+        cross-validation and score it out of sample as ``stacked``; the base models it
+        reads are run when the list of models leaves them out (and are not scored).
+        Default: when every base model is among the models scored.
 
     Raises
     ------
@@ -583,10 +617,7 @@ def backtest(
     forecasts: dict[str, FloatArray] = {}
     skipped: dict[str, str] = {}
     for label, spec, params in parsed:
-        values = np.full(len(cases), np.nan)
-        for k, sc in enumerate(scenarios):
-            if spec.unavailable(sc) is None:
-                values[k] = spec.run(sc, params, seed=seed).issues[sc.issue_ids[0]].forecast
+        values = _run_all(spec, params, scenarios, seed)
         if np.isnan(values).all():
             skipped[label] = "it could not run on any issue"
             continue
@@ -622,6 +653,35 @@ def backtest(
             forecasts["compromise"], reference, outcomes, fold, max(2, folds)
         )
 
+    stacked: StackingFit | None = None
+    if stacking is None:
+        stacking = all(label in forecasts for label in BASE_MODELS)
+    if stacking:
+        base = {
+            label: forecasts[label]
+            if label in forecasts
+            else _run_all(*parse_model(label)[1:], scenarios, seed)
+            for label in BASE_MODELS
+        }
+        stacked = fit_stacking(
+            scenarios,
+            base,
+            outcomes,
+            groups,
+            fold,
+            seed,
+            {
+                "dataset": Path(dataset.source).name,
+                "issues": len(cases),
+                "proposals": len(index),
+                "capability": capability,
+                "missing_salience": dataset.missing_salience,
+                "seed": seed,
+                "folds": max(2, folds),
+            },
+        )
+        forecasts[STACKED] = stacked.out_of_sample
+
     base_abs = np.abs(forecasts["compromise"] - outcomes)
     scores: dict[str, ModelScore] = {}
     for label, values in forecasts.items():
@@ -641,7 +701,7 @@ def backtest(
             mae_ci,
             diff,
             diff_ci,
-            fitted=label in ("ensemble", REFERENCE_BLEND),
+            fitted=label in ("ensemble", REFERENCE_BLEND, STACKED),
             calibration=conformal_calibration(values, outcomes, fold),
         )
     return BacktestResult(
@@ -660,4 +720,16 @@ def backtest(
         missing_salience=dataset.missing_salience,
         fold_of_proposal={p: int(fold[k]) for k, p in enumerate(proposals)},
         reference_blend=blend,
+        stacking=stacked,
     )
+
+
+def _run_all(
+    spec: ModelSpec, params: Mapping[str, Any], scenarios: Sequence[Scenario], seed: int
+) -> FloatArray:
+    """The model's forecast on every one-issue scenario (NaN where it cannot run)."""
+    values = np.full(len(scenarios), np.nan)
+    for k, sc in enumerate(scenarios):
+        if spec.unavailable(sc) is None:
+            values[k] = spec.run(sc, params, seed=seed).issues[sc.issue_ids[0]].forecast
+    return values

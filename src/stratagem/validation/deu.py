@@ -8,6 +8,11 @@ proxy per actor under its position column. Per actor ``p<actor>`` (position) and
 (``ep``) and the member states; ``rp`` is the reference point (status quo) and ``out``
 the outcome. A blank cell means the actor took no position.
 
+The procedure (``proc``: ``COD`` co-decision, ``CNS`` consultation) and the Council's voting
+rule (``counvte``: ``QMV``, ``Unan``) become each issue's ``model_params.procedural``
+(:mod:`stratagem.models.procedural`), with the Commission as agenda setter and the
+Parliament as co-legislator when they take a position on the issue.
+
 Each issue becomes a one-issue :class:`~stratagem.scenario.Scenario` on 0–100 with the
 reference point as its status quo, inside a :class:`DecisionCase` that also holds the
 outcome and the proposal it belongs to (issues of one proposal are correlated, so
@@ -65,6 +70,7 @@ ACTOR_NAMES = {
     "uk": "United Kingdom",
 }
 _NOT_ACTORS = {"prnrnmc", "prnr", "prname", "proc", "proccde"}
+_PROCEDURES = {"COD": "codecision", "CNS": "consultation"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,10 @@ class DecisionCase:
         The proposal's introduction date (``intro``), when it parses.
     line : int
         The row's line in the file.
+    procedure : str
+        ``codecision``, ``consultation`` or ``""`` when the file gives another or none.
+    voting_rule : str
+        ``qmv``, ``unanimity`` or ``""``.
     """
 
     scenario: Scenario
@@ -93,6 +103,8 @@ class DecisionCase:
     reference_point: float | None
     introduced: dt.date | None
     line: int
+    procedure: str = ""
+    voting_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,12 +220,23 @@ def read_deu(path: str | Path, missing_salience: str = "drop") -> DEUDataset:
         if not values:
             continue
         present = [a for a in actors if (a, issue_id) in values]
+        procedure = _PROCEDURES.get(row[col["proc"]].strip().upper(), "") if "proc" in col else ""
+        rule = row[col["counvte"]].strip().lower() if "counvte" in col else ""
+        voting_rule = "qmv" if rule.startswith("qmv") else "unanimity" if rule == "unan" else ""
+        rules: dict[str, str] = {"procedure": procedure or "council"}
+        if voting_rule:
+            rules["voting_rule"] = voting_rule
+        if "com" in present:
+            rules["agenda_setter"] = "com"
+        if "ep" in present:
+            rules["parliament"] = "ep"
         scenario = Scenario(
             name=issue_id,
             title=row[col["prname"]].strip() if "prname" in col else "",
             actors=tuple(Actor(a, ACTOR_NAMES.get(a, a), proxy.get(a, 0.0)) for a in present),
             issues=(Issue(issue_id, issue_id, 0.0, 100.0, status_quo=rp),),
             values=values,
+            model_params={"procedural": rules},
         )
         cases.append(
             DecisionCase(
@@ -223,6 +246,8 @@ def read_deu(path: str | Path, missing_salience: str = "drop") -> DEUDataset:
                 reference_point=rp,
                 introduced=_date(row[col["intro"]]) if "intro" in col else None,
                 line=line,
+                procedure=procedure,
+                voting_rule=voting_rule,
             )
         )
     if problems:

@@ -44,11 +44,21 @@ __all__ = ["backtest"]
     help="Bootstrap resamples (of whole proposals).",
 )
 @click.option(
+    "--cv",
     "--folds",
+    "folds",
     type=click.IntRange(2),
     default=10,
     show_default=True,
-    help="Cross-validation folds (of whole proposals) for the ensemble.",
+    help="Cross-validation folds (of whole proposals) for everything fitted: the ensemble, "
+    "the stacking model, the conformal intervals.",
+)
+@click.option(
+    "--save-model",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the stacking model fitted on every issue to this JSON file; "
+    "'stratagem run --model stacked:FILE' uses it.",
 )
 @click.option(
     "--missing-salience",
@@ -76,6 +86,7 @@ def backtest(
     folds: int,
     missing_salience: str,
     residuals: str | None,
+    save_model: str | None,
     as_json: bool,
     save: bool,
     store_url: str | None,
@@ -94,13 +105,23 @@ def backtest(
             raise click.UsageError(f"--model {name!r}: {exc}") from None
     echo_err(f"backtesting {dataset} ...")
     result = stratagem.backtest(
-        dataset, model_names, capability, seed, bootstrap, folds, missing_salience
+        dataset,
+        model_names,
+        capability,
+        seed,
+        bootstrap,
+        folds,
+        missing_salience,
+        stacking=True if save_model is not None else None,
     )
     if residuals is not None:
         from stratagem.io import atomic_write_text
 
         atomic_write_text(residuals, result.residuals_csv())
         echo_err(f"wrote {residuals}")
+    if save_model is not None:
+        result.save_stacking_model(save_model)
+        echo_err(f"wrote {save_model} (run it with --model stacked:{save_model})")
     from stratagem.store import RunRecord
 
     save_run(save, store_url, lambda: RunRecord.of_backtest(result, dataset, started))
