@@ -175,3 +175,21 @@ def test_the_reference_blend_finds_the_share_that_made_the_outcomes() -> None:
     assert fitted["share_per_fold"] == pytest.approx([0.3] * 5)
     np.testing.assert_allclose(out, outcomes, atol=1e-9)
     np.testing.assert_array_equal(out[:20], compromise[:20])
+
+
+def test_a_model_per_proposal_runs_once_on_all_the_issues_of_each_proposal(
+    deu: bt.DEUDataset,
+) -> None:
+    cases = [c for c in deu.with_outcome if c.proposal in ("d00032", "d00060")]
+    scenarios = [c.scenario for c in cases]
+    _label, spec, params = bt.parse_model("exchange@proposal")
+    assert spec.name == "exchange"
+    values = bt._run_per_proposal(spec, params, cases, scenarios, 0)
+    for proposal in ("d00032", "d00060"):
+        rows = [k for k, c in enumerate(cases) if c.proposal == proposal]
+        merged = bt._proposal_scenario(proposal, [scenarios[k] for k in rows])
+        assert merged.issue_ids == tuple(scenarios[k].issue_ids[0] for k in rows)
+        assert set(merged.values) == {key for k in rows for key in scenarios[k].values}
+        whole = spec.run(merged, params, seed=0).positions()
+        for k in rows:
+            assert values[k] == whole[scenarios[k].issue_ids[0]]

@@ -172,6 +172,8 @@ DEFAULT_VARIANTS = (
     "eum:preset=scholz-table",
     "eum:forecast=mean",
     "procedural:procedure=council",
+    "exchange@proposal",
+    "smp@proposal",
 )
 
 
@@ -197,9 +199,12 @@ def capability_for(case: DecisionCase, dataset: DEUDataset, scheme: str) -> dict
 
 
 def parse_model(text: str) -> tuple[str, ModelSpec, dict[str, str]]:
-    """``"compromise:weights=salience"`` → (label, spec, params)."""
+    """``"compromise:weights=salience"`` → (label, spec, params).
+
+    ``exchange@proposal`` runs the model per proposal (:data:`PER_PROPOSAL`).
+    """
     name, _, rest = text.partition(":")
-    spec = get(name.strip())
+    spec = get(name.strip().removesuffix(PER_PROPOSAL))
     params: dict[str, str] = {}
     for pair in filter(None, rest.split(",")):
         key, sep, value = pair.partition("=")
@@ -505,6 +510,10 @@ def _fit_convex_lad(f: FloatArray, y: FloatArray) -> FloatArray:
     return np.asarray(w / w.sum(), dtype=np.float64)
 
 
+PER_PROPOSAL = "@proposal"
+"""A model label ending so (``exchange@proposal``) runs once per proposal on all its issues
+together, as the exchange model was first tested (Arregui, Stokman & Thomson 2006); other
+labels run one issue at a time."""
 STACKED = "stacked"
 """The backtest's label of the stacking model, scored out of sample (nested CV)."""
 REFERENCE_BLEND = "compromise+reference"
@@ -617,7 +626,10 @@ def backtest(
     forecasts: dict[str, FloatArray] = {}
     skipped: dict[str, str] = {}
     for label, spec, params in parsed:
-        values = _run_all(spec, params, scenarios, seed)
+        if label.partition(":")[0].strip().endswith(PER_PROPOSAL):
+            values = _run_per_proposal(spec, params, cases, scenarios, seed)
+        else:
+            values = _run_all(spec, params, scenarios, seed)
         if np.isnan(values).all():
             skipped[label] = "it could not run on any issue"
             continue
@@ -721,6 +733,40 @@ def backtest(
         fold_of_proposal={p: int(fold[k]) for k, p in enumerate(proposals)},
         reference_blend=blend,
         stacking=stacked,
+    )
+
+
+def _run_per_proposal(
+    spec: ModelSpec,
+    params: Mapping[str, Any],
+    cases: Sequence[DecisionCase],
+    scenarios: Sequence[Scenario],
+    seed: int,
+) -> FloatArray:
+    """The model run once per proposal, on all its issues together (NaN where it cannot)."""
+    values = np.full(len(scenarios), np.nan)
+    by_proposal: dict[str, list[int]] = {}
+    for k, case in enumerate(cases):
+        by_proposal.setdefault(case.proposal, []).append(k)
+    for proposal, rows in by_proposal.items():
+        merged = _proposal_scenario(proposal, [scenarios[k] for k in rows])
+        if spec.unavailable(merged) is not None:
+            continue
+        forecast = spec.run(merged, params, seed=seed)
+        for k in rows:
+            values[k] = forecast.issues[scenarios[k].issue_ids[0]].forecast
+    return values
+
+
+def _proposal_scenario(proposal: str, parts: Sequence[Scenario]) -> Scenario:
+    """One scenario of a proposal's issues: every actor with a position on any of them."""
+    actors = {a.id: a for sc in parts for a in sc.actors}
+    return Scenario(
+        name=proposal,
+        title=parts[0].title,
+        actors=tuple(actors.values()),
+        issues=tuple(sc.issues[0] for sc in parts),
+        values={key: v for sc in parts for key, v in sc.values.items()},
     )
 
 
