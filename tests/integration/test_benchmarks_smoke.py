@@ -20,6 +20,7 @@ def test_benchmarks_smoke() -> None:
     assert result.returncode == 0, result.stderr
     assert "| eum bdm: EU emissions, 10 actors × 10 rounds |" in result.stdout
     for section in (
+        "bench_backtest",
         "bench_exchange",
         "bench_gmcr",
         "bench_large_inputs",
@@ -35,3 +36,4 @@ def test_benchmarks_smoke() -> None:
     assert "time ∝ states^" in result.stdout
     assert "| iraq-2020 compromise: single levers (" in result.stdout
     assert "| json: 2,000 actors × 2 issues, read and validated |" in result.stdout
+    assert "| backtest: 40 issues," in result.stdout
