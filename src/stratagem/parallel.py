@@ -9,6 +9,7 @@ here, one piece after the other, with the same results in the same order.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -21,8 +22,18 @@ _WORK: list[Any] = []  # (function, items) of the pool being forked
 
 
 def can_fork() -> bool:
-    """Whether worker processes can be forked here (Linux; not Windows, not macOS's default)."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether worker processes can be forked here and now.
+
+    On a platform that forks (Linux; not Windows, not macOS's default), from a process that
+    is not itself a worker (no pools within pools) and runs one thread (a fork copies no
+    other thread, and a lock one of them held would stay locked in the child: the
+    dashboard's sessions run work in threads).
+    """
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and multiprocessing.parent_process() is None
+        and threading.active_count() == 1
+    )
 
 
 def _call(index: int) -> Any:

@@ -66,6 +66,15 @@ def test_features_are_distances_from_the_compromise_and_zero_where_unavailable()
     c = forecasts["compromise"][0]
     assert points[0, names.index("status quo")] == pytest.approx(40.0 - c)
     assert points[0, names.index("nearest end")] == pytest.approx((0.0 if c <= 50 else 100.0) - c)
+    # issue features scale a correction: the spread of positions (s.d. / scale), the share
+    # of actors taking a position
+    x = np.array([10.0, 20.0, 90.0])
+    mean = forecasts["compromise:weights=equal"][0]
+    assert points[0, names.index("plain mean × spread")] == pytest.approx(
+        x.std() / 100.0 * (mean - c)
+    )
+    assert points[0, names.index("plain mean × actors")] == pytest.approx(mean - c)
+    assert not available[0, names.index("status quo under co-decision")]
     # no rules of the game: no procedural forecast, no agenda setter
     assert not available[0, names.index("procedural")]
     assert points[0, names.index("agenda setter")] == 0.0

@@ -267,3 +267,18 @@ def test_simulate_prints_its_bottom_line_first() -> None:
         ).stdout
     )
     assert doc["bottom_line"]["draws"] == 50
+
+
+def test_forecasts_split_between_forked_workers_are_those_of_one_process() -> None:
+    from stratagem.analysis.levers import _forecasts_in_parallel
+    from stratagem.models import get
+    from stratagem.uncertainty.montecarlo import forecast_draws
+    from stratagem.uncertainty.sampling import sample, uncertain_inputs
+
+    sc = stratagem.load()
+    for model, n in (("smp", 6), ("compromise", 4_500)):
+        draws = sample(sc, uncertain_inputs(sc), n, np.random.default_rng(3))
+        params = get(model).resolve()
+        split = _forecasts_in_parallel(sc, model, params, draws, seed=0)
+        alone = forecast_draws(sc, model, params, draws, seed=0, vary_seed=False)
+        np.testing.assert_array_equal(split, alone)

@@ -9,9 +9,13 @@ another forecast or to a point the rules of the game make salient:
 .. math:: \hat x = \Pi_{[\min, \max]}\Big(\hat x_c + \sum_k \beta_k (z_k - \hat x_c)\Big)
 
 where :math:`z_k` is one of :data:`FEATURES` (another model's forecast, the status quo,
-the status quo on an issue decided by unanimity, the agenda setter's or the parliament's
-position, the end of the scale nearest the compromise). A feature that cannot be computed
-on an issue (no status quo, no agenda setter) contributes 0, as it did in training.
+the status quo on an issue decided by unanimity or by co-decision, the agenda setter's or
+the parliament's position, the end of the scale nearest the compromise). The issue's own
+features — the spread of positions, the share of actors taking one, the procedure and the
+voting rule — enter as factors in [0, 1] of a correction, :math:`g (z_k - \hat x_c)`, so
+that how far the forecast moves can depend on them while staying in issue points. A
+feature that cannot be computed on an issue (no status quo, no agenda setter) contributes
+0, as it did in training.
 Everything is in points and relative to the compromise, so the model is unchanged by
 reversing a scale and has no intercept; a coefficient says how far toward that point the
 forecast moves (0.2: a fifth of the way).
@@ -119,6 +123,41 @@ def _nearest_end(scenario: Scenario, forecasts: Mapping[str, FloatArray]) -> Flo
     return np.where(compromise - lo <= hi - compromise, lo, hi)
 
 
+def _spread(scenario: Scenario) -> FloatArray:
+    """Per issue: the standard deviation of the positions taken, as a share of the scale."""
+    has, x = scenario.has_position, scenario.positions
+    count = np.maximum(has.sum(axis=0), 1)
+    mean = np.where(has, x, 0.0).sum(axis=0) / count
+    sd = np.sqrt(np.where(has, (x - mean) ** 2, 0.0).sum(axis=0) / count)
+    span = np.array([i.max - i.min for i in scenario.issues])
+    return np.asarray(sd / np.where(span > 0, span, 1.0), dtype=np.float64)
+
+
+def _share_taking_positions(scenario: Scenario) -> FloatArray:
+    """Per issue: the share of the scenario's actors that take a position on it."""
+    return np.asarray(scenario.has_position.mean(axis=0), dtype=np.float64)
+
+
+def _scaled(
+    point: Callable[[Scenario, Mapping[str, FloatArray]], FloatArray],
+    factor: Callable[[Scenario], FloatArray],
+) -> Callable[[Scenario, Mapping[str, FloatArray]], FloatArray]:
+    """The point's correction scaled by an issue feature in [0, 1]: ``c + g (z - c)``."""
+
+    def scaled(scenario: Scenario, forecasts: Mapping[str, FloatArray]) -> FloatArray:
+        compromise = np.asarray(forecasts["compromise"], dtype=float)
+        moved = compromise + factor(scenario) * (point(scenario, forecasts) - compromise)
+        return np.asarray(moved, dtype=np.float64)
+
+    return scaled
+
+
+def _codecision_status_quo(scenario: Scenario, forecasts: Mapping[str, FloatArray]) -> FloatArray:
+    if _rules(scenario).get("procedure") != "codecision":
+        return np.full(scenario.n_issues, np.nan)
+    return _status_quo(scenario, forecasts)
+
+
 FEATURES: tuple[Feature, ...] = (
     Feature("plain mean", "the unweighted mean of positions", _model("compromise:weights=equal")),
     Feature(
@@ -149,6 +188,27 @@ FEATURES: tuple[Feature, ...] = (
         _position_of("parliament", "codecision"),
     ),
     Feature("nearest end", "the end of the scale nearest the compromise", _nearest_end),
+    # the issue's features, each scaling a correction (a coefficient that varies with them)
+    Feature(
+        "plain mean × spread",
+        "the plain mean, scaled by the spread of positions (their s.d. / the scale)",
+        _scaled(_model("compromise:weights=equal"), _spread),
+    ),
+    Feature(
+        "plain mean × actors",
+        "the plain mean, scaled by the share of the actors taking a position",
+        _scaled(_model("compromise:weights=equal"), _share_taking_positions),
+    ),
+    Feature(
+        "nearest end × spread",
+        "the nearest end of the scale, scaled by the spread of positions",
+        _scaled(_nearest_end, _spread),
+    ),
+    Feature(
+        "status quo under co-decision",
+        "the status quo, on issues decided by co-decision",
+        _codecision_status_quo,
+    ),
 )
 """The corrections, in the order of a saved model's coefficients."""
 
