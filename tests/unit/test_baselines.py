@@ -124,3 +124,50 @@ def test_permutation_of_equal_positions_is_stable() -> None:
         p = list(perm)
         assert condorcet_median(x[p], w[p]) == 5.0
         assert weighted_median(x[p], w[p]) == 5.0
+
+
+def _median_reference(x: np.ndarray, w: np.ndarray, tie_break: str) -> float:
+    """The weighted median by its definition, one row: collapse equal positions, walk."""
+    w = w / w.max() if w.max() > 0 else np.ones_like(w)
+    uniq = np.unique(x)
+    cum = np.cumsum([w[x == u].sum() for u in uniq])
+    half, tol = cum[-1] / 2, 1e-12 * cum[-1]
+    k = int(np.argmax(cum >= half - tol))
+    if abs(cum[k] - half) <= tol and k + 1 < len(uniq):
+        pair = uniq[k : k + 2]
+        return {"lowest": pair[0], "highest": pair[1], "midpoint": pair.mean()}[tie_break]
+    return float(uniq[k])
+
+
+def _condorcet_reference(x: np.ndarray, w: np.ndarray, tie_break: str) -> float:
+    """The Condorcet median by brute force: the positions of least sum_i w_i |x_i - x_j|."""
+    w = w / w.max() if w.max() > 0 else np.ones_like(w)
+    cost = np.abs(x[:, None] - x[None, :]).T @ w
+    tied = x[cost <= cost.min() + 1e-9 * max(1.0, abs(cost.min()))]
+    return {"lowest": tied.min(), "highest": tied.max(), "midpoint": (tied.min() + tied.max()) / 2}[
+        tie_break
+    ]
+
+
+@given(
+    rows=st.integers(1, 6),
+    n=st.integers(1, 9),
+    data=st.data(),
+    tie_break=st.sampled_from(["midpoint", "lowest", "highest"]),
+)
+def test_the_batched_medians_are_the_medians_of_each_row(
+    rows: int, n: int, data: st.DataObject, tie_break: str
+) -> None:
+    from stratagem.models.baselines import condorcet_median_rows, weighted_median_rows
+
+    # small integers make equal positions and exact ties common
+    x = np.array(data.draw(st.lists(st.integers(0, 5), min_size=rows * n, max_size=rows * n)))
+    w = np.array(data.draw(st.lists(st.integers(0, 3), min_size=rows * n, max_size=rows * n)))
+    x, w = x.reshape(rows, n).astype(float), w.reshape(rows, n).astype(float)
+    medians = weighted_median_rows(x, w, tie_break)
+    condorcet = condorcet_median_rows(x, w, tie_break)
+    for r in range(rows):
+        assert medians[r] == _median_reference(x[r], w[r], tie_break)
+        assert condorcet[r] == pytest.approx(_condorcet_reference(x[r], w[r], tie_break))
+        assert weighted_median(x[r], w[r], tie_break) == medians[r]
+        assert condorcet_median(x[r], w[r], tie_break) == condorcet[r]

@@ -53,9 +53,11 @@ from stratagem.scenario import Scenario
 
 __all__ = [
     "condorcet_median",
+    "condorcet_median_rows",
     "issue_weights",
     "weighted_mean",
     "weighted_median",
+    "weighted_median_rows",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -113,20 +115,6 @@ def weighted_mean(x: FloatArray, w: FloatArray) -> float:
     return min(max(mean, float(x.min())), float(x.max()))
 
 
-def _normalised(w: FloatArray) -> FloatArray:
-    """Weights scaled to a maximum of 1 (equal weights if all are zero)."""
-    top = float(w.max()) if w.size else 0.0
-    return np.ones_like(w) if top <= 0.0 else w / top
-
-
-def _tie(values: FloatArray, rule: str) -> float:
-    if rule == "lowest":
-        return float(values.min())
-    if rule == "highest":
-        return float(values.max())
-    return float((values.min() + values.max()) / 2.0)
-
-
 def weighted_median(x: FloatArray, w: FloatArray, tie_break: str = "midpoint") -> float:
     """Weighted median of ``x``: where the sorted cumulative weight reaches half the total.
 
@@ -138,19 +126,7 @@ def weighted_median(x: FloatArray, w: FloatArray, tie_break: str = "midpoint") -
         Choice when the cumulative weight equals half exactly at a position, so that
         every point up to the next heavier position is a median.
     """
-    w = _normalised(w)
-    order = np.argsort(x, kind="stable")
-    xs, ws = x[order], w[order]
-    # collapse equal positions so that a tie is between distinct positions
-    uniq, start = np.unique(xs, return_index=True)
-    wu = np.add.reduceat(ws, start)
-    cum = np.cumsum(wu)
-    half = cum[-1] / 2.0
-    tol = 1e-12 * cum[-1]
-    k = int(np.searchsorted(cum, half - tol))
-    if abs(cum[k] - half) <= tol and k + 1 < len(uniq):
-        return _tie(uniq[k : k + 2], tie_break)
-    return float(uniq[k])
+    return float(weighted_median_rows(x[None, :], w[None, :], tie_break)[0])
 
 
 def condorcet_median(x: FloatArray, w: FloatArray, tie_break: str = "midpoint") -> float:
@@ -163,24 +139,84 @@ def condorcet_median(x: FloatArray, w: FloatArray, tie_break: str = "midpoint") 
     tie_break : {"midpoint", "lowest", "highest"}
         Choice among positions whose aggregate votes are equal.
     """
-    w = _normalised(w)
-    cost = _weighted_distance_sums(x, w)
-    best = cost.min()
-    tied = np.unique(x[cost <= best + 1e-12 * max(1.0, abs(best))])
-    return _tie(tied, tie_break)
+    return float(condorcet_median_rows(x[None, :], w[None, :], tie_break)[0])
 
 
-def _weighted_distance_sums(x: FloatArray, w: FloatArray) -> FloatArray:
-    """``C_j = sum_i w_i |x_i - x_j|`` for every j, in O(n log n)."""
-    order = np.argsort(x, kind="stable")
-    xs, ws = x[order], w[order]
-    cw = np.concatenate(([0.0], np.cumsum(ws)))
-    cwx = np.concatenate(([0.0], np.cumsum(ws * xs)))
-    left = np.searchsorted(xs, x, side="left")
-    right = np.searchsorted(xs, x, side="right")
-    below = x * cw[left] - cwx[left]
-    above = (cwx[-1] - cwx[right]) - x * (cw[-1] - cw[right])
-    return np.asarray(below + above, dtype=np.float64)
+def _rows_normalised(w: FloatArray) -> FloatArray:
+    """Each row's weights scaled to a maximum of 1 (equal weights where all are zero)."""
+    top = w.max(axis=1, keepdims=True)
+    return np.where(top > 0.0, w / np.where(top > 0.0, top, 1.0), 1.0)
+
+
+def _sorted_runs(
+    x: FloatArray, w: FloatArray
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Each row sorted (stably), with the first and last index of each element's run.
+
+    A run is a stretch of equal positions; returns ``(xs, ws, run_start, run_end)``.
+    """
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    ws = np.take_along_axis(w, order, axis=1)
+    n = x.shape[1]
+    index = np.arange(n)
+    starts = np.ones(xs.shape, dtype=bool)
+    starts[:, 1:] = xs[:, 1:] != xs[:, :-1]
+    ends = np.ones(xs.shape, dtype=bool)
+    ends[:, :-1] = starts[:, 1:]
+    run_start = np.maximum.accumulate(np.where(starts, index, 0), axis=1)
+    run_end = np.minimum.accumulate(np.where(ends, index, n - 1)[:, ::-1], axis=1)[:, ::-1]
+    return xs, ws, run_start, run_end
+
+
+def _tie_rows(low: FloatArray, high: FloatArray, rule: str) -> FloatArray:
+    if rule == "lowest":
+        return low
+    if rule == "highest":
+        return high
+    return (low + high) / 2.0
+
+
+def weighted_median_rows(x: FloatArray, w: FloatArray, tie_break: str = "midpoint") -> FloatArray:
+    """:func:`weighted_median` of every row of ``x`` and ``w`` (shape ``(rows, n)``) at once.
+
+    Equal positions count as one (their weights summed), so a tie is between distinct
+    positions.
+    """
+    rows = np.arange(x.shape[0])
+    xs, ws, _, run_end = _sorted_runs(x, _rows_normalised(w))
+    cum = np.cumsum(ws, axis=1)
+    total = cum[:, -1]
+    half, tol = total / 2.0, 1e-12 * total
+    cum_run = np.take_along_axis(cum, run_end, axis=1)  # weight up to the end of each run
+    k = np.argmax(cum_run >= (half - tol)[:, None], axis=1)
+    value, end = xs[rows, k], run_end[rows, k]
+    following = xs[rows, np.minimum(end + 1, x.shape[1] - 1)]
+    tie = (np.abs(cum_run[rows, k] - half) <= tol) & (end + 1 < x.shape[1])
+    return np.where(tie, _tie_rows(value, following, tie_break), value)
+
+
+def condorcet_median_rows(x: FloatArray, w: FloatArray, tie_break: str = "midpoint") -> FloatArray:
+    """:func:`condorcet_median` of every row of ``x`` and ``w`` (shape ``(rows, n)``) at once.
+
+    ``C_j = sum_i w_i |x_i - x_j|`` for every j from prefix sums of the sorted positions
+    (O(n log n) per row); the median is the position of least ``C``.
+    """
+    xs, ws, run_start, run_end = _sorted_runs(x, _rows_normalised(w))
+    zero = np.zeros((x.shape[0], 1))
+    cw = np.concatenate((zero, np.cumsum(ws, axis=1)), axis=1)
+    cwx = np.concatenate((zero, np.cumsum(ws * xs, axis=1)), axis=1)
+    left, right = run_start, run_end + 1  # elements below, and up to the end of the run
+    below = xs * np.take_along_axis(cw, left, axis=1) - np.take_along_axis(cwx, left, axis=1)
+    above = (cwx[:, -1:] - np.take_along_axis(cwx, right, axis=1)) - xs * (
+        cw[:, -1:] - np.take_along_axis(cw, right, axis=1)
+    )
+    cost = below + above
+    best = cost.min(axis=1, keepdims=True)
+    tied = cost <= best + 1e-12 * np.maximum(1.0, np.abs(best))
+    low = np.where(tied, xs, np.inf).min(axis=1)
+    high = np.where(tied, xs, -np.inf).max(axis=1)
+    return np.asarray(_tie_rows(low, high, tie_break), dtype=np.float64)
 
 
 def _per_issue(
@@ -219,12 +255,11 @@ def _draw_weights(
 def _statistic_batch(
     scenario: Scenario, draws: Any, params: Mapping[str, Any], *, statistic: Any
 ) -> FloatArray:
-    """A batch entry point: the statistic per draw and issue, on the draws' arrays."""
+    """A batch entry point: the statistic of every draw at once, issue by issue."""
     out = np.empty((draws.n, scenario.n_issues))
     for j in range(scenario.n_issues):
         x, w = _draw_weights(scenario, draws, j, params["weights"])
-        for d in range(draws.n):
-            out[d, j] = statistic(x[d], w[d], tie_break=params["tie_break"])
+        out[:, j] = statistic(x, w, tie_break=params["tie_break"])
     return out
 
 
@@ -301,7 +336,7 @@ register(
         summary="Position where half the capability × salience weight lies on each side.",
         function=_weighted_median,
         params=(_WEIGHTS, _TIE),
-        batch=functools.partial(_statistic_batch, statistic=weighted_median),
+        batch=functools.partial(_statistic_batch, statistic=weighted_median_rows),
         citation="Black 1948; Achen 2006",
     )
 )
@@ -319,7 +354,7 @@ register(
             ),
             _TIE,
         ),
-        batch=functools.partial(_statistic_batch, statistic=condorcet_median),
+        batch=functools.partial(_statistic_batch, statistic=condorcet_median_rows),
         citation="Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011, appendix step 3",
     )
 )
