@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -282,3 +283,34 @@ def test_forecasts_split_between_forked_workers_are_those_of_one_process() -> No
         split = _forecasts_in_parallel(sc, model, params, draws, seed=0)
         alone = forecast_draws(sc, model, params, draws, seed=0, vary_seed=False)
         np.testing.assert_array_equal(split, alone)
+
+
+def test_the_bottom_line_states_typical_errors_only_when_asked(tmp_path: Path) -> None:
+    from stratagem.analysis.bottom_line import bottom_line
+    from stratagem.report.build import build_report, write_report
+    from stratagem.validation.calibration import load as load_calibration
+
+    sc = stratagem.load()
+    plain = bottom_line(stratagem.forecast(sc, ["weighted-median", "condorcet"]))
+    assert "calibration" not in plain.facts
+    assert not any("Typical error" in s for s in plain.sentences)
+    asked = bottom_line(
+        stratagem.forecast(sc, ["weighted-median", "condorcet", "exchange"], calibration="deu")
+    )
+    widths = asked.facts["calibration"]["half_widths_80"]
+    shipped = load_calibration("deu").to_dict()["models"]
+    agreeing = [m for m in asked.facts["agreeing"] if m in shipped]
+    assert widths == {m: shipped[m]["80%"] for m in agreeing}
+    sentence = next(s for s in asked.sentences if s.startswith("Typical error"))
+    assert "not on this case" in sentence
+    for m, w in widths.items():
+        assert f"±{w:.0f} points of {m}'s forecast" in sentence
+    if "exchange" in asked.facts["agreeing"]:
+        assert "exchange: not backtested" in sentence
+    # the report states it in its bottom line when asked, and records the numbers
+    report = build_report(sc, ["weighted-median", "condorcet"], draws=0, calibration="deu")
+    assert report.bottom_line["calibration"]["half_widths_80"] == {
+        m: shipped[m]["80%"] for m in report.bottom_line["agreeing"]
+    }
+    html = write_report(report, tmp_path / "r").read_text(encoding="utf-8")
+    assert "Typical error on comparable EU legislative decisions" in html

@@ -7,6 +7,9 @@ Built from results only, every sentence carrying its numbers (which are also giv
   it forecasts no movement by construction), with the models that agree and those that do not;
 * **agreement**: per issue, the spread of the models' forecasts (largest minus smallest, in
   shares of the issue's range); the issue where they differ most;
+* **typical error** (when the forecasts carry a calibration, ``calibration="deu"``): each
+  agreeing model's 80% error on the backtested decisions, labelled as an error on
+  comparable decisions, not on this case;
 * **under uncertainty** (given an ensemble): the end's probability in that model's draws,
   with its 95% Wilson interval;
 * **what would change it**: for every agreeing model with a batched entry point, the
@@ -139,6 +142,29 @@ def bottom_line(
             f"({hi.model})."
         )
         facts["spread"] = spreads
+    calibration = result.calibration
+    if calibration:
+        # asked for (calibration="deu"): each agreeing model's typical error there, as such
+        widths = {
+            m: float(calibration["models"][m]["half_widths"]["80%"])
+            for m in agreeing
+            if m in calibration["models"]
+        }
+        if widths:
+            label = str(calibration["label"]).split(":")[0]
+            untested = [m for m in agreeing if m not in widths]
+            sentences.append(
+                label[:1].upper()
+                + label[1:]
+                + ", not on this case: in 80% of them the outcome lay within "
+                + ", ".join(f"±{w:.0f} points of {m}'s forecast" for m, w in widths.items())
+                + (f" ({', '.join(untested)}: not backtested)." if untested else ".")
+            )
+            facts["calibration"] = {
+                "name": calibration["name"],
+                "label": calibration["label"],
+                "half_widths_80": widths,
+            }
     if ensemble is not None:
         p = ensemble.outcome_probabilities(result.branch).get(end, 0.0)
         lo_p, hi_p = wilson_interval(p, ensemble.draws)

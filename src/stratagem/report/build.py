@@ -140,6 +140,7 @@ def build_report(
     formats: Sequence[str] = ("svg",),
     levers: bool = True,
     workers: int = 0,
+    calibration: str | None = None,
 ) -> Report:
     """Run the models, simulations and sensitivity swings a report needs, and draw the figures.
 
@@ -172,6 +173,10 @@ def build_report(
         Processes drawing the figures while the analysis goes on (forked where the
         platform can; ``stratagem report`` uses one per core beyond the first); 0: every
         figure is drawn here, one after the other.
+    calibration : str, optional
+        A backtest's calibration (``"deu"``) whose typical errors the bottom line states,
+        labelled as errors on comparable decisions (:mod:`stratagem.validation.calibration`);
+        none unless asked for.
 
     Examples
     --------
@@ -187,7 +192,7 @@ def build_report(
 
     say = progress or (lambda _msg: None)
     say("running models")
-    forecast_set = stratagem.forecast(scenario, models, seed=seed)
+    forecast_set = stratagem.forecast(scenario, models, seed=seed, calibration=calibration)
     forecasts = forecast_set.forecasts
     # figures are drawn by workers while the analysis runs, as soon as their data exist
     drawing = _Renderer(tuple(formats), workers)

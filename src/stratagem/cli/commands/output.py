@@ -42,6 +42,13 @@ __all__ = ["report", "serve"]
     help="Also write every figure as PNG (for slides); SVG is always written.",
 )
 @click.option(
+    "--calibration",
+    type=click.Choice(["deu"]),
+    default=None,
+    help="State in the bottom line each agreeing model's typical error on comparable "
+    "decisions from a backtest ('deu': EU legislative decisions 1996–2005), labelled as such.",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
@@ -56,6 +63,7 @@ def report(
     seed: int,
     executor: str,
     png: bool,
+    calibration: str | None,
     out_dir: str | None,
 ) -> None:
     """Write a self-contained HTML report, its figures (SVG; PNG too with --png), results."""
@@ -72,6 +80,7 @@ def report(
         progress=lambda msg: echo_err(f"... {msg}"),
         workers=(os.cpu_count() or 1) - 1,
         formats=("svg", "png") if png else ("svg",),
+        calibration=calibration,
     )
     path = write_report(built, out_dir or f"out/{sc.name}")
     echo_err(f"wrote {path} ({len(built.figures)} figures in {path.parent / 'figures'})")
