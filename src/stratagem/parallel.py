@@ -9,11 +9,12 @@ here, one piece after the other, with the same results in the same order.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["can_fork", "fork_map"]
+__all__ = ["can_fork", "fork_map", "forked_after_threads"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,3 +57,15 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], processes: int) -> 
             return pool.map(_call, range(len(items)), chunksize=1)
     finally:
         _WORK.clear()
+
+
+def forked_after_threads() -> bool:
+    """Whether this is a forked child of a process that had started numba's thread pool.
+
+    numba's parallel kernels cannot run there (its GNU OpenMP layer aborts the child), so
+    code that has a serial path with the same results takes it.
+    """
+    if multiprocessing.parent_process() is None:
+        return False
+    pool = sys.modules.get("numba.np.ufunc.parallel")
+    return bool(getattr(pool, "_is_initialized", False))

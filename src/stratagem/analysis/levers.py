@@ -328,9 +328,9 @@ def _forecasts_in_parallel(
     The rows go to forked workers (:func:`stratagem.parallel.fork_map`), each computing
     the same numbers as one process would, row by row.
     """
-    batched = get(model).batch is not None
-    least = _ROWS_PER_WORKER["batched" if batched else "one by one"]
-    workers = min(os.cpu_count() or 1, draws.n // least)
+    spec = get(model)
+    least = _ROWS_PER_WORKER["batched" if spec.batch is not None else "one by one"]
+    workers = 1 if spec.multicore else min(os.cpu_count() or 1, draws.n // least)
     if workers <= 1:
         return forecast_draws(scenario, model, params, draws, seed=seed, vary_seed=False)
     parts = np.array_split(np.arange(draws.n), workers)

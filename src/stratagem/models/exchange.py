@@ -1028,10 +1028,14 @@ AUTO_COMPILE_SIZE = 500_000
 
 
 def _use_compiled(engine: str, n_actors: int, n_issues: int) -> bool:
+    from stratagem.parallel import forked_after_threads
+
     if engine == "compiled" and not _numba_installed():
         raise StratagemError(
             "engine=compiled needs numba, the optional extra: pip install 'stratagem[fast]'"
         )
+    if forked_after_threads():  # the kernel would abort this forked worker; same runs
+        return False
     if engine != "auto":
         return engine == "compiled"
     if not _numba_installed():
@@ -1262,6 +1266,8 @@ register(
         stochastic=True,
         requires=_two_issues,
         explain=explain,
+        # its compiled kernel (engine=compiled, which lever searches use) runs on every core
+        multicore=True,
         citation="Stokman & Van Oosten 1994; decide exchange-model package",
     )
 )

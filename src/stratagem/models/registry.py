@@ -183,6 +183,9 @@ class ModelSpec:
     memory_bytes : callable, optional
         ``scenario -> bytes``: the most memory one run holds at once, estimated; a run
         that would need more than the ``model_memory_mb`` limit is refused before it starts.
+    multicore : bool
+        Whether a run already uses every core (a compiled parallel kernel), so that
+        searches run its evaluations in one process rather than splitting them.
     capability_unit_free : bool
         Whether the forecast is the same when every capability is multiplied by the same
         power of two (tested by the contract tests). Such a model runs extreme capabilities
@@ -206,6 +209,7 @@ class ModelSpec:
     data_keys: tuple[str, ...] = ()
     capability_unit_free: bool = True
     memory_bytes: Callable[[Scenario], float] | None = None
+    multicore: bool = False
 
     def scenario_params(self, scenario: Scenario) -> dict[str, Any]:
         """The parameter values the scenario file sets for this model (data keys left out)."""
