@@ -25,15 +25,15 @@ _WORK: list[Any] = []  # (function, items) of the pool being forked
 def can_fork() -> bool:
     """Whether worker processes can be forked here and now.
 
-    On a platform that forks (Linux; not Windows, not macOS's default), from a process that
-    is not itself a worker (no pools within pools) and runs one thread (a fork copies no
-    other thread, and a lock one of them held would stay locked in the child: the
-    dashboard's sessions run work in threads).
+    On a platform that forks (Linux; not Windows, not macOS's default), from the main
+    thread of a process that is not itself a worker (no pools within pools). Work that runs
+    in another thread — the dashboard's sessions — stays in its process: a fork copies only
+    the calling thread, and a lock another thread held would stay locked in the child.
     """
     return (
         "fork" in multiprocessing.get_all_start_methods()
         and multiprocessing.parent_process() is None
-        and threading.active_count() == 1
+        and threading.current_thread() is threading.main_thread()
     )
 
 
