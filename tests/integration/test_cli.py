@@ -68,8 +68,11 @@ def test_run_json_layout_matches_the_library() -> None:
     doc = json.loads(result.stdout)
     assert doc["scenario"] == "iraq-2020"
     models = [f["model"] for f in doc["forecasts"]]
-    assert models == list(stratagem.models.names())
     scenario = stratagem.load()
+    # every registered model that applies, in registration order (not procedural: the
+    # default case states no legislative procedure)
+    assert models == [m for m in stratagem.models.names() if m != "procedural"]
+    assert stratagem.models.get("procedural").unavailable(scenario) is not None
     for f in doc["forecasts"]:
         assert set(f) >= {"model", "params", "seed", "version", "issues"}
         expected = stratagem.run(scenario, f["model"]).positions()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from stratagem.models import baselines as baselines
 from stratagem.models import eum as eum
 from stratagem.models import exchange as exchange
-from stratagem.models import procedural as procedural  # registered last: listed last
+from stratagem.models import procedural as procedural
 from stratagem.models import smp as smp
 from stratagem.models.registry import (
     ModelResult,
