@@ -127,6 +127,17 @@ def seed_option(default: int | None = 0, what: str = "the draws") -> Callable[[F
     )
 
 
+def calibration_option(what: str) -> Callable[[F], F]:
+    """``--calibration deu``: a backtest's typical errors on comparable decisions."""
+    return click.option(
+        "--calibration",
+        type=click.Choice(["deu"]),
+        default=None,
+        help=f"{what} each model's typical error on comparable decisions from a backtest "
+        "('deu': EU legislative decisions 1996–2005), labelled as such.",
+    )
+
+
 def draws_option(what: str, default: int = 0, name: str = "--draws") -> Callable[[F], F]:
     """``--draws N``: how many perturbed copies of the inputs."""
     return click.option(name, type=click.IntRange(0), default=default, show_default=True, help=what)

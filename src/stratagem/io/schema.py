@@ -98,9 +98,7 @@ class Cursor:
     def at(self, path: str, container: Any = None, key: Any = None) -> Cursor:
         """The cursor of a child field, recording the line it was read from."""
         if container is not None:
-            line = self.line_of(container, key)
-            if line is not None:
-                self.collector.lines.setdefault(path, line)
+            self.collector.at(path, self.line_of(container, key))
         return Cursor(self.collector, self.line_of, path)
 
     def problem(self, reason: str, line: int | None = None) -> Any:

@@ -55,6 +55,7 @@ __all__ = [
     "condorcet_median",
     "condorcet_median_rows",
     "issue_weights",
+    "needs_status_quo",
     "weighted_mean",
     "weighted_median",
     "weighted_median_rows",
@@ -313,7 +314,8 @@ def _status_quo(
     )
 
 
-def _needs_status_quo(scenario: Scenario) -> str | None:
+def needs_status_quo(scenario: Scenario) -> str | None:
+    """Why a model that starts from the status quo cannot run: an issue without one."""
     missing = [i.id for i in scenario.issues if i.status_quo is None]
     if missing:
         return f"the scenario gives no status quo for issue(s) {', '.join(missing)}"
@@ -365,7 +367,7 @@ register(
         function=_status_quo,
         needs_salience=False,
         uses_positions=False,
-        requires=_needs_status_quo,
+        requires=needs_status_quo,
         batch=_status_quo_batch,
         citation="the reference point of Thomson et al. 2006",
     )

@@ -67,6 +67,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stratagem.errors import InvalidInputError, Problem
+from stratagem.models.baselines import needs_status_quo
 from stratagem.models.registry import ModelResult, ModelSpec, Param, register
 from stratagem.results import IssueForecast
 from stratagem.scenario import Scenario
@@ -257,10 +258,7 @@ def _needs_rules(scenario: Scenario) -> str | None:
             "the scenario does not state its procedure (model_params: procedural: "
             "{procedure, voting_rule, agenda_setter, parliament})"
         )
-    missing = [i.id for i in scenario.issues if i.status_quo is None]
-    if missing:
-        return f"the scenario gives no status quo for issue(s) {', '.join(missing)}"
-    return None
+    return needs_status_quo(scenario)
 
 
 register(

@@ -34,6 +34,7 @@ __all__ = [
     "run_seed",
     "scenario_problems",
     "specs",
+    "split_label",
     "unavailable",
 ]
 
@@ -381,6 +382,24 @@ def register(spec: ModelSpec) -> ModelSpec:
         raise ValueError(f"model {spec.name!r} is already registered")
     _REGISTRY[spec.name] = spec
     return spec
+
+
+def split_label(text: str) -> tuple[str, dict[str, str]]:
+    """``"compromise:weights=salience"`` → ``("compromise", {"weights": "salience"})``.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is not written ``KEY=VALUE``.
+    """
+    name, _, rest = text.partition(":")
+    params: dict[str, str] = {}
+    for pair in filter(None, rest.split(",")):
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"model {text!r}: parameters are written KEY=VALUE")
+        params[key.strip()] = value.strip()
+    return name.strip(), params
 
 
 def get(name: str) -> ModelSpec:

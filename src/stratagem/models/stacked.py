@@ -40,7 +40,14 @@ import numpy as np
 import numpy.typing as npt
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.models.registry import STACKED_PREFIX, ModelResult, ModelSpec, Param, get
+from stratagem.models.registry import (
+    STACKED_PREFIX,
+    ModelResult,
+    ModelSpec,
+    Param,
+    get,
+    split_label,
+)
 from stratagem.results import IssueForecast
 from stratagem.scenario import Scenario
 
@@ -270,6 +277,9 @@ class StackedModel:
         return np.asarray(np.clip(raw, lo, hi), dtype=np.float64)
 
 
+_LARGEST_FILE = 1_000_000  # bytes: a saved model is about 2 KB
+
+
 def load_stacked(path: str | Path) -> tuple[StackedModel, str]:
     """Read a saved stacking model; returns it and the file's SHA-256.
 
@@ -284,10 +294,11 @@ def load_stacked(path: str | Path) -> tuple[StackedModel, str]:
         return InvalidInputError([Problem(field, reason, None, source)])
 
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as stream:
+            data = stream.read(_LARGEST_FILE + 1)  # never more, whatever the file is
     except OSError as exc:
         raise problem("file", f"cannot be read: {exc.strerror}") from None
-    if len(data) > 1_000_000:
+    if len(data) > _LARGEST_FILE:
         raise problem("file", "is larger than 1 MB: not a stacking model")
     try:
         doc = json.loads(data)
@@ -330,11 +341,10 @@ def base_forecasts(scenario: Scenario, seed: int | None) -> dict[str, FloatArray
     """Each base model's forecast per issue on ``scenario`` (those that cannot run left out)."""
     out: dict[str, FloatArray] = {}
     for label in BASE_MODELS:
-        name, _, rest = label.partition(":")
+        name, params = split_label(label)
         spec = get(name)
         if spec.unavailable(scenario) is not None:
             continue
-        params = dict(pair.split("=", 1) for pair in filter(None, rest.split(",")))
         forecast = spec.run(scenario, params, seed=seed)
         out[label] = np.array([forecast.issues[i].forecast for i in scenario.issue_ids])
     return out
@@ -375,12 +385,13 @@ def stacked_spec(path: str) -> ModelSpec:
         values = model.predict(scenario, forecasts)
         out = {}
         for j, issue in enumerate(scenario.issues):
-            parts = {f.name: float(available[j, k]) for k, f in enumerate(FEATURES)}
             out[issue.id] = IssueForecast(
                 float(values[j]),
                 {
                     "compromise": float(forecasts["compromise"][j]),
-                    "features_available": [n for n, ok in parts.items() if ok],
+                    "features_available": [
+                        f.name for k, f in enumerate(FEATURES) if available[j, k]
+                    ],
                 },
             )
         return ModelResult(out, {"coefficients": dict(model.coefficients)})

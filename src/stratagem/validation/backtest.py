@@ -55,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.models.registry import ModelSpec, get, specs
+from stratagem.models.registry import ModelSpec, get, specs, split_label
 from stratagem.models.stacked import BASE_MODELS
 from stratagem.scenario import Change, Scenario
 from stratagem.validation.deu import DecisionCase, DEUDataset
@@ -203,14 +203,8 @@ def parse_model(text: str) -> tuple[str, ModelSpec, dict[str, str]]:
 
     ``exchange@proposal`` runs the model per proposal (:data:`PER_PROPOSAL`).
     """
-    name, _, rest = text.partition(":")
-    spec = get(name.strip().removesuffix(PER_PROPOSAL))
-    params: dict[str, str] = {}
-    for pair in filter(None, rest.split(",")):
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise ValueError(f"model {text!r}: parameters are written KEY=VALUE")
-        params[key.strip()] = value.strip()
+    name, params = split_label(text)
+    spec = get(name.removesuffix(PER_PROPOSAL))
     spec.resolve(params)  # check them now
     return text, spec, params
 
@@ -626,7 +620,7 @@ def backtest(
     forecasts: dict[str, FloatArray] = {}
     skipped: dict[str, str] = {}
     for label, spec, params in parsed:
-        if label.partition(":")[0].strip().endswith(PER_PROPOSAL):
+        if split_label(label)[0].endswith(PER_PROPOSAL):
             values = _run_per_proposal(spec, params, cases, scenarios, seed)
         else:
             values = _run_all(spec, params, scenarios, seed)
@@ -767,6 +761,7 @@ def _proposal_scenario(proposal: str, parts: Sequence[Scenario]) -> Scenario:
         actors=tuple(actors.values()),
         issues=tuple(sc.issues[0] for sc in parts),
         values={key: v for sc in parts for key, v in sc.values.items()},
+        model_params=parts[0].model_params,  # a proposal's issues share its procedure
     )
 
 

@@ -91,10 +91,6 @@ class DecisionCase:
         The proposal's introduction date (``intro``), when it parses.
     line : int
         The row's line in the file.
-    procedure : str
-        ``codecision``, ``consultation`` or ``""`` when the file gives another or none.
-    voting_rule : str
-        ``qmv``, ``unanimity`` or ``""``.
     """
 
     scenario: Scenario
@@ -103,8 +99,6 @@ class DecisionCase:
     reference_point: float | None
     introduced: dt.date | None
     line: int
-    procedure: str = ""
-    voting_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -220,12 +214,11 @@ def read_deu(path: str | Path, missing_salience: str = "drop") -> DEUDataset:
         if not values:
             continue
         present = [a for a in actors if (a, issue_id) in values]
-        procedure = _PROCEDURES.get(row[col["proc"]].strip().upper(), "") if "proc" in col else ""
+        procedure = row[col["proc"]].strip().upper() if "proc" in col else ""
         rule = row[col["counvte"]].strip().lower() if "counvte" in col else ""
-        voting_rule = "qmv" if rule.startswith("qmv") else "unanimity" if rule == "unan" else ""
-        rules: dict[str, str] = {"procedure": procedure or "council"}
-        if voting_rule:
-            rules["voting_rule"] = voting_rule
+        rules: dict[str, str] = {"procedure": _PROCEDURES.get(procedure, "council")}
+        if rule.startswith("qmv") or rule == "unan":
+            rules["voting_rule"] = "qmv" if rule.startswith("qmv") else "unanimity"
         if "com" in present:
             rules["agenda_setter"] = "com"
         if "ep" in present:
@@ -246,8 +239,6 @@ def read_deu(path: str | Path, missing_salience: str = "drop") -> DEUDataset:
                 reference_point=rp,
                 introduced=_date(row[col["intro"]]) if "intro" in col else None,
                 line=line,
-                procedure=procedure,
-                voting_rule=voting_rule,
             )
         )
     if problems:

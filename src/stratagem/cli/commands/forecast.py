@@ -8,6 +8,7 @@ import click
 
 from stratagem.cli.options import (
     branch_option,
+    calibration_option,
     echo_err,
     echo_json,
     handles_errors,
@@ -51,13 +52,7 @@ __all__ = ["explain", "run"]
     "and the smallest single change that would lead away from it (a lever search of a few "
     "seconds).",
 )
-@click.option(
-    "--calibration",
-    type=click.Choice(["deu"]),
-    default=None,
-    help="Attach each model's typical error on comparable decisions from a backtest "
-    "('deu': EU legislative decisions 1996–2005), labelled as such.",
-)
+@calibration_option("Attach")
 @save_options
 @handles_errors
 def run(

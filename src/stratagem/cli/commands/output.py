@@ -7,6 +7,7 @@ import os
 import click
 
 from stratagem.cli.options import (
+    calibration_option,
     echo_err,
     handles_errors,
     models_option,
@@ -41,13 +42,7 @@ __all__ = ["report", "serve"]
     is_flag=True,
     help="Also write every figure as PNG (for slides); SVG is always written.",
 )
-@click.option(
-    "--calibration",
-    type=click.Choice(["deu"]),
-    default=None,
-    help="State in the bottom line each agreeing model's typical error on comparable "
-    "decisions from a backtest ('deu': EU legislative decisions 1996–2005), labelled as such.",
-)
+@calibration_option("State in the bottom line")
 @click.option(
     "--out",
     "out_dir",
