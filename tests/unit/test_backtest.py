@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stratagem.errors import InvalidInputError
 from stratagem.validation import backtest as bt
@@ -138,6 +140,43 @@ def test_conformal_intervals_cover_as_promised_on_exchangeable_errors() -> None:
     assert cal.width[0.5] < cal.width[0.8] < cal.width[0.9]
 
 
+def test_smoothed_conformal_covers_as_promised_where_errors_tie() -> None:
+    # A status-quo-like model: a seventh of the outcomes lie at the far end of the scale, so
+    # a seventh of the errors are exactly 100 and the conservative 90% interval is the
+    # whole scale; the smoothed predictor breaks the ties at random and covers 90%.
+    rng = np.random.default_rng(11)
+    n = 6000
+    errors = np.where(rng.random(n) < 1 / 7, 100.0, rng.uniform(0, 60, n).round())
+    forecasts = np.zeros(n)
+    fold = rng.integers(0, 10, n)
+    cal = bt.conformal_calibration(forecasts, errors, fold, tiebreak=rng.random(n))
+    assert cal.coverage[0.9] == 1.0
+    for level, covered in cal.smoothed_coverage.items():
+        assert abs(covered - level) < 0.02, (level, covered)
+    assert cal.smoothed_width[0.9] <= cal.width[0.9]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    calibration=st.lists(st.integers(0, 20), min_size=1, max_size=30),
+    error=st.integers(0, 21),
+    u=st.integers(1, 996).map(lambda k: k / 997),  # off the measure-zero boundaries
+    level=st.sampled_from([0.5, 0.8, 0.9]),
+)
+def test_the_smoothed_prediction_set_is_the_interval_of_its_half_width(
+    calibration: list[int], error: int, u: float, level: float
+) -> None:
+    ordered = np.sort(np.array(calibration, dtype=float))
+    inside, half = bt.smoothed_conformal(ordered, np.array([float(error)]), np.array([u]), level)
+    n = ordered.size
+    p_value = (np.sum(ordered > error) + u * (np.sum(ordered == error) + 1)) / (n + 1)
+    assert bool(inside[0]) == (p_value > 1 - level)
+    if error < half[0]:
+        assert inside[0]
+    if error > half[0]:
+        assert not inside[0]
+
+
 def test_crps_matches_its_definition_on_a_small_case() -> None:
     # CRPS = E|X - y| - E|X - X'| / 2, X = forecast + an error of the other folds.
     # Issue 0 (error 0), others' errors -1, +1: 1 - (0 + 2 + 2 + 0) / 4 / 2 = 0.5.
@@ -157,6 +196,8 @@ def test_backtest_reports_calibration_and_the_folds(deu: bt.DEUDataset) -> None:
     cal = doc["models"]["compromise"]["calibration"]
     assert set(cal["coverage"]) == {"50%", "80%", "90%"}
     for level, covered in cal["coverage"].items():
+        assert abs(covered - float(level.rstrip("%")) / 100) <= 0.05, (level, covered)
+    for level, covered in cal["smoothed"]["coverage"].items():
         assert abs(covered - float(level.rstrip("%")) / 100) <= 0.05, (level, covered)
     assert len(doc["fold_of_proposal"]) == len(set(result.proposals))
 

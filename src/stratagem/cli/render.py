@@ -176,6 +176,7 @@ def print_backtest(result: BacktestResult) -> None:
         ("vs compromise", "right"),
         ("95% interval", "right"),
         ("covered 50/80/90%", "right"),
+        ("smoothed", "right"),
         ("80% width", "right"),
         ("CRPS", "right"),
     ):
@@ -192,14 +193,16 @@ def print_backtest(result: BacktestResult) -> None:
             f"{score.diff_vs_compromise:+.2f}" if score.diff_vs_compromise is not None else "",
             f"{diff_ci[0]:+.2f} – {diff_ci[1]:+.2f}",
             "/".join(f"{100 * v:.0f}" for v in cal.coverage.values()) if cal else "",
+            "/".join(f"{100 * v:.0f}" for v in cal.smoothed_coverage.values()) if cal else "",
             f"{cal.width[0.8]:.1f}" if cal and 0.8 in cal.width else "",
             f"{cal.crps:.2f}" if cal else "",
         )
     console.print(table)
     console.print(
         "covered: the share of issues whose outcome lies in their split-conformal interval "
-        "(errors of the other folds' proposals calibrate each fold); width and CRPS in issue "
-        "points"
+        "(errors of the other folds' proposals calibrate each fold); smoothed: the same with "
+        "tied errors broken at random (the smoothed conformal predictor); width and CRPS in "
+        "issue points"
     )
     if result.ensemble_weights:
         weights = ", ".join(f"{k} {v:.2f}" for k, v in result.ensemble_weights.items() if v > 0.005)

@@ -35,6 +35,11 @@ the 50%, 80% and 90% intervals (the empirical coverage), their mean width, and t
 continuous ranked probability score of the predictive distribution "forecast + an error of
 the other folds" (:math:`\mathrm{CRPS} = E|X - y| - \tfrac12 E|X - X'|`, in issue points;
 lower is better).
+Where errors tie (a forecast at one end of the scale, the outcome at the other: an error
+of exactly the scale's width), the conservative rule covers more than :math:`\alpha`; the
+smoothed conformal predictor (Vovk et al. 2005, §2.4) breaks ties with one uniform draw
+per issue (:func:`smoothed_conformal`) and covers exactly :math:`\alpha` in expectation.
+Both are reported.
 
 Ensemble
 --------
@@ -211,6 +216,8 @@ def parse_model(text: str) -> tuple[str, ModelSpec, dict[str, str]]:
 
 COVERAGE_LEVELS = (0.5, 0.8, 0.9)
 """The nominal coverages of the conformal intervals reported."""
+TIEBREAK_STREAM = 2
+"""Second key of the random stream of the smoothed conformal predictor's draws."""
 
 
 @dataclass(frozen=True)
@@ -220,24 +227,35 @@ class Calibration:
     Parameters
     ----------
     coverage : mapping of nominal level to empirical coverage
-        Share of issues whose outcome lies in their interval.
+        Share of issues whose outcome lies in their (conservative) interval.
     width : mapping of nominal level to mean width
         Mean width of the intervals (issue points).
     crps : float
         Mean continuous ranked probability score (issue points; lower is better).
+    smoothed_coverage, smoothed_width : mapping of nominal level to a share or a width
+        The same for the smoothed conformal predictor (ties broken at random), empty when
+        no tie-breaking draws were given.
     """
 
     coverage: Mapping[float, float]
     width: Mapping[float, float]
     crps: float
+    smoothed_coverage: Mapping[float, float] = field(default_factory=dict)
+    smoothed_width: Mapping[float, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (levels as percentages)."""
-        return {
+        doc: dict[str, Any] = {
             "coverage": {f"{100 * k:g}%": v for k, v in self.coverage.items()},
             "mean_width": {f"{100 * k:g}%": v for k, v in self.width.items()},
             "crps": self.crps,
         }
+        if self.smoothed_coverage:
+            doc["smoothed"] = {
+                "coverage": {f"{100 * k:g}%": v for k, v in self.smoothed_coverage.items()},
+                "mean_width": {f"{100 * k:g}%": v for k, v in self.smoothed_width.items()},
+            }
+        return doc
 
 
 @dataclass(frozen=True)
@@ -443,6 +461,7 @@ def conformal_calibration(
     outcomes: FloatArray,
     fold: npt.NDArray[np.int64],
     levels: Sequence[float] = COVERAGE_LEVELS,
+    tiebreak: FloatArray | None = None,
 ) -> Calibration:
     """Cross-validated split-conformal coverage, width and CRPS (see the module's notes).
 
@@ -454,16 +473,21 @@ def conformal_calibration(
         Each issue's fold (whole proposals per fold).
     levels : sequence of float
         Nominal coverages.
+    tiebreak : ndarray, shape (issues,), optional
+        One uniform draw in [0, 1) per issue for the smoothed conformal predictor; without
+        it only the conservative intervals are scored.
     """
     ok = ~np.isnan(forecasts)
-    errors = forecasts - outcomes
+    errors = np.abs(forecasts - outcomes)
     covered: dict[float, list[bool]] = {level: [] for level in levels}
     widths: dict[float, list[float]] = {level: [] for level in levels}
+    smooth_covered: dict[float, list[bool]] = {level: [] for level in levels}
+    smooth_widths: dict[float, list[float]] = {level: [] for level in levels}
     scores: list[float] = []
     for k in np.unique(fold[ok]):
         test = ok & (fold == k)
         calibrate = ok & (fold != k)
-        residuals = errors[calibrate]
+        residuals = (forecasts - outcomes)[calibrate]
         n = residuals.size
         if n == 0:
             continue
@@ -471,17 +495,80 @@ def conformal_calibration(
         for level in levels:
             rank = min(n, int(np.ceil((n + 1) * level)))
             q = float(ordered[rank - 1])
-            covered[level].extend((np.abs(errors[test]) <= q).tolist())
+            covered[level].extend((errors[test] <= q).tolist())
             widths[level].extend([2 * q] * int(test.sum()))
+            if tiebreak is not None:
+                inside, half = smoothed_conformal(ordered, errors[test], tiebreak[test], level)
+                smooth_covered[level].extend(inside.tolist())
+                smooth_widths[level].extend((2 * half).tolist())
         draws = np.sort(residuals)  # the predictive distribution: forecast + these errors
         spread = float(np.mean(np.abs(draws[:, None] - draws[None, :]))) / 2
         for x, y in zip(forecasts[test], outcomes[test], strict=True):
             scores.append(float(np.mean(np.abs(x + draws - y))) - spread)
+    smoothed = tiebreak is not None and bool(scores)
     return Calibration(
         coverage={level: float(np.mean(covered[level])) for level in levels},
         width={level: float(np.mean(widths[level])) for level in levels},
         crps=float(np.mean(scores)),
+        smoothed_coverage=(
+            {level: float(np.mean(smooth_covered[level])) for level in levels} if smoothed else {}
+        ),
+        smoothed_width=(
+            {level: float(np.mean(smooth_widths[level])) for level in levels} if smoothed else {}
+        ),
     )
+
+
+def smoothed_conformal(
+    calibration_errors: FloatArray,
+    errors: FloatArray,
+    tiebreak: FloatArray,
+    level: float,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    r"""The smoothed conformal predictor's verdicts and half-widths (Vovk et al. 2005, §2.4).
+
+    With :math:`n` calibration errors :math:`R_i` and a uniform draw :math:`U`, an outcome
+    whose error is :math:`e` lies in the prediction set at level :math:`\alpha` when
+
+    .. math:: p(e) = \frac{\#\{R_i > e\} + U\,(\#\{R_i = e\} + 1)}{n + 1} > 1 - \alpha,
+
+    which holds with probability exactly :math:`\alpha` for exchangeable errors, ties
+    included — the conservative rule (:math:`e \le` the
+    :math:`\lceil (n+1)\alpha \rceil`-th smallest :math:`R_i`) covers more than
+    :math:`\alpha` when errors tie, as a forecast at one end of the scale does whenever
+    the outcome lies at the other. The set is an interval around the forecast whose
+    half-width is the :math:`\lceil (n+1)\alpha - 1 + U \rceil`-th smallest
+    :math:`R_i` (infinite past the largest; an error equal to it may lie outside).
+
+    Parameters
+    ----------
+    calibration_errors : ndarray, shape (n,)
+        Absolute errors that calibrate, sorted ascending.
+    errors : ndarray, shape (m,)
+        Absolute errors of the issues scored.
+    tiebreak : ndarray, shape (m,)
+        One uniform draw per scored issue.
+    level : float
+        Nominal coverage :math:`\alpha`.
+
+    Returns
+    -------
+    inside : ndarray of bool, shape (m,)
+        Whether each outcome lies in its prediction set.
+    half_width : ndarray, shape (m,)
+        The half-width of each prediction set.
+    """
+    n = calibration_errors.size
+    greater = n - np.searchsorted(calibration_errors, errors, side="right")
+    ties = np.searchsorted(calibration_errors, errors, side="right") - np.searchsorted(
+        calibration_errors, errors, side="left"
+    )
+    p_value = (greater + tiebreak * (ties + 1)) / (n + 1)
+    inside = p_value > 1 - level
+    index = np.ceil((n + 1) * level - 1 + tiebreak).astype(np.int64) - 1
+    padded = np.concatenate(([0.0], calibration_errors, [np.inf]))
+    half_width = padded[np.clip(index, -1, n) + 1]
+    return inside, half_width
 
 
 def _fit_convex_lad(f: FloatArray, y: FloatArray) -> FloatArray:
@@ -636,6 +723,8 @@ def backtest(
     members: tuple[str, ...] = ()
     weights_all: dict[str, float] = {}
     fold = proposal_folds(groups, len(index), folds, rng)
+    # Its own stream, so that the bootstrap's draws stay those of earlier releases.
+    tiebreak = np.random.default_rng((seed, TIEBREAK_STREAM)).random(len(cases))
     if ensemble:
         members = tuple(k for k, v in forecasts.items() if not np.isnan(v).any())
         if len(members) >= 2:
@@ -708,7 +797,7 @@ def backtest(
             diff,
             diff_ci,
             fitted=label in ("ensemble", REFERENCE_BLEND, STACKED),
-            calibration=conformal_calibration(values, outcomes, fold),
+            calibration=conformal_calibration(values, outcomes, fold, tiebreak=tiebreak),
         )
     return BacktestResult(
         scores=scores,
