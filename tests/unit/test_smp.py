@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stratagem import io, models
 from stratagem.errors import InvalidInputError
@@ -332,3 +334,42 @@ def test_paths_figure_draws_every_actor(pol_comp) -> None:  # type: ignore[no-un
     ax = fig.axes[0]
     assert ax.get_xlabel() == pol_comp.issue("Policy-Position").name
     assert len(ax.lines) == 3 * pol_comp.n_actors + 1  # path, start, end per actor; forecast
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    elections=st.integers(1, 5),
+    actors=st.integers(1, 9),
+    options=st.integers(2, 6),
+    rule=st.sampled_from(["Prop", "Binary", "PropBin", "PropCbc", "Cubic", "ASymProsp"]),
+    victory=st.sampled_from(["Linear", "Square", "Quartic", "Octic", "Binary"]),
+    model=st.sampled_from(["Conditional", "MarkovIncentive", "MarkovUniform"]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_batched_elections_are_bit_for_bit_the_single_ones(
+    elections: int, actors: int, options: int, rule: str, victory: str, model: str, seed: int
+) -> None:
+    # The turn's elections are batched by queue length; the golden KTAB runs rest on every
+    # last bit of each election's sums.
+    rng = np.random.default_rng(seed)
+    utils = rng.random((elections, actors, options))
+    weights = rng.random(actors)
+    batched = smp.scalar_pces(utils, weights, rule, victory, model)
+    single = np.array([smp.scalar_pce(u, weights, rule, victory, model) for u in utils])
+    assert np.array_equal(batched, single)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=st.integers(1, 6), dims=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_batched_bargains_are_bit_for_bit_the_single_ones(pairs: int, dims: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    xi, si, xj, sj = rng.random((4, pairs, dims))
+    p = rng.random((pairs, 1))
+    for how in ("S1P1", "S2P2", "S2PMax"):
+        bi, bj = smp._interpolate(xi, si, p, xj, sj, 1 - p, how)
+        for k in range(pairs):
+            one = smp._interpolate(
+                xi[k], si[k], float(p[k, 0]), xj[k], sj[k], 1 - float(p[k, 0]), how
+            )
+            assert np.array_equal(bi[k], one[0])
+            assert np.array_equal(bj[k], one[1])
