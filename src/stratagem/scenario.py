@@ -783,7 +783,9 @@ class Scenario:
         top = max(caps, default=0.0)
         if top <= 0.0 or 2.0**-64 <= top <= 2.0**64:
             return 1.0
-        return 2.0 ** -math.floor(math.log2(top))
+        # 2**1023 is the largest power of two: the smallest subnormal, 2**-1074, scales to
+        # 2**-51, inside the range
+        return math.ldexp(1.0, min(1023, -math.floor(math.log2(top))))
 
     def with_capabilities_scaled(self, factor: float) -> Scenario:
         """A copy whose capabilities (actor-wide, per issue, in events) are ``factor`` times these.

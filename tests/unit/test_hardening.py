@@ -198,6 +198,12 @@ def test_extreme_capabilities_are_rescaled_only_when_extreme() -> None:
     assert huge.capability_scale() == 2.0**-1023
     forecast = stratagem.run(huge, "compromise").positions()["x"]
     assert forecast == 50.0
+    # the smallest subnormal capability (2**-1074) needs more than 2**1023: it gets 2**1023
+    tiny = Scenario.from_table("t", ["a", "b"], ["x"], [[10], [90]], [[1], [1]], [5e-324, 5e-324])
+    assert tiny.capability_scale() == 2.0**1023
+    assert (
+        stratagem.run(tiny, "eum").positions()["x"] == stratagem.run(huge, "eum").positions()["x"]
+    )
 
 
 # ------------------------------------------------------------------ degenerate inputs
