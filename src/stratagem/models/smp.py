@@ -62,6 +62,7 @@ probability-weighted and capability-weighted positions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -329,10 +330,17 @@ def _coalitions(utils: FloatArray, weights: FloatArray, rule: str) -> FloatArray
     floor = np.full(votes.shape[:actors] + votes.shape[actors + 1 :], MIN_COALITION)
     pro = _seqsum(np.maximum(votes, 0.0), axis=actors, start=floor)
     con = _seqsum(np.maximum(-votes, 0.0), axis=actors, start=floor)
-    lower = np.tri(n_opt, k=-1, dtype=bool)
+    lower, diagonal = _triangles(n_opt)
     strength = np.where(lower, pro, 0.0) + np.where(lower, con, 0.0).swapaxes(-1, -2)
-    strength[..., ~(lower | lower.T)] = MIN_COALITION
+    strength[..., diagonal] = MIN_COALITION
     return np.asarray(strength)
+
+
+@functools.lru_cache(maxsize=64)
+def _triangles(n: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """The strictly lower triangle of an ``n × n`` matrix, and its diagonal, as masks."""
+    lower = np.tri(n, k=-1, dtype=bool)
+    return lower, ~(lower | lower.T)
 
 
 def _pce(model: str, victory: str, strength: FloatArray) -> FloatArray:
@@ -466,13 +474,16 @@ def _unique(positions: FloatArray, scan: str) -> tuple[list[int], FloatArray]:
     step = positions[:, None, :] - positions[None, :, :]
     gaps = np.sqrt(_seqsum(step * step, axis=2))
     same = gaps < POSITION_TOLERANCE
-    order = range(n) if scan != "sorted" else [int(k) for k in np.lexsort(positions.T[::-1])]
+    order = range(n) if scan != "sorted" else np.lexsort(positions.T[::-1]).tolist()
+    rows = same.tolist()  # Python lists: the scan reads one cell at a time
     uniq: list[int] = []
     for i in order:
-        if not any(same[i, k] for k in uniq):
+        row = rows[i]
+        if not any(row[k] for k in uniq):
             uniq.append(i)
     # State::posProb takes the last distinct position equivalent to the actor's
-    cls = np.array([max(j for j, k in enumerate(uniq) if same[i, k]) for i in range(n)])
+    equivalent = same[:, uniq]
+    cls = len(uniq) - 1 - np.argmax(equivalent[:, ::-1], axis=1)
     return uniq, cls
 
 
@@ -930,13 +941,12 @@ def _step(
     for k in range(n):
         if len(queues[k]) > 1:
             by_length.setdefault(len(queues[k]), []).append(k)
+    if by_length:
+        # column 0 is the status quo, column b + 1 bargain b
+        options = np.column_stack([status_quo, bargain_util]) if bargains else status_quo[:, None]
     for members in by_length.values():
-        cols = np.stack(
-            [
-                np.stack([status_quo if b < 0 else bargain_util[:, b] for b in queues[k]], axis=1)
-                for k in members
-            ]
-        )
+        picks = np.array([queues[k] for k in members]) + 1
+        cols = options[:, picks].transpose(1, 0, 2)  # (elections, actors, options)
         results = scalar_pces(cols, caps, opts.voting, opts.victory, opts.pce)
         elected.update(zip(members, results, strict=True))
     chosen: list[dict[str, Any]] = []
@@ -1084,7 +1094,7 @@ def _turn_record(
     chosen: list[dict[str, Any]],
 ) -> dict[str, Any]:
     def scaled(unit: list[float]) -> list[float]:
-        return [float(v * span[d] + lo[d]) for d, v in enumerate(unit)]
+        return list((np.asarray(unit) * span + lo).tolist())
 
     proposals = []
     for c in challenges:
