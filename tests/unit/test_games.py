@@ -141,7 +141,7 @@ def test_subgame_perfection_with_imperfect_information() -> None:
 
 
 def test_games_per_issue_in_forked_workers_are_the_games_played_here() -> None:
-    from stratagem.games.analysis import games_per_issue
+    from stratagem.games.analysis import games_per_issue, stance_game
 
     scenario = stratagem.load("eu-emissions-1994")
     here = games_per_issue(scenario, "compromise")
@@ -151,6 +151,11 @@ def test_games_per_issue_in_forked_workers_are_the_games_played_here() -> None:
         assert a.actors == b.actors
         np.testing.assert_array_equal(a.worlds[0].game.payoffs, b.worlds[0].game.payoffs)
         assert a.worlds[0].pure == b.worlds[0].pure
+    # the games share one run of the scenario as given: each game's own run is the same
+    start = scenario.evolve(events=(), branches=())
+    for shared in games_per_issue(scenario, "smp"):
+        alone = stance_game(start, shared.actors, shared.issue, "smp")
+        np.testing.assert_array_equal(shared.worlds[0].game.payoffs, alone.worlds[0].game.payoffs)
 
 
 def test_fork_map_keeps_order_and_raises_what_a_worker_raised() -> None:

@@ -28,6 +28,7 @@ from stratagem.games.normal import (
     regret,
     weightiest_actors,
 )
+from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
 DEFAULT_MODEL = "smp"
@@ -162,6 +163,7 @@ def stance_game(
     method: str | None = None,
     executor: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    baseline: Forecast | None = None,
 ) -> StanceGame:
     """The game of stances among ``actors`` on ``issue``, in every world asked for.
 
@@ -193,6 +195,10 @@ def stance_game(
         Where the draws run (see :func:`stratagem.uncertainty.engine.run_draws`).
     progress : callable, optional
         Called with (draws done, draws in all) while drawing.
+    baseline : Forecast, optional
+        ``model``'s forecast of the scenario as given, when the caller has it (used only
+        without ``branch``): the world "as given" then runs the model only for the stances
+        played.
 
     Raises
     ------
@@ -234,7 +240,14 @@ def stance_game(
     ]
     out = []
     for label, world in worlds:
-        game = from_scenario(world, players, issue, model, chosen)
+        game = from_scenario(
+            world,
+            players,
+            issue,
+            model,
+            chosen,
+            baseline=baseline if world is scenario and branch is None else None,
+        )
         pure = []
         for profile in pure_equilibria(game):
             mixed = [[1.0 if k == s else 0.0 for k in range(len(chosen))] for s in profile]
@@ -281,8 +294,13 @@ def games_per_issue(
             continue
         pairs.append((players, issue.id))
 
+    from stratagem.models import get
+
+    # every game's "all hold" profile is the scenario as given: one run for all of them
+    baseline = get(model).run(start) if pairs else None
+
     def play(pair: tuple[Sequence[str], str]) -> StanceGame:
-        return stance_game(start, pair[0], pair[1], model)  # every stance
+        return stance_game(start, pair[0], pair[1], model, baseline=baseline)  # every stance
 
     return tuple(fork_map(play, pairs, processes))
 

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stratagem.errors import InvalidInputError, Problem
+from stratagem.results import Forecast
 from stratagem.scenario import Change, Scenario
 
 __all__ = [
@@ -178,6 +179,7 @@ def from_scenario(
     stances: Sequence[str] = STANCES,
     step: float = 0.25,
     params: dict[str, Any] | None = None,
+    baseline: Forecast | None = None,
 ) -> NormalForm:
     """The game in which ``actors`` choose their stance on ``issue`` before ``model`` forecasts.
 
@@ -197,6 +199,9 @@ def from_scenario(
         How far conceding or escalating moves a position, as a fraction of the scale.
     params : dict, optional
         Model parameters.
+    baseline : Forecast, optional
+        ``model``'s forecast of ``scenario`` as given (with ``params``), when the caller has
+        it already: the games of several issues share it.
     """
     from stratagem.models import get
 
@@ -219,7 +224,7 @@ def from_scenario(
     spec = get(model)
     j = scenario.issue_index(issue)
     scale = scenario.issue(issue)
-    first = spec.run(scenario, params)
+    first = baseline if baseline is not None else spec.run(scenario, params)
     base = first.issues[issue].forecast
     own = {a: float(scenario.positions[scenario.actor_index(a), j]) for a in actors}
     sal = {a: float(scenario.salience[scenario.actor_index(a), j]) for a in actors}
