@@ -37,7 +37,7 @@ from stratagem.conflict.model import (
 )
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.io._common import Collector
-from stratagem.io.schema import FORMAT_VERSION, MISSING, check
+from stratagem.io.schema import FORMAT_VERSION, MISSING, check, no_lines
 from stratagem.scenario import (
     CHANGE_FIELDS,
     Actor,
@@ -56,10 +56,6 @@ from stratagem.scenario import (
 __all__ = ["FORMAT_VERSION", "from_document", "to_document"]
 
 LineOf = Callable[[Any, Any], int | None]
-
-
-def _no_line(container: Any, key: Any) -> int | None:
-    return None
 
 
 class _Builder:
@@ -181,7 +177,7 @@ class _Builder:
             return None
 
 
-def from_document(doc: Any, collector: Collector, line_of: LineOf = _no_line) -> Scenario:
+def from_document(doc: Any, collector: Collector, line_of: LineOf = no_lines) -> Scenario:
     """Build a scenario from a parsed document, reporting every problem at once.
 
     The document is checked against :data:`stratagem.io.schema.DOCUMENT` (types, required

@@ -47,6 +47,7 @@ __all__ = [
     "MISSING",
     "Cursor",
     "check",
+    "no_lines",
     "scenario_schema",
 ]
 
@@ -66,6 +67,11 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
+
+
+def no_lines(container: Any, key: Any) -> int | None:
+    """The ``line_of`` of a document read without lines (they are learnt when needed)."""
+    return None
 
 
 class Cursor:
@@ -97,7 +103,7 @@ class Cursor:
 
     def at(self, path: str, container: Any = None, key: Any = None) -> Cursor:
         """The cursor of a child field, recording the line it was read from."""
-        if container is not None:
+        if container is not None and self.line_of is not no_lines:
             self.collector.at(path, self.line_of(container, key))
         return Cursor(self.collector, self.line_of, path)
 
@@ -148,7 +154,7 @@ class Text(Node):
     description: str = ""
 
     def check(self, value: Any, cur: Cursor) -> Any:
-        if isinstance(value, bool | list | Mapping):
+        if type(value) is not str and isinstance(value, bool | list | Mapping):
             return cur.problem(f"must be text, got {value!r}")
         return str(value)
 
@@ -261,7 +267,8 @@ class Uncertain(Node):
     number: Number = field(default_factory=Number)
 
     def check(self, value: Any, cur: Cursor) -> Any:
-        if type(value) is float or not isinstance(value, Mapping):
+        kind = type(value)
+        if kind is float or kind is int or not isinstance(value, Mapping):
             return self.number.check(value, cur)
         if len(value) != 1 or next(iter(value)) not in DISTRIBUTION_ARITY:
             return cur.problem(
@@ -339,8 +346,8 @@ class Obj(Node):
                 )
         out: dict[str, Any] = {}
         for f in self.fields:
-            child = f"{cur.path}.{f.name}" if cur.path else f.name
             raw = value.get(f.name)
+            child = f"{cur.path}.{f.name}" if cur.path else f.name
             if raw is None:
                 if f.required:
                     cur.at(child).problem("is required", None if cur.path else 1)
@@ -376,19 +383,25 @@ class ListOf(Node):
         if not isinstance(value, list):
             return cur.problem(f"must be a list, got {type(value).__name__}")
         out = []
+        line_of, collector, key = cur.line_of, cur.collector, self.key
+        lines = line_of is not no_lines
+        line = None
         for k, raw in enumerate(value):
             label: Any = k
-            line = cur.line_of(value, k)
-            if self.key is not None and isinstance(raw, Mapping):
-                given = raw.get(self.key)
+            if lines:
+                line = line_of(value, k)
+            if key is not None and (type(raw) is dict or isinstance(raw, Mapping)):
+                given = raw.get(key)
                 if given is not None and not isinstance(given, bool | Mapping | list):
                     label = given
-                    line = cur.line_of(raw, self.key) or line
+                    if lines:
+                        line = line_of(raw, key) or line
                 elif self.default_key is not None:
                     label = self.default_key.format(n=k + 1)
             path = f"{cur.path}[{label}]"
-            cur.collector.at(path, line)
-            out.append(self.item.check(raw, Cursor(cur.collector, cur.line_of, path)))
+            if lines:
+                collector.at(path, line)
+            out.append(self.item.check(raw, Cursor(collector, line_of, path)))
         return out
 
     def schema(self) -> dict[str, Any]:
@@ -410,7 +423,7 @@ class MapOf(Node):
     description: str = ""
 
     def check(self, value: Any, cur: Cursor) -> Any:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             return cur.problem(f"must be a mapping (key: value), got {type(value).__name__}")
         out = {}
         for key, raw in value.items():
