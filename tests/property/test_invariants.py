@@ -110,3 +110,19 @@ def test_conditions_print_and_parse_back_to_themselves(data: st.DataObject) -> N
     parsed = parse(text)
     assert parse(parsed.text()) == parsed
     assert parse(parsed.text()).text() == parsed.text()
+
+
+@SETTINGS
+@given(sc=scenarios(missing=True, dynamic=True), data=st.data())
+def test_scenarios_derived_without_a_check_are_valid(sc: Scenario, data: st.DataObject) -> None:
+    # at_round (a valid scenario's own events) and with_inputs (numbers inside their ranges)
+    # skip validation; what they build must be what validation would accept
+    for round_ in sorted({e.round for e in sc.events}):
+        assert sc.at_round(round_).problems() == []
+    scale = data.draw(st.floats(0, 1))
+    lo = np.array([i.min for i in sc.issues])
+    hi = np.array([i.max for i in sc.issues])
+    moved = np.clip(lo + scale * (hi - lo), lo, hi)
+    positions = np.where(sc.has_position, moved, sc.positions)
+    drawn = sc.with_inputs(positions, sc.salience * scale, sc.capability * (1 + scale))
+    assert drawn.problems() == []

@@ -397,3 +397,16 @@ def test_json_is_read_fast_and_still_names_lines(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="duplicate key 'name'") as dup:
         io.read(path)
     assert dup.value.problems[0].line == 2
+
+
+def test_inputs_outside_their_range_are_still_named() -> None:
+    sc = stratagem.load()
+    positions = sc.positions.copy()
+    positions[0, 0] = sc.issues[0].max + 1
+    with pytest.raises(InvalidInputError) as exc:
+        sc.with_inputs(positions, sc.salience, sc.capability)
+    assert f"actors[{sc.actors[0].id}].positions[{sc.issues[0].id}].position" in str(exc.value)
+    salience = sc.salience.copy()
+    salience[sc.has_position] = np.nan
+    with pytest.raises(InvalidInputError, match="salience"):
+        sc.with_inputs(sc.positions, salience, sc.capability)
