@@ -982,7 +982,11 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
 def _ranks(rows: np.ndarray) -> np.ndarray:
     """Dense ranks of the rows in lexicographic order (equal rows share a rank)."""
     order = np.lexsort(rows.T[::-1])
-    new = np.r_[True, (np.diff(rows[order], axis=0) != 0).any(axis=1)]
+    ordered = rows[order]
+    new = np.empty(len(rows), dtype=bool)
+    new[:1] = True
+    # a difference, not !=: equal infinities differ here as they did through np.diff
+    new[1:] = ((ordered[1:] - ordered[:-1]) != 0).any(axis=1)
     ranks = np.empty(len(rows), dtype=np.int64)
     ranks[order] = np.cumsum(new) - 1
     return ranks
