@@ -1015,21 +1015,12 @@ class Scenario:
                 capability=None if cap[k, j] == own else float(cap[k, j]),
             )
         fields: dict[str, Any] = {"actors": tuple(actors), "values": values, "uncertainty": {}}
-        has = self.has_position
         lo = np.array([i.min for i in self.issues])
         hi = np.array([i.max for i in self.issues])
-        p, s_, c = pos[has], sal[has], cap[has]
-        in_range = bool(
-            np.isfinite(p).all()
-            and (p >= np.broadcast_to(lo, pos.shape)[has]).all()
-            and (p <= np.broadcast_to(hi, pos.shape)[has]).all()
-            and np.isfinite(s_).all()
-            and (s_ >= 0.0).all()
-            and (s_ <= 1.0).all()
-            and np.isfinite(c).all()
-            and (c >= 0.0).all()
-        )
-        if not in_range:  # validated again, so that the problem is named
+        # NaN fails every comparison; the issues' ends are finite (this scenario is valid)
+        inside = (pos >= lo) & (pos <= hi) & (sal >= 0.0) & (sal <= 1.0)
+        inside &= np.isfinite(cap) & (cap >= 0.0)
+        if not inside[self.has_position].all():  # validated again: the problem is named
             return self.evolve(**fields)
         # only numbers changed, each inside its range: valid as this scenario is (a lever
         # search or a Monte Carlo run of a model without a batch makes one per draw)

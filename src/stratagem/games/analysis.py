@@ -283,6 +283,7 @@ def games_per_issue(
     are independent: ``processes`` > 1 plays them in that many forked workers
     (:func:`stratagem.parallel.fork_map`), with the same results.
     """
+    from stratagem.models import get
     from stratagem.parallel import fork_map
 
     start = scenario.evolve(events=(), branches=())
@@ -293,8 +294,6 @@ def games_per_issue(
         if len(rows) < 2 or not scenario.has_position[rows, j].all():
             continue
         pairs.append((players, issue.id))
-
-    from stratagem.models import get
 
     # every game's "all hold" profile is the scenario as given: one run for all of them
     baseline = get(model).run(start) if pairs else None

@@ -346,8 +346,8 @@ class Obj(Node):
                 )
         out: dict[str, Any] = {}
         for f in self.fields:
-            raw = value.get(f.name)
             child = f"{cur.path}.{f.name}" if cur.path else f.name
+            raw = value.get(f.name)
             if raw is None:
                 if f.required:
                     cur.at(child).problem("is required", None if cur.path else 1)

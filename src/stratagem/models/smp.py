@@ -343,11 +343,18 @@ def _triangles(n: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     return lower, ~(lower | lower.T)
 
 
+def _head_to_head(victory: str, strength: FloatArray) -> FloatArray:
+    """``P[..., i, j]``: probability that option i beats j (one half against itself)."""
+    n = strength.shape[-1]
+    prob = _victory(victory, strength, strength.swapaxes(-1, -2))
+    prob[..., np.arange(n), np.arange(n)] = 0.5
+    return prob
+
+
 def _pce(model: str, victory: str, strength: FloatArray) -> FloatArray:
     """Probability of each option from coalition strengths (``Model::probCE2``)."""
     n = strength.shape[0]
-    prob = _victory(victory, strength, strength.T)
-    np.fill_diagonal(prob, 0.5)
+    prob = _head_to_head(victory, strength)
     if model == "Conditional":
         p = np.prod(prob, axis=1)
         total = float(_seqsum(p))
@@ -412,10 +419,7 @@ def scalar_pces(
         # a (1, options) sum, which numpy would add in pairs
         return np.array([scalar_pce(u, weights, rule, victory, model) for u in utils])
     strength = _coalitions(utils, weights, rule)
-    n = strength.shape[-1]
-    prob = _victory(victory, strength, strength.swapaxes(-1, -2))
-    prob[:, np.arange(n), np.arange(n)] = 0.5
-    p = np.prod(prob, axis=2)
+    p = np.prod(_head_to_head(victory, strength), axis=2)
     total = _seqsum(p, axis=1)
     out = p / total[:, None]
     for e in np.nonzero(~(total > 0))[0]:  # every product underflowed: that one in logs
