@@ -63,7 +63,7 @@ import numpy as np
 from stratagem.errors import StratagemError
 from stratagem.models.registry import ModelResult, ModelSpec, Param, register
 from stratagem.results import Forecast, IssueForecast, Series, Trajectory
-from stratagem.scenario import Scenario
+from stratagem.scenario import Issue, Scenario
 
 __all__ = ["PARAMS", "explain", "run_exchange"]
 
@@ -1193,13 +1193,21 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
     issues: dict[str, IssueForecast] = {}
     names = [a.name for a in scenario.actors]
     for j, issue in enumerate(scenario.issues):
-        pref = out["pref"][:, j] * out["span"][j] / 100 + out["lo"][j]
-        vote = out["vote"][:, j] * out["span"][j] / 100 + out["lo"][j]
+        # back from the model's 0-100 scale; clipped, as rounding can step past an end
+        pref = np.clip(
+            out["pref"][:, j] * out["span"][j] / 100 + out["lo"][j], issue.min, issue.max
+        )
+        vote = np.clip(
+            out["vote"][:, j] * out["span"][j] / 100 + out["lo"][j], issue.min, issue.max
+        )
         present = [k for k in range(scenario.n_actors) if out["present"][k, j]]
 
-        def scaled(rounds: list[np.ndarray], j: int = j, rows: list[int] = present) -> np.ndarray:
+        def scaled(
+            rounds: list[np.ndarray], j: int = j, rows: list[int] = present, issue: Issue = issue
+        ) -> np.ndarray:
             unit = np.array([p[rows, j] for p in rounds], dtype=float)
-            return np.asarray(unit * out["span"][j] / 100 + out["lo"][j], dtype=float)
+            back = unit * out["span"][j] / 100 + out["lo"][j]
+            return np.asarray(np.clip(back, issue.min, issue.max), dtype=float)
 
         path = Trajectory(
             actors=tuple(scenario.actors[k].id for k in present),
