@@ -8,13 +8,14 @@ here, one piece after the other, with the same results in the same order.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["can_fork", "fork_map", "forked_after_threads"]
+__all__ = ["Begun", "begin_map", "can_fork", "fork_map", "forked_after_threads"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -57,6 +58,86 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], processes: int) -> 
             return pool.map(_call, range(len(items)), chunksize=1)
     finally:
         _WORK.clear()
+
+
+_NOT_YET = object()
+
+
+class Begun(Generic[R]):
+    """``[function(item) for item in items]`` begun by a forked helper while the caller goes on.
+
+    The helper takes the items from the front; :meth:`result` makes the caller take them
+    from the back (its core plays too) until the two meet, then gathers the helper's
+    results. Each side writes only its own counter, so no lock is shared that a killed
+    helper could leave held; where both take the last item at once, it is run twice, with
+    the same result. An item the helper took and did not finish (it failed, or was killed)
+    is run again here, so an exception is raised here as it would have been, and the
+    results are those of the list comprehension, in its order, however the items were split.
+    """
+
+    def __init__(self, function: Callable[[T], R], items: Sequence[T]) -> None:
+        self._function: Callable[[Any], R] = function
+        self._items: list[Any] = list(items)
+        self._results: list[Any] = [_NOT_YET] * len(self._items)
+        self._helper: Any = None
+        if len(self._items) > 1 and can_fork():
+            context = multiprocessing.get_context("fork")
+            self._front = context.RawValue("q", 0)  # the helper's next item
+            self._back = context.RawValue("q", len(self._items))  # past the caller's last
+            self._receive, send = context.Pipe(duplex=False)
+            self._helper = context.Process(target=self._help, args=(send,), daemon=True)
+            self._helper.start()
+            send.close()
+
+    def _help(self, send: Any) -> None:
+        done: dict[int, Any] = {}
+        # an item that raises is left undone: the caller runs it again and raises
+        with contextlib.suppress(BaseException):
+            while (index := int(self._front.value)) < self._back.value:
+                self._front.value = index + 1
+                done[index] = self._function(self._items[index])
+        send.send(done)
+        send.close()
+
+    def result(self) -> list[R]:
+        """The results in the items' order (waits for the helper; runs what it left here)."""
+        if self._helper is not None:
+            while (index := int(self._back.value) - 1) >= self._front.value:
+                self._back.value = index
+                self._results[index] = self._function(self._items[index])
+            try:
+                done = self._receive.recv()
+            except (EOFError, OSError):  # the helper died: its items are run below
+                done = {}
+            self._stop()
+            for index, value in done.items():
+                if self._results[index] is _NOT_YET:
+                    self._results[index] = value
+        for index, value in enumerate(self._results):
+            if value is _NOT_YET:
+                self._results[index] = self._function(self._items[index])
+        return list(self._results)
+
+    def cancel(self) -> None:
+        """Stop the helper at once (the caller failed and will not ask for the results)."""
+        if self._helper is not None:
+            self._helper.terminate()
+            self._stop()
+
+    def _stop(self) -> None:
+        self._helper.join()
+        self._helper.close()
+        self._receive.close()
+        self._helper = None
+
+
+def begin_map(function: Callable[[T], R], items: Sequence[T]) -> Begun[R]:
+    """Begin ``[function(item) for item in items]`` in a forked helper; see :class:`Begun`.
+
+    Where the platform cannot fork (or there is one item), nothing starts now and
+    :meth:`Begun.result` runs every item here.
+    """
+    return Begun(function, items)
 
 
 def forked_after_threads() -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.games.normal import (
@@ -31,6 +31,9 @@ from stratagem.games.normal import (
 from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
+if TYPE_CHECKING:
+    from stratagem.parallel import Begun
+
 DEFAULT_MODEL = "smp"
 """The model that settles stance games unless another is asked for. The compromise model
 settles them by construction (moving away from the weighted mean always pulls it toward
@@ -46,6 +49,7 @@ __all__ = [
     "GameFileSolution",
     "GameWorld",
     "StanceGame",
+    "begin_games_per_issue",
     "games_per_issue",
     "solve_file",
     "stance_game",
@@ -283,11 +287,32 @@ def games_per_issue(
     are independent: ``processes`` > 1 plays them in that many forked workers
     (:func:`stratagem.parallel.fork_map`), with the same results.
     """
-    from stratagem.models import get
     from stratagem.parallel import fork_map
 
+    play, pairs = _per_issue(scenario, model)
+    return tuple(fork_map(play, pairs, processes))
+
+
+def begin_games_per_issue(scenario: Scenario, model: str = DEFAULT_MODEL) -> Begun[StanceGame]:
+    """:func:`games_per_issue`, begun by a forked helper while the caller goes on.
+
+    ``.result()`` returns the same games in the same order; the caller's core plays the
+    games the helper has not taken yet (:class:`stratagem.parallel.Begun`).
+    """
+    from stratagem.parallel import begin_map
+
+    play, pairs = _per_issue(scenario, model)
+    return begin_map(play, pairs)
+
+
+def _per_issue(
+    scenario: Scenario, model: str
+) -> tuple[Callable[[tuple[Sequence[str], str]], StanceGame], list[tuple[Sequence[str], str]]]:
+    """The stance games' pairs of players and issue, and the function that plays one."""
+    from stratagem.models import get
+
     start = scenario.evolve(events=(), branches=())
-    pairs = []
+    pairs: list[tuple[Sequence[str], str]] = []
     for j, issue in enumerate(scenario.issues):
         players = weightiest_actors(scenario, issue.id)
         rows = [scenario.actor_index(a) for a in players]
@@ -301,7 +326,7 @@ def games_per_issue(
     def play(pair: tuple[Sequence[str], str]) -> StanceGame:
         return stance_game(start, pair[0], pair[1], model, baseline=baseline)  # every stance
 
-    return tuple(fork_map(play, pairs, processes))
+    return play, pairs
 
 
 @dataclass(frozen=True)

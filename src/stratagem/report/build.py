@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from stratagem.analysis.bottom_line import bottom_line
-from stratagem.analysis.findings import Findings, findings
+from stratagem.analysis.findings import Findings, begin_games, findings
 from stratagem.analysis.narrative import Section, narrative
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.jsonable import plain
@@ -171,8 +171,10 @@ def build_report(
         when its scan takes at most :data:`LEVER_BUDGET` evaluations).
     workers : int
         Processes drawing the figures while the analysis goes on (forked where the
-        platform can; ``stratagem report`` uses one per core beyond the first); 0: every
-        figure is drawn here, one after the other.
+        platform can; ``stratagem report`` uses one per core beyond the first); with any,
+        a forked helper also begins the stance games before the models run, and this
+        process plays those left when its simulations are done. 0: everything is done
+        here, one after the other.
     calibration : str, optional
         A backtest's calibration (``"deu"``) whose typical errors the bottom line states,
         labelled as errors on comparable decisions (:mod:`stratagem.validation.calibration`);
@@ -191,12 +193,15 @@ def build_report(
     from stratagem.uncertainty.sensitivity import tornado
 
     say = progress or (lambda _msg: None)
-    say("running models")
-    forecast_set = stratagem.forecast(scenario, models, seed=seed, calibration=calibration)
-    forecasts = forecast_set.forecasts
-    # figures are drawn by workers while the analysis runs, as soon as their data exist
-    drawing = _Renderer(tuple(formats), workers)
+    # the stance games (the slowest finding) need nothing else: begun first, beside the rest
+    games = begin_games(scenario) if workers > 0 else None
+    drawing = None
     try:
+        say("running models")
+        forecast_set = stratagem.forecast(scenario, models, seed=seed, calibration=calibration)
+        forecasts = forecast_set.forecasts
+        # figures are drawn by workers while the analysis runs, as soon as their data exist
+        drawing = _Renderer(tuple(formats), workers)
         drawing.start(_forecast_figures(scenario, forecasts))
         chosen_branches = (
             list(branches) if branches is not None else [b.name for b in scenario.branches]
@@ -234,17 +239,26 @@ def build_report(
             seed=seed,
         )
         say("analysing compatibility, pivotal actors and stance games")
-        # this process waits on the games' workers: its core plays too
+        # the games the helper has not taken yet are played here
         found = findings(
-            scenario, forecasts, conflict_draws=draws, seed=seed, processes=workers + 1
+            scenario,
+            forecasts,
+            conflict_draws=draws,
+            seed=seed,
+            processes=workers + 1,
+            games=games,
         )
+        games = None
         say("writing the narrative")
         sections = narrative(scenario, forecasts, ensembles, swings, found)
         say("drawing figures")
         drawing.start(_finding_figures(scenario, found), idle=True)
         figures, pngs = drawing.finish()
     finally:
-        drawing.close()
+        if games is not None:
+            games.cancel()
+        if drawing is not None:
+            drawing.close()
     return Report(
         scenario,
         tuple(forecasts),
