@@ -51,6 +51,9 @@ STYLE: dict[str, Any] = {
     "axes.grid": True,
     "grid.alpha": 0.3,
     "legend.frameon": False,
+    # titles stay where they are put: matplotlib would otherwise measure every panel's
+    # ticks at each drawing to lift a title over top tick labels, which no figure has
+    "axes.titley": 1.0,
 }
 
 
@@ -151,7 +154,40 @@ def _legend_below(fig: Figure, axes: Any) -> None:
             legend.setdefault(label, handle)
     fig.legend(list(legend.values()), list(legend), loc="lower center", ncol=3, fontsize=7)
     legend_rows = -(-len(legend) // 3)  # about 0.16 in per row
-    fig.tight_layout(rect=(0, min(0.4, (0.2 + 0.16 * legend_rows) / fig.get_figheight()), 1, 1))
+    shared = axes[0].get_shared_x_axes().joined(axes[0], axes[-1]) if len(axes) > 1 else False
+    _stack(fig, len(axes), gap=GAP_TITLE if shared else GAP_TICKS, bottom=0.62 + 0.16 * legend_rows)
+
+
+GAP_TITLE = 0.35
+"""Inches between stacked panels sharing their x axis: the lower panel's title."""
+GAP_TICK_LABELS = 0.55
+"""Inches between stacked panels with their own tick labels (no axis label) and a title."""
+GAP_TICKS = 0.75
+"""Inches between stacked panels with their own x axis: tick labels, axis label and title."""
+MIN_PANEL = 0.8
+"""Inches: the least height of a stacked panel."""
+
+
+def _stack(fig: Figure, panels: int, gap: float, bottom: float = 0.5, top: float = 0.35) -> None:
+    """Lay out a column of panels by fixed gaps (inches, for :data:`STYLE`'s font sizes).
+
+    ``tight_layout`` measures every tick label of every panel, a third of drawing a figure
+    of many panels; the outer margins need no measuring, since a figure is saved within its
+    tight box (what sticks out is kept, blank margins are trimmed).
+    """
+    width, height = fig.get_size_inches()
+    margins = top + bottom + gap * (panels - 1)
+    if height - margins < MIN_PANEL * panels:  # a long legend below: the figure grows
+        height = margins + MIN_PANEL * panels
+        fig.set_size_inches(width, height)
+    inner = height - margins
+    fig.subplots_adjust(
+        left=1.0 / width,
+        right=1 - 0.2 / width,
+        top=1 - top / height,
+        bottom=bottom / height,
+        hspace=gap / (inner / panels),
+    )
 
 
 def _trajectory_panel(ax: Any, scenario: Scenario, forecast: Forecast, issue_id: str) -> None:
@@ -272,8 +308,11 @@ def scenario_figure(scenario: Scenario) -> Figure:
             ax.set_yticks([])
             ax.set_title(issue.name, loc="left", fontsize=9)
             ax.grid(axis="y", visible=False)
-        fig.legend(loc="lower center", ncol=3, fontsize=7, bbox_to_anchor=(0.5, -0.02))
-        fig.tight_layout(rect=(0, 0.12, 1, 1))
+        legend = fig.legend(loc="lower center", ncol=3, fontsize=7)
+        for handle in legend.legend_handles:  # one marker size in the key: areas are data
+            handle.set_sizes([40])  # type: ignore[union-attr]
+        legend_rows = -(-scenario.n_actors // 3)
+        _stack(fig, scenario.n_issues, GAP_TICK_LABELS, bottom=0.45 + 0.16 * legend_rows)
     return fig
 
 
@@ -298,7 +337,7 @@ def models_figure(scenario: Scenario, forecasts: Sequence[Forecast]) -> Figure:
             ax.set_title(
                 f"{issue.name} (coloured lines: actors' starting positions)", loc="left", fontsize=9
             )
-        fig.tight_layout()
+        _stack(fig, scenario.n_issues, GAP_TICK_LABELS, bottom=0.35)
     return fig
 
 
@@ -341,7 +380,7 @@ def intervals_figure(ensembles: Sequence[Any]) -> Figure:
             ax.set_title(f"{issue.name} ({ensembles[0].draws} draws)", loc="left", fontsize=9)
             ax.grid(axis="y", visible=False)
         axes[-1, 0].set_xlabel("forecast: median (dot), middle half (thick), 5–95% (thin)")
-        fig.tight_layout()
+        _stack(fig, scenario.n_issues, GAP_TICK_LABELS, bottom=0.55)
     return fig
 
 
@@ -392,7 +431,7 @@ def tornado_figure(
         axes[-1, 0].set_xlabel(
             "forecast with the input at the top (vermilion) and bottom (blue) of its range"
         )
-        fig.tight_layout()
+        _stack(fig, len(panels), GAP_TICK_LABELS, bottom=0.55)
     return fig
 
 
