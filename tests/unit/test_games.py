@@ -188,3 +188,44 @@ def test_the_all_hold_profile_is_the_plain_run() -> None:
         own, salience = scenario.positions[k, j], scenario.salience[k, j]
         expected = salience * (1 - abs(own - outcome) / scenario.issue("iraq_order").range)
         assert game.payoffs[(*hold, p)] == pytest.approx(expected, abs=1e-12)
+
+
+def test_profiles_that_place_the_players_alike_share_one_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Iran stands at an end of Iraq's order (0): escalating there is holding, so the
+    escalating profiles are the holding ones and are not run again — with the payoffs
+    of the runs they stand for."""
+    from stratagem.games.normal import from_scenario
+    from stratagem.models.registry import ModelSpec
+    from stratagem.scenario import Change
+
+    scenario = stratagem.load()
+    j = scenario.issue_index("iraq_order")
+    iran = scenario.positions[scenario.actor_index("iran"), j]
+    base = stratagem.run(scenario, "smp").issues["iraq_order"].forecast
+    assert iran in (0.0, 100.0)  # at an end, and escalating pushes it past that end
+    assert (iran >= base) == (iran == 100.0)
+    runs: list[object] = []
+    plain_run = ModelSpec.run
+
+    def counted(self: ModelSpec, *args: object, **kwargs: object) -> object:
+        runs.append(args[0])
+        return plain_run(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ModelSpec, "run", counted)
+    game = from_scenario(scenario, ["us", "iran"], "iraq_order", "smp")
+    # the baseline, then the eight profiles other than all holding, less the three where
+    # Iran escalates (each is the profile where it holds)
+    assert len(runs) == 1 + 8 - 3
+    monkeypatch.undo()
+    stances = list(game.strategies[1])
+    hold, escalate = stances.index("hold"), stances.index("escalate")
+    np.testing.assert_array_equal(game.payoffs[:, escalate], game.payoffs[:, hold])
+    for us in range(3):  # each shared payoff is what its own run gives
+        x = game.moves[0][us]
+        alone = stratagem.run(scenario.apply([Change("us", "position", x, "iraq_order")]), "smp")
+        outcome = alone.issues["iraq_order"].forecast
+        k = scenario.actor_index("iran")
+        expected = scenario.salience[k, j] * (1 - abs(iran - outcome) / 100)
+        assert game.payoffs[us, escalate, 1] == expected

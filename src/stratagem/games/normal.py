@@ -237,15 +237,17 @@ def from_scenario(
 
     shape = (*(len(stances) for _ in actors), len(actors))
     payoffs = np.empty(shape)
+    # profiles that put every player where another profile does (a stance clipped at an end
+    # of the scale) are that profile's run: the same scenario, the same forecast
+    outcomes: dict[tuple[float, ...], float] = {tuple(own[a] for a in actors): base}
     for profile in itertools.product(range(len(stances)), repeat=len(actors)):
-        if all(stances[k] == "hold" for k in profile):
-            outcome = base  # every position as given: the run above
-        else:
+        placed = tuple(stance_position(a, stances[k]) for a, k in zip(actors, profile, strict=True))
+        if placed not in outcomes:
             played = scenario.apply(
-                Change(a, "position", stance_position(a, stances[k]), issue)
-                for a, k in zip(actors, profile, strict=True)
+                Change(a, "position", x, issue) for a, x in zip(actors, placed, strict=True)
             )
-            outcome = spec.run(played, params).issues[issue].forecast
+            outcomes[placed] = spec.run(played, params).issues[issue].forecast
+        outcome = outcomes[placed]
         payoffs[profile] = [sal[a] * (1.0 - abs(own[a] - outcome) / scale.range) for a in actors]
     names = {a.id: a.name for a in scenario.actors}
     moves = tuple(tuple(stance_position(a, s) for s in stances) for a in actors)
