@@ -373,3 +373,29 @@ def test_batched_bargains_are_bit_for_bit_the_single_ones(pairs: int, dims: int,
             )
             assert np.array_equal(bi[k], one[0])
             assert np.array_equal(bj[k], one[1])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"StateTransitions": "Stochastic", "max_turns": 8},
+        {"BargnModel": "InitRcvrInterp", "VictoryProbModel": "Binary", "max_turns": 6},
+    ],
+)
+def test_a_run_for_its_forecasts_only_forecasts_the_same_bit_for_bit(params) -> None:  # type: ignore[no-untyped-def]
+    """Stance games and draws run one by one read nothing but the forecasts: within
+    ``forecasts_only`` the run skips its rounds and details, not a bit of its forecasts."""
+    import stratagem
+    from stratagem.models.registry import details_wanted, forecasts_only
+
+    for scenario in (stratagem.load("iraq-2020"), stratagem.load("cop21-2015")):
+        full = SPEC.run(scenario, params, seed=3)
+        with forecasts_only():
+            assert not details_wanted()
+            lean = SPEC.run(scenario, params, seed=3)
+        assert details_wanted()
+        assert lean.positions() == full.positions()
+        assert lean.outcome == full.outcome
+        assert all(f.trajectory is None for f in lean.issues.values())
+        assert not lean.details

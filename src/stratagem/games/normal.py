@@ -204,6 +204,7 @@ def from_scenario(
         it already: the games of several issues share it.
     """
     from stratagem.models import get
+    from stratagem.models.registry import forecasts_only
 
     problems = [
         Problem("actors", f"unknown actor {a!r}") for a in actors if a not in scenario.actor_ids
@@ -246,7 +247,8 @@ def from_scenario(
             played = scenario.apply(
                 Change(a, "position", x, issue) for a, x in zip(actors, placed, strict=True)
             )
-            outcomes[placed] = spec.run(played, params).issues[issue].forecast
+            with forecasts_only():  # the forecast is all a payoff needs
+                outcomes[placed] = spec.run(played, params).issues[issue].forecast
         outcome = outcomes[placed]
         payoffs[profile] = [sal[a] * (1.0 - abs(own[a] - outcome) / scale.range) for a in actors]
     names = {a.id: a.name for a in scenario.actors}

@@ -9,8 +9,10 @@ stream and records everything in the :class:`~stratagem.results.Forecast`.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,8 @@ __all__ = [
     "Param",
     "UnknownParameterError",
     "applicable",
+    "details_wanted",
+    "forecasts_only",
     "get",
     "names",
     "register",
@@ -37,6 +41,29 @@ __all__ = [
     "split_label",
     "unavailable",
 ]
+
+
+_FORECASTS_ONLY: ContextVar[bool] = ContextVar("forecasts_only", default=False)
+
+
+@contextlib.contextmanager
+def forecasts_only() -> Iterator[None]:
+    """Within it, runs may leave out their rounds and per-round details.
+
+    For searches that read nothing but the forecasts (stance games, draws run one by one):
+    a model that honours it (:func:`details_wanted`) returns the same forecasts, bit for
+    bit, without trajectories or details; the others ignore it.
+    """
+    token = _FORECASTS_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _FORECASTS_ONLY.reset(token)
+
+
+def details_wanted() -> bool:
+    """Whether a run should record its rounds and details (not within :func:`forecasts_only`)."""
+    return not _FORECASTS_ONLY.get()
 
 
 class UnknownParameterError(ValueError):

@@ -71,7 +71,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from stratagem.errors import InvalidInputError, Problem
-from stratagem.models.registry import ModelResult, ModelSpec, Param, register
+from stratagem.models.registry import ModelResult, ModelSpec, Param, details_wanted, register
 from stratagem.results import Forecast, IssueForecast, Series, Trajectory
 from stratagem.scenario import Scenario
 
@@ -1045,6 +1045,14 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
         for s in schedule
     ]
     out = run_smp(x0, sal, caps, opts, _accommodation(scenario), rng, turns_in)
+    if not details_wanted():  # the last turn's probability-weighted positions, as below
+        last, unique, prob = out.positions[-1], out.unique[-1], out.unique_prob[-1]
+        return ModelResult(
+            {
+                issue.id: IssueForecast(float(prob @ (last[:, d] * span[d] + lo[d])[unique]))
+                for d, issue in enumerate(scenario.issues)
+            }
+        )
     names = [a.name for a in scenario.actors]
     turns = len(out.positions) - 1
     issues: dict[str, IssueForecast] = {}

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from stratagem.models.registry import get
+from stratagem.models.registry import forecasts_only, get
 from stratagem.results import Ensemble
 from stratagem.scenario import Scenario
 from stratagem.uncertainty.engine import CHUNK, DrawFailedError, run_draws
@@ -59,7 +59,8 @@ def forecast_draws(
     for d in range(draws.n):
         try:
             one = scenario.with_inputs(draws.positions[d], draws.salience[d], draws.capability[d])
-            forecast = spec.run(one, params, seed=seed + first_draw + d if vary_seed else seed)
+            with forecasts_only():
+                forecast = spec.run(one, params, seed=seed + first_draw + d if vary_seed else seed)
             out[d] = [forecast.issues[i].forecast for i in scenario.issue_ids]
         except Exception as exc:  # a failing draw is reported, never swallowed
             raise DrawFailedError(
