@@ -443,3 +443,21 @@ def test_report_cli(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path / "r" / "report.html")
     assert (tmp_path / "r" / "results.json").exists()
+
+
+def test_findings_begun_beside_the_models_are_the_findings_made_after_them() -> None:
+    """The report begins the stance games and the graph model's analyses in a forked helper
+    before the models run, and takes the rest here: the same findings, whoever did what."""
+    from stratagem.analysis.findings import begin_findings, findings
+
+    scenario = stratagem.load("iraq-2020")  # a conflict, a branch adding to it, five games
+    forecasts = stratagem.forecast(scenario, ["compromise"]).forecasts
+    begun = begin_findings(scenario, conflict_draws=40, seed=2)
+    found = findings(scenario, forecasts, conflict_draws=40, seed=2, begun=begun)
+    plain = findings(scenario, forecasts, conflict_draws=40, seed=2)
+    assert len(found.conflicts) == 2
+    assert len(found.games) == 5
+    assert [b for b, _ in found.conflicts] == [b for b, _ in plain.conflicts]
+    assert [a.to_dict() for _, a in found.conflicts] == [a.to_dict() for _, a in plain.conflicts]
+    assert [g.to_dict() for g in found.games] == [g.to_dict() for g in plain.games]
+    assert found.pivots == plain.pivots

@@ -141,13 +141,14 @@ def test_subgame_perfection_with_imperfect_information() -> None:
 
 
 def test_games_per_issue_in_forked_workers_are_the_games_played_here() -> None:
-    from stratagem.games.analysis import begin_games_per_issue, games_per_issue, stance_game
+    from stratagem.games.analysis import games_per_issue, stance_game, stance_games_to_play
+    from stratagem.parallel import begin_map
 
     scenario = stratagem.load("eu-emissions-1994")
     here = games_per_issue(scenario, "compromise")
     forked = games_per_issue(scenario, "compromise", processes=2)
     several = stratagem.load("copenhagen-2009")  # a game per issue, split helper and here
-    begun = begin_games_per_issue(several, "compromise").result()
+    begun = begin_map(*stance_games_to_play(several, "compromise")).result()
     played = games_per_issue(several, "compromise")
     assert len(played) > 2
     assert [g.to_dict() for g in begun] == [g.to_dict() for g in played]

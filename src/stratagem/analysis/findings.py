@@ -8,19 +8,22 @@ story from the same numbers. Analyses of every pair of actors are left out above
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from stratagem.analysis.compatibility import Compatibility, compatibility
 from stratagem.analysis.pivotal import Pivot, pivotal_actors
 from stratagem.conflict.analysis import ConflictAnalysis, analyse
-from stratagem.games.analysis import StanceGame, begin_games_per_issue, games_per_issue
+from stratagem.conflict.model import Conflict
+from stratagem.games.analysis import StanceGame, games_per_issue, stance_games_to_play
 from stratagem.limits import limit
 from stratagem.parallel import Begun, begin_map
 from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
-__all__ = ["Findings", "begin_games", "findings"]
+__all__ = ["BegunFindings", "Findings", "begin_findings", "findings"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def findings(
     conflict_draws: int = 0,
     seed: int = 0,
     processes: int = 1,
-    games: Begun[StanceGame] | None = None,
+    begun: BegunFindings | None = None,
 ) -> Findings:
     """The analyses for these forecasts' narrative.
 
@@ -52,46 +55,74 @@ def findings(
     conflict, when the scenario has one, is analysed with the defaults of
     :func:`stratagem.conflict_analysis`, with ``conflict_draws`` draws of its uncertain
     statements. ``processes`` > 1 plays the per-issue stance games in forked workers;
-    ``games``, the games :func:`begin_games` began earlier, are finished instead.
+    ``begun``, the games and conflict analyses :func:`begin_findings` began earlier (with
+    the same scenario, draws and seed), are finished instead.
     """
     pairwise = _pairwise(scenario)
     with_compromise = any(f.model == "compromise" for f in forecasts)
-    conflicts: list[tuple[str | None, ConflictAnalysis]] = []
-    if scenario.conflict is not None:
-        worlds = [None, *(b.name for b in scenario.branches if b.conflict is not None)]
-        for b in worlds:
-            conflict = scenario.with_branch(b).conflict
-            if conflict is not None:
-                conflicts.append(
-                    (b, analyse(conflict, draws=conflict_draws, seed=seed, executor="serial"))
-                )
+    if begun is not None:
+        done = begun.work.result()
+        conflicts = tuple(zip(begun.worlds, done[: len(begun.worlds)], strict=True))
+        games = tuple(done[len(begun.worlds) :])
+    else:
+        conflicts = tuple(
+            (b, analyse(conflict, draws=conflict_draws, seed=seed, executor="serial"))
+            for b, conflict in _conflicts(scenario)
+        )
+        games = games_per_issue(scenario, processes=processes) if pairwise else ()
     return Findings(
         compatibility=compatibility(scenario) if pairwise else None,
         pivots=tuple(pivotal_actors(scenario)) if with_compromise else (),
-        games=(
-            tuple(games.result())
-            if games is not None
-            else games_per_issue(scenario, processes=processes)
-            if pairwise
-            else ()
-        ),
-        conflicts=tuple(conflicts),
+        games=games,
+        conflicts=conflicts,
     )
 
 
-def begin_games(scenario: Scenario) -> Begun[StanceGame]:
-    """The stance games :func:`findings` plays, begun now by a forked helper.
+@dataclass(frozen=True)
+class BegunFindings:
+    """The slow findings begun by :func:`begin_findings`: graph-model analyses, then games."""
 
-    The slowest of the findings (a dynamic model's run per stance profile) can so go on
-    while the caller runs its simulations; pass the result to :func:`findings`.
+    work: Begun[Any]
+    worlds: tuple[str | None, ...]
+
+    def cancel(self) -> None:
+        """Stop the helper (the caller will not ask for the findings)."""
+        self.work.cancel()
+
+
+def begin_findings(scenario: Scenario, conflict_draws: int = 0, seed: int = 0) -> BegunFindings:
+    """The stance games and the graph model's analyses of :func:`findings`, begun now.
+
+    They need no forecast, and are the slowest findings (a dynamic model's run per stance
+    profile; the conflict's preference draws): a forked helper begins them while the
+    caller runs its models and simulations (:class:`stratagem.parallel.Begun`); pass the
+    result to :func:`findings`, which returns the same findings as without it.
     """
+    worlds = _conflicts(scenario)
+    tasks: list[Callable[[], Any]] = [
+        functools.partial(analyse, conflict, draws=conflict_draws, seed=seed, executor="serial")
+        for _b, conflict in worlds
+    ]
     if _pairwise(scenario):
-        return begin_games_per_issue(scenario)
-    return begin_map(_no_game, [])
+        play, pairs = stance_games_to_play(scenario)
+        tasks += [functools.partial(play, pair) for pair in pairs]
+    return BegunFindings(begin_map(_call, tasks), tuple(b for b, _c in worlds))
 
 
-def _no_game(_item: object) -> StanceGame:
-    raise AssertionError("no game to play")  # pragma: no cover - called on no item
+def _call(task: Callable[[], Any]) -> Any:
+    return task()
+
+
+def _conflicts(scenario: Scenario) -> list[tuple[str | None, Conflict]]:
+    """The scenario's conflict, then each branch's that adds to it: (branch or None, it)."""
+    if scenario.conflict is None:
+        return []
+    out: list[tuple[str | None, Conflict]] = []
+    for b in [None, *(b.name for b in scenario.branches if b.conflict is not None)]:
+        conflict = scenario.with_branch(b).conflict
+        if conflict is not None:
+            out.append((b, conflict))
+    return out
 
 
 def _pairwise(scenario: Scenario) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.games.normal import (
@@ -31,9 +31,6 @@ from stratagem.games.normal import (
 from stratagem.results import Forecast
 from stratagem.scenario import Scenario
 
-if TYPE_CHECKING:
-    from stratagem.parallel import Begun
-
 DEFAULT_MODEL = "smp"
 """The model that settles stance games unless another is asked for. The compromise model
 settles them by construction (moving away from the weighted mean always pulls it toward
@@ -49,10 +46,10 @@ __all__ = [
     "GameFileSolution",
     "GameWorld",
     "StanceGame",
-    "begin_games_per_issue",
     "games_per_issue",
     "solve_file",
     "stance_game",
+    "stance_games_to_play",
 ]
 
 
@@ -289,26 +286,14 @@ def games_per_issue(
     """
     from stratagem.parallel import fork_map
 
-    play, pairs = _per_issue(scenario, model)
+    play, pairs = stance_games_to_play(scenario, model)
     return tuple(fork_map(play, pairs, processes))
 
 
-def begin_games_per_issue(scenario: Scenario, model: str = DEFAULT_MODEL) -> Begun[StanceGame]:
-    """:func:`games_per_issue`, begun by a forked helper while the caller goes on.
-
-    ``.result()`` returns the same games in the same order; the caller's core plays the
-    games the helper has not taken yet (:class:`stratagem.parallel.Begun`).
-    """
-    from stratagem.parallel import begin_map
-
-    play, pairs = _per_issue(scenario, model)
-    return begin_map(play, pairs)
-
-
-def _per_issue(
-    scenario: Scenario, model: str
+def stance_games_to_play(
+    scenario: Scenario, model: str = DEFAULT_MODEL
 ) -> tuple[Callable[[tuple[Sequence[str], str]], StanceGame], list[tuple[Sequence[str], str]]]:
-    """The stance games' pairs of players and issue, and the function that plays one."""
+    """:func:`games_per_issue`'s games: their (players, issue), and the function playing one."""
     from stratagem.models import get
 
     start = scenario.evolve(events=(), branches=())

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from stratagem.analysis.bottom_line import bottom_line
-from stratagem.analysis.findings import Findings, begin_games, findings
+from stratagem.analysis.findings import Findings, begin_findings, findings
 from stratagem.analysis.narrative import Section, narrative
 from stratagem.errors import InvalidInputError, Problem
 from stratagem.jsonable import plain
@@ -172,9 +172,9 @@ def build_report(
     workers : int
         Processes drawing the figures while the analysis goes on (forked where the
         platform can; ``stratagem report`` uses one per core beyond the first); with any,
-        a forked helper also begins the stance games before the models run, and this
-        process plays those left when its simulations are done. 0: everything is done
-        here, one after the other.
+        a forked helper also begins the stance games and the graph model's analyses before
+        the models run, and this process takes those left when its simulations are done.
+        0: everything is done here, one after the other.
     calibration : str, optional
         A backtest's calibration (``"deu"``) whose typical errors the bottom line states,
         labelled as errors on comparable decisions (:mod:`stratagem.validation.calibration`);
@@ -193,8 +193,9 @@ def build_report(
     from stratagem.uncertainty.sensitivity import tornado
 
     say = progress or (lambda _msg: None)
-    # the stance games (the slowest finding) need nothing else: begun first, beside the rest
-    games = begin_games(scenario) if workers > 0 else None
+    # the stance games and the graph model's analyses (the slowest findings) need no
+    # forecast: begun first, beside the rest
+    begun = begin_findings(scenario, conflict_draws=draws, seed=seed) if workers > 0 else None
     drawing = None
     try:
         say("running models")
@@ -239,24 +240,24 @@ def build_report(
             seed=seed,
         )
         say("analysing compatibility, pivotal actors and stance games")
-        # the games the helper has not taken yet are played here
+        # what the helper has not taken yet is done here
         found = findings(
             scenario,
             forecasts,
             conflict_draws=draws,
             seed=seed,
             processes=workers + 1,
-            games=games,
+            begun=begun,
         )
-        games = None
+        begun = None
         say("writing the narrative")
         sections = narrative(scenario, forecasts, ensembles, swings, found)
         say("drawing figures")
         drawing.start(_finding_figures(scenario, found), idle=True)
         figures, pngs = drawing.finish()
     finally:
-        if games is not None:
-            games.cancel()
+        if begun is not None:
+            begun.cancel()
         if drawing is not None:
             drawing.close()
     return Report(
