@@ -327,10 +327,11 @@ def _mean(x: FloatArray, w: FloatArray) -> FloatArray:
 def _support_dense(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Linear votes: (support of i against j, total |votes|), each (B, n, n)."""
     dist = np.abs(x[:, :, None] - x[:, None, :])  # (B, k, a)
-    # v[b,k,i,j] = w_k (|x_k - x_j| - |x_k - x_i|)
-    v = w[:, :, None, None] * (dist[:, :, None, :] - dist[:, :, :, None])
-    support = np.maximum(v, 0.0).sum(axis=1)
+    # v[b,k,i,j] = w_k (|x_k - x_j| - |x_k - x_i|), in one array reused (the same values)
+    v = np.subtract(dist[:, :, None, :], dist[:, :, :, None])
+    v *= w[:, :, None, None]
     total = np.abs(v).sum(axis=1)
+    support = np.maximum(v, 0.0, out=v).sum(axis=1)
     return support, total
 
 
