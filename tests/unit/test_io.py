@@ -273,3 +273,22 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
     io.atomic_write_text(target, "new")
     assert target.read_text() == "new"
+
+
+def test_a_valid_yaml_file_still_names_the_line_of_a_problem_found_later() -> None:
+    """A valid file is read without noting every field's line; a problem a model finds
+    later is still placed on its line (the lines are learnt from the text when asked)."""
+    from stratagem.errors import Problem
+
+    text = (
+        "name: later\n"
+        "issues: [{id: x}]\n"
+        "actors:\n"
+        "  - {id: a, capability: 1, positions: {x: [10, 0.5]}}\n"
+        "  - id: b\n"
+        "    capability: 2\n"
+        "    positions: {x: [90, 0.5]}\n"
+    )
+    scenario = io.read_text(text, "later.yaml", "yaml")
+    (found,) = scenario.locate([Problem("actors[b].capability", "too small for this model")])
+    assert (found.source, found.line) == ("later.yaml", 6)
