@@ -54,7 +54,7 @@ import itertools
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1193,21 +1193,22 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
     issues: dict[str, IssueForecast] = {}
     names = [a.name for a in scenario.actors]
     for j, issue in enumerate(scenario.issues):
-        # back from the model's 0-100 scale; clipped, as rounding can step past an end
-        pref = np.clip(
-            out["pref"][:, j] * out["span"][j] / 100 + out["lo"][j], issue.min, issue.max
-        )
-        vote = np.clip(
-            out["vote"][:, j] * out["span"][j] / 100 + out["lo"][j], issue.min, issue.max
-        )
+
+        def back(unit: np.ndarray, j: int = j, issue: Issue = issue) -> np.ndarray:
+            """From the model's 0-100 scale; clipped, as rounding can step past an end."""
+            on_scale = unit * out["span"][j] / 100 + out["lo"][j]
+            return np.asarray(np.clip(on_scale, issue.min, issue.max), dtype=float)
+
+        pref, vote = back(out["pref"][:, j]), back(out["vote"][:, j])
         present = [k for k in range(scenario.n_actors) if out["present"][k, j]]
 
         def scaled(
-            rounds: list[np.ndarray], j: int = j, rows: list[int] = present, issue: Issue = issue
+            rounds: list[np.ndarray],
+            j: int = j,
+            rows: list[int] = present,
+            back: Callable[[np.ndarray], np.ndarray] = back,
         ) -> np.ndarray:
-            unit = np.array([p[rows, j] for p in rounds], dtype=float)
-            back = unit * out["span"][j] / 100 + out["lo"][j]
-            return np.asarray(np.clip(back, issue.min, issue.max), dtype=float)
+            return back(np.array([p[rows, j] for p in rounds], dtype=float))
 
         path = Trajectory(
             actors=tuple(scenario.actors[k].id for k in present),
