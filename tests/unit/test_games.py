@@ -147,6 +147,7 @@ def test_games_per_issue_in_forked_workers_are_the_games_played_here() -> None:
     scenario = stratagem.load("eu-emissions-1994")
     here = games_per_issue(scenario, "compromise")
     forked = games_per_issue(scenario, "compromise", processes=2)
+    assert [g.issue for g in forked] == [g.issue for g in here]
     several = stratagem.load("copenhagen-2009")  # a game per issue, split helper and here
     begun = begin_map(*stance_games_to_play(several, "compromise")).result()
     played = games_per_issue(several, "compromise")
