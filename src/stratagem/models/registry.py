@@ -10,18 +10,20 @@ stream and records everything in the :class:`~stratagem.results.Forecast`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from stratagem.errors import InvalidInputError, Problem, StratagemError
 from stratagem.limits import exceeded, limit
 from stratagem.results import Forecast, IssueForecast
-from stratagem.scenario import Scenario
+from stratagem.scenario import Issue, Scenario
 
 __all__ = [
     "ModelFailureError",
@@ -354,7 +356,7 @@ class ModelSpec:
         if self.capability_unit_free:
             working = working.with_capabilities_scaled(working.capability_scale())
         result = self.function(working, resolved, rng)
-        _check_forecasts(self.name, scenario, result)
+        result = _onto_scales(self.name, scenario, result)
         return Forecast(
             model=self.name,
             scenario=scenario.name,
@@ -379,23 +381,56 @@ class ModelFailureError(StratagemError):
     """A model produced a forecast that is not a number within its issue's scale (a bug)."""
 
 
-def _check_forecasts(model: str, scenario: Scenario, result: ModelResult) -> None:
-    """Every forecast leaving a model is finite and within its issue's bounds."""
-    bad = []
-    for issue in scenario.issues:
-        got = result.issues.get(issue.id)
-        if got is None:
-            continue
-        x = got.forecast
-        if not math.isfinite(x) or not issue.min - 1e-9 * (issue.max - issue.min) <= x <= (
-            issue.max + 1e-9 * (issue.max - issue.min)
-        ):
-            bad.append(f"{issue.name!r}: {x} (scale {issue.min:g}–{issue.max:g})")
-    if bad:
+SCALE_ROUNDING = 1e-9
+"""How far past an end of its scale (as a fraction of the scale's length) a forecast may
+come out of a model's arithmetic and still be put on that end: a scale conversion's last
+bits. Anything further is a failure of the model."""
+
+
+def onto_scales(model: str, issues: Sequence[Issue], forecasts: npt.NDArray[np.float64]) -> None:
+    """Put forecasts ``(..., issues)`` a rounding past an end of their scale on that end.
+
+    In place: the model's forecasts of ``issues`` (the last axis) are clipped to them.
+
+    Raises
+    ------
+    ModelFailureError
+        If a forecast is not finite, or is further outside its scale than rounding explains.
+    """
+    lo = np.array([i.min for i in issues])
+    hi = np.array([i.max for i in issues])
+    slack = SCALE_ROUNDING * (hi - lo)
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(forecasts) & (forecasts >= lo - slack) & (forecasts <= hi + slack))
+    if bad.any():
+        shown = [
+            f"{issue.name!r}: {float(np.asarray(forecasts)[..., j][bad[..., j]].flat[0])} "
+            f"(scale {issue.min:g}–{issue.max:g})"
+            for j, issue in enumerate(issues)
+            if bad[..., j].any()
+        ]
         raise ModelFailureError(
             f"the {model} model forecast a value that is not a number on its issue's scale "
-            f"({'; '.join(bad)}); please report this with the scenario"
+            f"({'; '.join(shown)}); please report this with the scenario"
         )
+    np.clip(forecasts, lo, hi, out=forecasts)
+
+
+def _onto_scales(model: str, scenario: Scenario, result: ModelResult) -> ModelResult:
+    """``result`` with every forecast on its issue's scale (see :func:`onto_scales`)."""
+    present = [i for i in scenario.issues if i.id in result.issues]
+    if not present:
+        return result
+    values = np.array([result.issues[i.id].forecast for i in present])
+    onto_scales(model, present, values)
+    moved = {
+        i.id: dataclasses.replace(result.issues[i.id], forecast=float(x))
+        for i, x in zip(present, values, strict=True)
+        if float(x) != result.issues[i.id].forecast
+    }
+    if not moved:
+        return result
+    return ModelResult({**result.issues, **moved}, result.details)
 
 
 _REGISTRY: dict[str, ModelSpec] = {}

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from stratagem.models.registry import forecasts_only, get
+from stratagem.models.registry import forecasts_only, get, onto_scales
 from stratagem.results import Ensemble
 from stratagem.scenario import Scenario
 from stratagem.uncertainty.engine import CHUNK, DrawFailedError, run_draws
@@ -52,9 +52,12 @@ def forecast_draws(
     batch_error: Exception | None = None
     if spec.batch is not None:
         try:
-            return np.asarray(spec.batch(scenario, draws, params), dtype=float)
+            batched = np.array(spec.batch(scenario, draws, params), dtype=float)
+            onto_scales(model, scenario.issues, batched)
         except Exception as exc:  # noqa: BLE001 - located draw by draw below
             batch_error = exc
+        else:
+            return batched
     out = np.empty((draws.n, scenario.n_issues))
     for d in range(draws.n):
         try:
