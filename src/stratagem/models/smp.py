@@ -497,25 +497,42 @@ def _assess(
     sal: FloatArray,
     caps: FloatArray,
     opts: SMPOptions,
+    distinct: bool = True,
 ) -> _Assessment:
-    """``SMPState::setAllAUtil`` and ``pDist(-1)`` for one state."""
+    """``SMPState::setAllAUtil`` and ``pDist(-1)`` for one state.
+
+    ``distinct=False`` leaves out the election over the distinct positions (``prob`` and
+    ``unique_prob`` empty): the turns only need the utilities, the forecast only the last
+    state's election.
+    """
     d = _distance(ideals, positions, sal)
     neutral = _utility(d, np.zeros((d.shape[0], 1)))
     p_neutral = scalar_pce(neutral, caps, opts.voting, opts.victory, opts.pce)
     risk = _big_r(p_neutral, opts.big_r_range)
     est = _adjusted(risk, opts.big_r_adjust)  # est[h, i]: h's estimate of i's risk
     utils = _utility(d[None, :, :], est[:, :, None])
-    own = utils[np.arange(len(caps)), np.arange(len(caps)), :]
+    state = _Assessment(risk, utils, np.empty(0), [], np.empty(0))
+    if distinct:
+        _elect_distinct(state, positions, caps, opts)
+    return state
+
+
+def _elect_distinct(
+    state: _Assessment, positions: FloatArray, caps: FloatArray, opts: SMPOptions
+) -> None:
+    """``pDist(-1)``: each actor's own-utility election over the distinct positions."""
+    n = len(caps)
+    own = state.utils[np.arange(n), np.arange(n), :]
     # pDist: voting rule fixed to Prop in KTAB, whatever VotingRule says
     uniq, cls = _unique(positions, opts.distinct_scan)
     unique_prob = scalar_pce(own[:, uniq], caps, "Prop", opts.victory, opts.pce)
-    prob = unique_prob[cls]
+    state.prob = unique_prob[cls]
     if opts.distinct_scan != "sorted":
         sorted_uniq, _ = _unique(positions, "sorted")
         if sorted(sorted_uniq) != sorted(uniq):
             uniq = sorted_uniq
             unique_prob = scalar_pce(own[:, uniq], caps, "Prop", opts.victory, opts.pce)
-    return _Assessment(risk, utils, prob, uniq, unique_prob)
+    state.unique, state.unique_prob = uniq, unique_prob
 
 
 def _adjusted(risk: FloatArray, a: float) -> FloatArray:
@@ -737,6 +754,7 @@ def run_smp(
     accommodation: FloatArray | None = None,
     rng: np.random.Generator | None = None,
     schedule: Sequence[TurnInputs] = (),
+    lean: bool = False,
 ) -> SMPRun:
     """Run the spatial model from positions in [0, 1]^D.
 
@@ -757,6 +775,10 @@ def run_smp(
     schedule : sequence of TurnInputs
         The scenario's events, applied at the start of their turns; the run does not stop
         (by the stop ratio) before the last of them.
+    lean : bool
+        Hold the election over the distinct positions (``prob``, ``unique``,
+        ``unique_prob``) for the last state only, the others left empty: all a forecast
+        needs, and the same numbers.
 
     Returns
     -------
@@ -777,7 +799,7 @@ def run_smp(
 
     states = [x]
     ideal_hist = [ideals]
-    assessment = _assess(x, ideals, sal, caps, opts)
+    assessment = _assess(x, ideals, sal, caps, opts, distinct=not lean)
     probs, risks = [assessment.prob], [assessment.risk]
     uniques, unique_probs = [assessment.unique], [assessment.unique_prob]
     fractions: list[float] = []
@@ -798,7 +820,8 @@ def run_smp(
             sal, caps = np.array(now.salience, dtype=float), np.array(now.capability, dtype=float)
             sal_sum = _seqsum(sal, axis=1)
             weight = sal_sum * caps
-            assessment = _assess(x, ideals, sal, caps, opts)
+            # only the utilities: the election of this state is never recorded
+            assessment = _assess(x, ideals, sal, caps, opts, distinct=False)
             applied[turn] = now.events
         x_new, turn_challenges, turn_chosen = _step(
             x, sal, caps, weight, sal_sum, assessment, opts, rng, idx
@@ -817,7 +840,7 @@ def run_smp(
         states.append(x)
         capabilities.append(caps)
         ideal_hist.append(ideals)
-        assessment = _assess(x, ideals, sal, caps, opts)
+        assessment = _assess(x, ideals, sal, caps, opts, distinct=not lean)
         probs.append(assessment.prob)
         uniques.append(assessment.unique)
         unique_probs.append(assessment.unique_prob)
@@ -827,6 +850,13 @@ def run_smp(
         if turn >= max(opts.min_turns, last_event) and fractions[-1] < opts.stop_ratio:
             stop_rule = "stop_ratio"
             break
+    if lean:
+        _elect_distinct(assessment, x, caps, opts)
+        probs[-1], uniques[-1], unique_probs[-1] = (
+            assessment.prob,
+            assessment.unique,
+            assessment.unique_prob,
+        )
     return SMPRun(
         states,
         ideal_hist,
@@ -1044,8 +1074,9 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
         )
         for s in schedule
     ]
-    out = run_smp(x0, sal, caps, opts, _accommodation(scenario), rng, turns_in)
-    if not details_wanted():  # the last turn's probability-weighted positions, as below
+    lean = not details_wanted()
+    out = run_smp(x0, sal, caps, opts, _accommodation(scenario), rng, turns_in, lean)
+    if lean:  # the last turn's probability-weighted positions, as below
         last, unique, prob = out.positions[-1], out.unique[-1], out.unique_prob[-1]
         return ModelResult(
             {
