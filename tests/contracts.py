@@ -11,7 +11,7 @@ import pickle
 import numpy as np
 
 from stratagem import Actor, Scenario
-from stratagem.models.registry import ModelSpec
+from stratagem.models.registry import ModelSpec, details_wanted, forecasts_only
 
 
 def check_determinism(spec: ModelSpec, scenario: Scenario, seed: int = 7) -> None:
@@ -87,7 +87,20 @@ def check_one_actor(spec: ModelSpec, scenario: Scenario) -> None:
         )
 
 
+def check_forecasts_only(spec: ModelSpec, scenario: Scenario, seed: int = 3) -> None:
+    """A run for its forecasts only (levers, stance games, draws run one by one) forecasts
+    what the full run does, bit for bit (a model may leave out its details there)."""
+    full = spec.run(scenario, seed=seed)
+    with forecasts_only():
+        assert not details_wanted()
+        lean = spec.run(scenario, seed=seed)
+    assert details_wanted()
+    assert lean.positions() == full.positions()
+    assert lean.outcome == full.outcome
+
+
 ALL_CHECKS = (
+    check_forecasts_only,
     check_determinism,
     check_pickling,
     check_inside_bounds,

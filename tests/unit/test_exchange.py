@@ -194,3 +194,19 @@ def test_auto_engine_compiles_only_when_it_pays(monkeypatch) -> None:  # type: i
     assert ex._use_compiled("auto", 100, 30)
     assert ex._use_compiled("compiled", 3, 2)
     assert not ex._use_compiled("python", 100, 30)
+
+
+@pytest.mark.parametrize("params", [{}, {"engine": "python"}, {"p": 0.5, "rounds": 5}])
+def test_a_run_for_its_forecasts_only_leaves_out_only_the_details(params) -> None:  # type: ignore[no-untyped-def]
+    """Within ``forecasts_only`` the exchange model records no exchanges, externalities or
+    voting positions, and its forecasts are those of the full run, bit for bit."""
+    from stratagem.models.registry import forecasts_only
+
+    for scenario in (stratagem.load("iraq-2020"), stratagem.load("cop21-2015")):
+        full = stratagem.run(scenario, "exchange", params=params, seed=3)
+        with forecasts_only():
+            lean = stratagem.run(scenario, "exchange", params=params, seed=3)
+        assert full.details["exchanges"]
+        assert lean.positions() == full.positions()
+        assert not lean.details
+        assert all(f.trajectory is None for f in lean.issues.values())

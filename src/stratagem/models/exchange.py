@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 
 from stratagem.errors import StratagemError
-from stratagem.models.registry import ModelResult, ModelSpec, Param, register
+from stratagem.models.registry import ModelResult, ModelSpec, Param, details_wanted, register
 from stratagem.results import Forecast, IssueForecast, Series, Trajectory
 from stratagem.scenario import Issue, Scenario
 
@@ -213,6 +213,17 @@ def _passes(nbs_0: float, nbs_1: float, target: float) -> bool:
     )
 
 
+def _nbs(
+    x: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Weights ``c·s`` of the present, their sums per issue, ``Σ c·s·x``, and the NBS."""
+    w_arr = np.where(present, c * s, 0.0)
+    denominator = w_arr.sum(axis=0)
+    sums = (w_arr * x).sum(axis=0)
+    nbs = np.where(denominator > 0, sums / np.where(denominator > 0, denominator, 1.0), 0.0)
+    return w_arr, denominator, sums, nbs
+
+
 class _Round:
     """The state of one round: positions, saliences, powers and the exchanges."""
 
@@ -225,12 +236,7 @@ class _Round:
         opts: Mapping[str, Any],
         rng: np.random.Generator,
     ) -> None:
-        w_arr = np.where(present, c * s, 0.0)
-        denominator = w_arr.sum(axis=0)
-        sums = (w_arr * x).sum(axis=0)
-        self.nbs = np.where(
-            denominator > 0, sums / np.where(denominator > 0, denominator, 1.0), 0.0
-        )
+        w_arr, denominator, sums, self.nbs = _nbs(x, s, c, present)
         # plain floats: the exchange arithmetic is scalar and numpy scalars are slow
         self.x: list[list[float]] = x.tolist()
         self.s: list[list[float]] = s.tolist()
@@ -1057,9 +1063,13 @@ def _numba_installed() -> bool:
 
 
 def run_exchange(
-    scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
+    scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator, lean: bool = False
 ) -> dict[str, Any]:
-    """Run the model; positions per round on the issues' own scales, exchanges and externalities."""
+    """Run the model; positions per round on the issues' own scales, exchanges and externalities.
+
+    ``lean`` leaves out what only the run's details show (the voting positions, the
+    exchanges' records, the externalities): the same compromises, round by round.
+    """
     lo, hi = scenario.scale[:, 0], scenario.scale[:, 1]
     span = hi - lo
     present = scenario.has_position & (scenario.salience > 0)
@@ -1093,20 +1103,21 @@ def run_exchange(
         pref_positions.append(x.copy())
         done = (_compiled_round if compiled else _python_round)(rnd, x, issues, n)
         moved_at, last_y, start = _last_moves(done, m)
-        voting = x.copy()
-        voting.flat[moved_at] = last_y
-        vote_round = _Round(voting, s, c, present, params, rng)
-        history_vote.append(vote_round.nbs.copy())
-        vote_positions.append(voting.copy())
-        executed.extend(_exchange_records(scenario, rnd_no, done, lo, span))
-        round_ext = _externalities(done, x, s, present)
-        externalities.append({scenario.actors[a].name: v for a, v in round_ext.items()})
+        if not lean:
+            voting = x.copy()
+            voting.flat[moved_at] = last_y
+            vote_round = _Round(voting, s, c, present, params, rng)
+            history_vote.append(vote_round.nbs.copy())
+            vote_positions.append(voting.copy())
+            executed.extend(_exchange_records(scenario, rnd_no, done, lo, span))
+            round_ext = _externalities(done, x, s, present)
+            externalities.append({scenario.actors[a].name: v for a, v in round_ext.items()})
         new_x = x.copy()
         sw, fw = float(params["salience_weight"]), float(params["fixed_weight"])
         sal = s.flat[moved_at]
         new_x.flat[moved_at] = start + ((1 - sal) * sw + fw) * (last_y - start)
         rounds_run = rnd_no + 1
-        moved = np.abs(_Round(new_x, s, c, present, params, rng).nbs - rnd.nbs).max() if m else 0.0
+        moved = np.abs(_nbs(new_x, s, c, present)[3] - rnd.nbs).max() if m else 0.0
         x = new_x
         if (
             params["stop"] == "stable"
@@ -1115,8 +1126,7 @@ def run_exchange(
         ):
             stop_rule = "stable"
             break
-    final = _Round(x, s, c, present, params, rng)
-    history_pref.append(final.nbs.copy())
+    history_pref.append(_nbs(x, s, c, present)[3])
     pref_positions.append(x.copy())
 
     return {
@@ -1189,7 +1199,8 @@ def _exchange_records(
 
 
 def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator) -> ModelResult:
-    out = run_exchange(scenario, params, rng)
+    lean = not details_wanted()
+    out = run_exchange(scenario, params, rng, lean)
     issues: dict[str, IssueForecast] = {}
     names = [a.name for a in scenario.actors]
     for j, issue in enumerate(scenario.issues):
@@ -1199,6 +1210,9 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
             on_scale = unit * out["span"][j] / 100 + out["lo"][j]
             return np.asarray(np.clip(on_scale, issue.min, issue.max), dtype=float)
 
+        if lean:
+            issues[issue.id] = IssueForecast(float(back(out["pref"][-1:, j])[0]))
+            continue
         pref, vote = back(out["pref"][:, j]), back(out["vote"][:, j])
         present = [k for k in range(scenario.n_actors) if out["present"][k, j]]
 
@@ -1231,6 +1245,8 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
             },
             path,
         )
+    if lean:
+        return ModelResult(issues)
     return ModelResult(
         issues, {"exchanges": out["executed"], "externalities_by_round": out["externalities"]}
     )
