@@ -195,7 +195,12 @@ def test_bottom_line_of_the_default_case_is_built_from_the_results() -> None:
     assert facts["agreeing"] == agreeing
     assert len(agreeing) == max(sum(1 for f in counted if f.outcome == g.outcome) for g in counted)
     assert f"forecast by {len(agreeing)} of {len(counted)} models" in line.sentences[0]
-    assert "status-quo" not in line.sentences[0]
+    # the baseline is named as left out, not among the models that forecast another end
+    assert (
+        "the status-quo baseline, which forecasts no movement by design, is not counted"
+        in (line.sentences[0])
+    )
+    assert "status-quo forecasts" not in line.sentences[0]
     # the lever named in words leads away from the end when applied
     for model, lever in facts["levers"].items():
         change = stratagem.Change(lever["actor"], lever["field"], lever["to"], lever["issue"])

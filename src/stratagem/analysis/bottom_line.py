@@ -44,6 +44,13 @@ BASELINE_MODELS = ("status-quo",)
 """Models left out of the count of agreeing models: they forecast no movement by design."""
 
 
+def _baselines_aside(models: Sequence[str]) -> str:
+    if len(models) == 1:
+        return f"; the {models[0]} baseline, which forecasts no movement by design, is not counted"
+    names = " and ".join(models)
+    return f"; the {names} baselines, which forecast no movement by design, are not counted"
+
+
 def wilson_interval(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
     """The Wilson score interval of a proportion ``p`` observed in ``n`` draws."""
     if n <= 0:
@@ -109,12 +116,17 @@ def bottom_line(
     others = [(f.model, f.outcome or NO_OUTCOME) for f in counted if f.model not in agreeing]
     outcome = next((o for o in world.outcomes if o.name == end), None)
     definition = f" ({in_words(outcome.when, world)})" if outcome is not None else ""
+    left_out = [f.model for f in result.forecasts if f.model in BASELINE_MODELS]
     sentences = [
         f"Most likely end: '{end}'{definition}, forecast by {votes} of {len(counted)} models "
         f"({', '.join(agreeing)})"
+        + ("; " + "; ".join(f"{m} forecasts '{o}'" for m, o in others) if others else "")
+        + (_baselines_aside(left_out) if left_out else "")
         + (
-            "; " + "; ".join(f"{m} forecasts '{o}'" for m, o in others) + "."
+            "."
             if others
+            else "; every model counted agrees."
+            if left_out
             else "; every model agrees."
         )
     ]
@@ -123,7 +135,7 @@ def bottom_line(
         "models": len(counted),
         "agreeing": agreeing,
         "others": dict(others),
-        "baselines_left_out": [f.model for f in result.forecasts if f.model in BASELINE_MODELS],
+        "baselines_left_out": left_out,
     }
     spreads = {}
     for issue in world.issues:
