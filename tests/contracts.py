@@ -7,6 +7,7 @@ over the registry, and property tests run them over generated scenarios.
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,9 @@ def check_inside_bounds(spec: ModelSpec, scenario: Scenario) -> None:
         assert issue.min <= x <= issue.max, (issue.id, x)  # the registry snaps rounding
 
 
-def check_relabelling(spec: ModelSpec, scenario: Scenario, seed: int = 5) -> None:
+def check_relabelling(
+    spec: ModelSpec, scenario: Scenario, seed: int = 5, params: dict[str, Any] | None = None
+) -> None:
     """Renaming and reordering actors leaves every forecast unchanged."""
     order = list(reversed(range(scenario.n_actors)))
     rename = {a.id: f"r{k}_{a.id}" for k, a in enumerate(scenario.actors)}
@@ -59,8 +62,8 @@ def check_relabelling(spec: ModelSpec, scenario: Scenario, seed: int = 5) -> Non
         uncertainty={},
         conflict=conflict,
     )
-    base = spec.run(scenario.evolve(events=(), branches=()), seed=seed).positions()
-    other = spec.run(relabelled, seed=seed).positions()
+    base = spec.run(scenario.evolve(events=(), branches=()), params, seed=seed).positions()
+    other = spec.run(relabelled, params, seed=seed).positions()
     for k, v in base.items():
         assert np.isclose(other[k], v, rtol=1e-9, atol=1e-9 * max(1.0, abs(v))), (k, v, other[k])
 

@@ -32,7 +32,10 @@ def test_forecasts_lie_inside_the_scale(model: str, sc: Scenario) -> None:
 @SETTINGS
 @given(sc=scenarios(missing=True))
 def test_relabelling_and_reordering_actors_changes_nothing(model: str, sc: Scenario) -> None:
-    check_relabelling(models.get(model), sc)
+    # KTAB's spatial model breaks exact ties by the actors' order (its default); taken in an
+    # order fixed by their numbers, relabelling cannot change it
+    params = {"actor_order": "by-content"} if model == "smp" else None
+    check_relabelling(models.get(model), sc, params=params)
 
 
 @pytest.mark.parametrize("model", BASELINES)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stratagem import io, models
+import stratagem
+from stratagem import Scenario, io, models
 from stratagem.errors import InvalidInputError
 from stratagem.models import smp
 from stratagem.models.smp import SMPOptions, run_smp, scalar_pce, vote
@@ -399,3 +400,62 @@ def test_a_run_for_its_forecasts_only_forecasts_the_same_bit_for_bit(params) -> 
         assert lean.outcome == full.outcome
         assert all(f.trajectory is None for f in lean.issues.values())
         assert not lean.details
+
+
+def _tied_scenario() -> Scenario:
+    """Four actors, two with no salience anywhere: exact ties (found by the invariants'
+    Hypothesis search)."""
+    from stratagem import Actor, Issue, Value
+
+    given = {
+        ("_", "x"): (0, 0),
+        ("_", "y"): (1, 1),
+        ("a", "x"): (1, 0),
+        ("a", "y"): (0, 0),
+        ("b", "x"): (0, 0),
+        ("b", "y"): (0, 0),
+        ("c", "x"): (0, 0),
+        ("c", "y"): (0, 1),
+    }
+    return Scenario(
+        name="tied",
+        actors=tuple(Actor(id=k, name=k.upper(), capability=1.0) for k in "_abc"),
+        issues=tuple(Issue(id=i, name=i, min=0.0, max=1.0) for i in "xy"),
+        values={k: Value(position=float(p), salience=float(s)) for k, (p, s) in given.items()},
+    )
+
+
+def test_by_content_order_breaks_exact_ties_whatever_the_actors_order() -> None:
+    sc = _tied_scenario()
+    reversed_ = sc.evolve(actors=tuple(reversed(sc.actors)))
+    # KTAB's order: the tie goes to whichever actor is listed first
+    assert SPEC.run(sc).positions() != SPEC.run(reversed_).positions()
+    by_content = {"actor_order": "by-content"}
+    assert SPEC.run(sc, by_content).positions() == SPEC.run(reversed_, by_content).positions()
+
+
+def test_by_content_order_gives_the_details_in_the_scenarios_order() -> None:
+    """Taken in another order, a run still reports every actor's path and bargains as its
+    own: the same run as KTAB's when the scenario lists its actors in that order."""
+    sc = stratagem.load("iraq-2020")
+    caps = np.array([a.capability for a in sc.actors])
+    order = smp._content_order(sc.positions / 100.0, smp._salience(sc, "auto"), caps, [])
+    listed = sc.evolve(actors=tuple(sc.actors[k] for k in order), events=(), branches=())
+    base = sc.evolve(events=(), branches=())
+    by_content = {"actor_order": "by-content"}
+    mine = SPEC.run(base, by_content)
+    theirs = SPEC.run(listed)
+    assert mine.positions() == theirs.positions()
+    for issue in sc.issue_ids:
+        a, b = mine.trajectory(issue), theirs.trajectory(issue)
+        assert a is not None
+        assert b is not None
+        assert a.actors == sc.actor_ids
+        assert b.actors == listed.actor_ids
+        # row of actor k in mine is row order^-1 in theirs
+        assert np.array_equal(a.positions[:, order], b.positions)
+    assert mine.details["prob_by_turn"] == theirs.details["prob_by_turn"]
+    assert (
+        mine.details["bargains_by_turn"][0]["proposed"]
+        == (theirs.details["bargains_by_turn"][0]["proposed"])
+    )

@@ -62,6 +62,7 @@ probability-weighted and capability-weighted positions.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -192,6 +193,16 @@ PARAMS: tuple[Param, ...] = (
         "The forecast's probability-weighted position always uses 'sorted', so that "
         "reordering the actors cannot change it.",
         choices=("actor-order", "sorted"),
+    ),
+    Param(
+        "actor_order",
+        "as-given",
+        "The order in which the actors are taken, which breaks exact ties (between equal "
+        "gains, equally probable bargains): 'as-given' (default), the scenario's order, as "
+        "KTAB does; 'by-content', an order fixed by the actors' own numbers (positions, then "
+        "saliences, then capability, then what the events set), so that neither renaming "
+        "nor reordering the actors can change a forecast.",
+        choices=("as-given", "by-content"),
     ),
     Param(
         "ktab_receiver_slips",
@@ -1075,7 +1086,24 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
         for s in schedule
     ]
     lean = not details_wanted()
-    out = run_smp(x0, sal, caps, opts, _accommodation(scenario), rng, turns_in, lean)
+    accommodation = _accommodation(scenario)
+    if params["actor_order"] == "by-content":
+        order = _content_order(x0, sal, caps, turns_in)
+        out = _restore_order(
+            run_smp(
+                x0[order],
+                sal[order],
+                caps[order],
+                opts,
+                None if accommodation is None else accommodation[np.ix_(order, order)],
+                rng,
+                [_reordered(turn, order) for turn in turns_in],
+                lean,
+            ),
+            order,
+        )
+    else:
+        out = run_smp(x0, sal, caps, opts, accommodation, rng, turns_in, lean)
     if lean:  # the last turn's probability-weighted positions, as below
         last, unique, prob = out.positions[-1], out.unique[-1], out.unique_prob[-1]
         return ModelResult(
@@ -1126,6 +1154,65 @@ def _run(scenario: Scenario, params: Mapping[str, Any], rng: np.random.Generator
         ],
     }
     return ModelResult(issues, details)
+
+
+def _content_order(
+    positions: FloatArray, sal: FloatArray, caps: FloatArray, turns: Sequence[TurnInputs]
+) -> NDArray[np.intp]:
+    """The actors sorted by their own numbers.
+
+    By position, then salience, capability and what each event sets: actors equal in all
+    of them are interchangeable.
+    """
+    keys = [positions, sal, caps[:, None]]
+    for turn in turns:
+        keys += [turn.positions, turn.salience, turn.capability[:, None]]
+    columns = np.concatenate(keys, axis=1)
+    return np.lexsort(columns.T[::-1]).astype(np.intp)
+
+
+def _reordered(turn: TurnInputs, order: NDArray[np.intp]) -> TurnInputs:
+    return dataclasses.replace(
+        turn,
+        positions=turn.positions[order],
+        salience=turn.salience[order],
+        capability=turn.capability[order],
+        moved=turn.moved[order],
+    )
+
+
+def _restore_order(run: SMPRun, order: NDArray[np.intp]) -> SMPRun:
+    """A run of the actors taken in ``order``, given back in the scenario's order."""
+
+    def rows(arrays: list[FloatArray]) -> list[FloatArray]:
+        out = []
+        for a in arrays:
+            back = np.empty_like(a)
+            if a.size:  # a lean run's states hold no election but the last
+                back[order] = a
+            out.append(back)
+        return out
+
+    def actor(k: int) -> int:
+        return int(order[k])
+
+    return dataclasses.replace(
+        run,
+        positions=rows(run.positions),
+        ideals=rows(run.ideals),
+        prob=rows(run.prob),
+        unique=[[actor(k) for k in u] for u in run.unique],
+        risk=rows(run.risk),
+        challenges=[
+            [{**c, "initiator": actor(c["initiator"]), "target": actor(c["target"])} for c in turn]
+            for turn in run.challenges
+        ],
+        chosen=[
+            sorted(({**c, "actor": actor(c["actor"])} for c in turn), key=lambda c: c["actor"])
+            for turn in run.chosen
+        ],
+        capabilities=rows(run.capabilities),
+    )
 
 
 def _turn_record(
