@@ -103,9 +103,14 @@ def test_explain_lists_exchanges() -> None:
     assert f"{first['i']['actor']} gains {first['i']['gain']:.4g}" in line
 
 
+@pytest.mark.parametrize("threads", ["one", "every"])
 @pytest.mark.parametrize("cap", ["exact", "decide"])
 @pytest.mark.parametrize("name", ["sample_data.txt", "copenhagen.csv", "cop21.csv"])
-def test_compiled_engine_equals_the_python_one(shared_data, name: str, cap: str) -> None:  # type: ignore[no-untyped-def]
+def test_compiled_engine_equals_the_python_one(
+    shared_data, name: str, cap: str, threads: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """On one thread (a small case) or numba's every thread (a large one), the same run."""
+    monkeypatch.setattr(ex, "ONE_THREAD_SIZE", 10**18 if threads == "one" else 0)
     sc = io.read(shared_data / "decide" / name)
     params = {"rounds": 10, "nbs_cap": cap}
     compiled = stratagem.run(sc, "exchange", params={**params, "engine": "compiled"}, seed=1)
@@ -210,3 +215,13 @@ def test_a_run_for_its_forecasts_only_leaves_out_only_the_details(params) -> Non
         assert lean.positions() == full.positions()
         assert not lean.details
         assert all(f.trajectory is None for f in lean.issues.values())
+
+
+def test_the_kernels_threads_are_limited_within_the_block_only() -> None:
+    numba = pytest.importorskip("numba")
+    before = numba.get_num_threads()
+    with ex._kernel_threads(1):
+        assert numba.get_num_threads() == 1
+    assert numba.get_num_threads() == before
+    with ex._kernel_threads(None):
+        assert numba.get_num_threads() == before

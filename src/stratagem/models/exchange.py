@@ -48,13 +48,14 @@ Every executed exchange, the preference and voting NBS per round and the externa
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import heapq
 import itertools
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -953,19 +954,21 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
     # the kernel's fifth plane holds the current positions
     model = np.stack([x0, sal, cap, w, x0])
     sums = np.stack([np.asarray(rnd.denominator, dtype=float), np.asarray(rnd.sums, dtype=float)])
-    r, nbs, xcur_r, y_r, gain_r = kernel.execute_round(
-        kernel.aligned_records(len(gain)),
-        act,
-        sup,
-        move,
-        gain,
-        by_rank,
-        model,
-        sums,
-        n,
-        m,
-        rnd.opts["nbs_cap"] == "decide",
-    )
+    with _kernel_threads(1 if n * n * m * m < ONE_THREAD_SIZE else None):
+        executed = kernel.execute_round(
+            kernel.aligned_records(len(gain)),
+            act,
+            sup,
+            move,
+            gain,
+            by_rank,
+            model,
+            sums,
+            n,
+            m,
+            rnd.opts["nbs_cap"] == "decide",
+        )
+    r, nbs, xcur_r, y_r, gain_r = executed
     ia_r, ja_r, q_r, p_r = ia[r], ja[r], q_arr[r], p_arr[r]
     return _Executed(
         ia_r,
@@ -1031,6 +1034,28 @@ def _externalities(
     affected = np.flatnonzero(first < len(done))
     affected = affected[np.lexsort((affected, first[affected]))]
     return {int(a): float(total[a]) for a in affected}
+
+
+ONE_THREAD_SIZE = 50_000
+"""actors² × issues² below which the compiled kernel runs on one thread: a small round's
+recalculations take less time than waking the other threads (and far less than waiting
+for them on cores that other work holds)."""
+
+
+@contextlib.contextmanager
+def _kernel_threads(count: int | None) -> Iterator[None]:
+    """Limit numba's threads to ``count`` within the block (``None``: as they are)."""
+    import numba
+
+    if count is None:
+        yield
+        return
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(count, before))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 AUTO_COMPILE_SIZE = 500_000
