@@ -15,7 +15,14 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Begun", "begin_map", "can_fork", "fork_map", "forked_after_threads"]
+__all__ = [
+    "Begun",
+    "begin_map",
+    "can_fork",
+    "fork_map",
+    "forked_after_threads",
+    "threads_started",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -140,13 +147,16 @@ def begin_map(function: Callable[[T], R], items: Sequence[T]) -> Begun[R]:
     return Begun(function, items)
 
 
+def threads_started() -> bool:
+    """Whether this process has started numba's thread pool (a forked child inherits it)."""
+    pool = sys.modules.get("numba.np.ufunc.parallel")
+    return bool(getattr(pool, "_is_initialized", False))
+
+
 def forked_after_threads() -> bool:
     """Whether this is a forked child of a process that had started numba's thread pool.
 
-    numba's parallel kernels cannot run there (its GNU OpenMP layer aborts the child), so
+    numba's compiled kernels cannot run there (its GNU OpenMP layer aborts the child), so
     code that has a serial path with the same results takes it.
     """
-    if multiprocessing.parent_process() is None:
-        return False
-    pool = sys.modules.get("numba.np.ufunc.parallel")
-    return bool(getattr(pool, "_is_initialized", False))
+    return multiprocessing.parent_process() is not None and threads_started()

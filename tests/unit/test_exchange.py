@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import functools
+import json
+import os
 
 import numpy as np
 import pytest
@@ -217,11 +219,52 @@ def test_a_run_for_its_forecasts_only_leaves_out_only_the_details(params) -> Non
         assert all(f.trajectory is None for f in lean.issues.values())
 
 
-def test_the_kernels_threads_are_limited_within_the_block_only() -> None:
-    numba = pytest.importorskip("numba")
-    before = numba.get_num_threads()
-    with ex._kernel_threads(1):
-        assert numba.get_num_threads() == 1
-    assert numba.get_num_threads() == before
-    with ex._kernel_threads(None):
-        assert numba.get_num_threads() == before
+def test_a_small_case_runs_the_kernel_without_starting_numbas_threads() -> None:
+    """So that the process can still fork workers that run the compiled kernel."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("numba")
+    code = (
+        "import stratagem\n"
+        "from stratagem.parallel import threads_started\n"
+        "stratagem.run(stratagem.load(), 'exchange', params={'engine': 'compiled'})\n"
+        "print(threads_started())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_lever_search_split_between_workers_finds_what_one_process_finds() -> None:
+    """In a process that has run the kernel (a small case: no threads started), the search
+    forks workers, and finds what one process does."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("numba")
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: there is nothing to split")
+    code = """
+import json, stratagem
+from stratagem.analysis import levers as lv
+sc = stratagem.load()
+stratagem.run(sc, "exchange", params={"engine": "compiled"})
+forks = []
+fork_map = lv.fork_map
+lv.fork_map = lambda f, items, n: forks.append(n) or fork_map(f, items, n)
+ask = {"models": ["exchange"], "actors": ["sadr", "revolt"], "combinations": 1}
+split = lv.levers(sc, "revolution prevails", **ask).to_dict()
+used = list(forks)
+lv.os.cpu_count = lambda: 1
+alone = lv.levers(sc, "revolution prevails", **ask).to_dict()
+split.pop("seconds"); alone.pop("seconds")
+print(json.dumps({"equal": split == alone, "forks": used, "after": forks[len(used):],
+                  "runs": split["evaluations"]["exchange"]}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    found = json.loads(out.stdout)
+    assert found["equal"]
+    assert found["forks"]
+    assert all(n >= 2 for n in found["forks"])
+    assert found["after"] == []  # one core: no fork
+    assert found["runs"] > 100

@@ -65,7 +65,7 @@ from stratagem.errors import InvalidInputError, Problem
 from stratagem.jsonable import plain
 from stratagem.models import applicable as applicable_specs
 from stratagem.models import get
-from stratagem.parallel import fork_map
+from stratagem.parallel import fork_map, threads_started
 from stratagem.results import NO_OUTCOME
 from stratagem.scenario import CHANGE_FIELDS, Change, Scenario
 from stratagem.uncertainty.montecarlo import forecast_draws
@@ -330,7 +330,13 @@ def _forecasts_in_parallel(
     """
     spec = get(model)
     least = _ROWS_PER_WORKER["batched" if spec.batch is not None else "one by one"]
-    workers = 1 if spec.multicore else min(os.cpu_count() or 1, draws.n // least)
+    # a model whose run uses every core runs them all here; so does one with threads of its
+    # own once this process has started numba's (GNU OpenMP), as a forked worker could not
+    # run its kernel
+    kernel_here = spec.uses_every_core(scenario) or (
+        spec.multicore is not False and threads_started()
+    )
+    workers = 1 if kernel_here else min(os.cpu_count() or 1, draws.n // least)
     if workers <= 1:
         return forecast_draws(scenario, model, params, draws, seed=seed, vary_seed=False)
     parts = np.array_split(np.arange(draws.n), workers)

@@ -32,6 +32,8 @@ and that was most of the time before. Records are numbered in buckets of initial
 from __future__ import annotations
 
 import math
+import types as pytypes
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
@@ -950,3 +952,21 @@ def candidates(x, present, left, s, c, w, den, sums, pp, qq, ranks):
 @njit(cache=True)
 def _fresh_ok(x0, move):
     return abs(move) <= 100 and abs(move) > 1e-10 and x0 + move >= 0 and x0 + move <= 100
+
+
+def _serial(kernel: Any, name: str) -> Any:
+    """``kernel`` compiled without numba's threads (``prange`` runs as ``range``).
+
+    Its own name keeps its cache apart from the parallel kernel's. A small case runs these:
+    its rounds take less time than waking the threads, and a process that never started
+    numba's (GNU OpenMP) threads can still fork workers that run the kernels.
+    """
+    f = kernel.py_func
+    copy = pytypes.FunctionType(f.__code__, f.__globals__, name, f.__defaults__, f.__closure__)
+    copy.__qualname__ = name
+    copy.__doc__ = f.__doc__
+    return njit(cache=True)(copy)
+
+
+candidates_serial = _serial(candidates, "candidates_serial")
+execute_round_serial = _serial(execute_round, "execute_round_serial")

@@ -48,14 +48,13 @@ Every executed exchange, the preference and voting NBS per round and the externa
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import heapq
 import itertools
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,7 +155,8 @@ PARAMS: tuple[Param, ...] = (
         "give identical runs), or 'auto': compiled, where numba is installed, once the "
         "kernel is compiled in this process or when the case is large enough to repay "
         "compiling it (actors² × issues² of at least 500,000, some 10 s of the Python "
-        "engine; compiling takes about 40 s once per installation).",
+        "engine; compiling takes about a minute once per installation, for small cases "
+        "and again for large ones, whose kernel runs on every core).",
         choices=("auto", "compiled", "python"),
     ),
 )
@@ -929,7 +929,8 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
     for d in range(m):
         ranks[:, d] = _ranks(x0[:, d : d + 1])
     ranks[:, m] = _ranks(np.concatenate([x0, sal, cap], axis=1))
-    act, sup, move, gain, tie = kernel.candidates(
+    serial = one_thread(n, m)
+    act, sup, move, gain, tie = (kernel.candidates_serial if serial else kernel.candidates)(
         np.ascontiguousarray(x, dtype=float),
         np.ascontiguousarray(rnd.present),
         np.ascontiguousarray(_left_of_nbs(x, rnd)),
@@ -954,20 +955,20 @@ def _compiled_round(rnd: _Round, x: np.ndarray, issues: list[int], n: int) -> _E
     # the kernel's fifth plane holds the current positions
     model = np.stack([x0, sal, cap, w, x0])
     sums = np.stack([np.asarray(rnd.denominator, dtype=float), np.asarray(rnd.sums, dtype=float)])
-    with _kernel_threads(1 if n * n * m * m < ONE_THREAD_SIZE else None):
-        executed = kernel.execute_round(
-            kernel.aligned_records(len(gain)),
-            act,
-            sup,
-            move,
-            gain,
-            by_rank,
-            model,
-            sums,
-            n,
-            m,
-            rnd.opts["nbs_cap"] == "decide",
-        )
+    execute = kernel.execute_round_serial if serial else kernel.execute_round
+    executed = execute(
+        kernel.aligned_records(len(gain)),
+        act,
+        sup,
+        move,
+        gain,
+        by_rank,
+        model,
+        sums,
+        n,
+        m,
+        rnd.opts["nbs_cap"] == "decide",
+    )
     r, nbs, xcur_r, y_r, gain_r = executed
     ia_r, ja_r, q_r, p_r = ia[r], ja[r], q_arr[r], p_arr[r]
     return _Executed(
@@ -1037,25 +1038,15 @@ def _externalities(
 
 
 ONE_THREAD_SIZE = 50_000
-"""actors² × issues² below which the compiled kernel runs on one thread: a small round's
-recalculations take less time than waking the other threads (and far less than waiting
-for them on cores that other work holds)."""
+"""actors² × issues² below which the compiled engine runs its kernel on one thread: a
+small round's recalculations take less time than waking numba's threads (and far less than
+waiting for them on cores other work holds), and a process that has not started them can
+fork workers that run the kernel (a lever search splits its runs between the cores)."""
 
 
-@contextlib.contextmanager
-def _kernel_threads(count: int | None) -> Iterator[None]:
-    """Limit numba's threads to ``count`` within the block (``None``: as they are)."""
-    import numba
-
-    if count is None:
-        yield
-        return
-    before = numba.get_num_threads()
-    numba.set_num_threads(min(count, before))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
+def one_thread(n_actors: int, n_issues: int) -> bool:
+    """Whether the compiled engine runs this size on one thread (see ONE_THREAD_SIZE)."""
+    return n_actors * n_actors * n_issues * n_issues < ONE_THREAD_SIZE
 
 
 AUTO_COMPILE_SIZE = 500_000
@@ -1076,8 +1067,10 @@ def _use_compiled(engine: str, n_actors: int, n_issues: int) -> bool:
     if not _numba_installed():
         return False
     kernel = sys.modules.get("stratagem.models._exchange_kernel")
-    if kernel is not None and kernel.execute_round.signatures:
-        return True
+    if kernel is not None:
+        one = one_thread(n_actors, n_issues)
+        if (kernel.execute_round_serial if one else kernel.execute_round).signatures:
+            return True
     return n_actors**2 * n_issues**2 >= AUTO_COMPILE_SIZE
 
 
@@ -1320,8 +1313,9 @@ register(
         stochastic=True,
         requires=_two_issues,
         explain=explain,
-        # its compiled kernel (engine=compiled, which lever searches use) runs on every core
-        multicore=True,
+        # its compiled kernel (engine=compiled, which lever searches use) runs a large case
+        # on every core
+        multicore=lambda scenario: not one_thread(scenario.n_actors, scenario.n_issues),
         citation="Stokman & Van Oosten 1994; decide exchange-model package",
     )
 )

@@ -213,9 +213,11 @@ class ModelSpec:
     memory_bytes : callable, optional
         ``scenario -> bytes``: the most memory one run holds at once, estimated; a run
         that would need more than the ``model_memory_mb`` limit is refused before it starts.
-    multicore : bool
+    multicore : bool or callable
         Whether a run already uses every core (a compiled parallel kernel), so that
-        searches run its evaluations in one process rather than splitting them.
+        searches run its evaluations in one process rather than splitting them; a callable
+        ``scenario -> bool`` says it per scenario (the exchange model's kernel runs a small
+        case on one thread). ``False``: the model starts no threads of its own.
     capability_unit_free : bool
         Whether the forecast is the same when every capability is multiplied by the same
         power of two (tested by the contract tests). Such a model runs extreme capabilities
@@ -239,7 +241,11 @@ class ModelSpec:
     data_keys: tuple[str, ...] = ()
     capability_unit_free: bool = True
     memory_bytes: Callable[[Scenario], float] | None = None
-    multicore: bool = False
+    multicore: bool | Callable[[Scenario], bool] = False
+
+    def uses_every_core(self, scenario: Scenario) -> bool:
+        """Whether a run on ``scenario`` uses every core (see ``multicore``)."""
+        return self.multicore(scenario) if callable(self.multicore) else self.multicore
 
     def scenario_params(self, scenario: Scenario) -> dict[str, Any]:
         """The parameter values the scenario file sets for this model (data keys left out)."""
