@@ -835,7 +835,7 @@ def run_smp(
             assessment = _assess(x, ideals, sal, caps, opts, distinct=False)
             applied[turn] = now.events
         x_new, turn_challenges, turn_chosen = _step(
-            x, sal, caps, weight, sal_sum, assessment, opts, rng, idx
+            x, sal, caps, weight, sal_sum, assessment, opts, rng, idx, records=not lean
         )
         if identity:
             ideals = x_new.copy()
@@ -894,15 +894,19 @@ def _step(
     opts: SMPOptions,
     rng: np.random.Generator,
     idx: NDArray[np.intp],
+    records: bool = True,
 ) -> tuple[FloatArray, list[dict[str, Any]], list[dict[str, Any]]]:
-    """One turn of ``SMPState::doBCN``: challenges, bargains, elections over bargains."""
+    """One turn of ``SMPState::doBCN``: challenges, bargains, elections over bargains.
+
+    ``records=False`` (a lean run) leaves the challenges and choices unrecorded (empty).
+    """
     n = x.shape[0]
     utils = state.utils
     gains, probs = _own_challenges(utils, weight, sal_sum, opts)
     # a bargain: (initiator, receiver, initiator's position, receiver's position)
     bargains: list[tuple[int, int, FloatArray, FloatArray]] = []
     queues: list[list[int]] = [[] for _ in range(n)]  # -1 is the actor's status quo
-    records: list[dict[str, Any]] = []
+    made_records: list[dict[str, Any]] = []
     ok = gains > MIN_GAIN
     initiators = np.nonzero(ok.any(axis=1))[0]
     # each initiator's target: the first maximum gain, as KTAB
@@ -926,15 +930,7 @@ def _step(
             continue
         row = row_of[i]
         j = int(targets[row])
-        p_ij = float(probs[i, j])
         b_ii = own_bargains[0][row], own_bargains[1][row]
-        record: dict[str, Any] = {
-            "initiator": i,
-            "target": j,
-            "gain": float(gains[i, j]),
-            "prob": p_ij,
-            "proposals": [],
-        }
         made: list[tuple[FloatArray, FloatArray]]
         if opts.bargains == "InitOnlyInterp":
             made = [b_ii]
@@ -960,8 +956,18 @@ def _step(
             bargains.append((i, j, bi, bj))
             queues[i].append(len(bargains) - 1)
             queues[j].append(len(bargains) - 1)
-            record["proposals"].append({"initiator": bi.tolist(), "target": bj.tolist()})
-        records.append(record)
+        if records:
+            made_records.append(
+                {
+                    "initiator": i,
+                    "target": j,
+                    "gain": float(gains[i, j]),
+                    "prob": float(probs[i, j]),
+                    "proposals": [
+                        {"initiator": bi.tolist(), "target": bj.tolist()} for bi, bj in made
+                    ],
+                }
+            )
 
     own = utils[idx, idx, :]  # (actor, position): each actor's utility, its own estimate
     status_quo = _seqsum(own, axis=1) / n
@@ -998,16 +1004,18 @@ def _step(
     for k in range(n):
         queue = queues[k]
         if len(queue) == 1:
-            chosen.append({"actor": k, "bargain": -1, "prob": 1.0})
+            if records:
+                chosen.append({"actor": k, "bargain": -1, "prob": 1.0})
             continue
         p = elected[k]
         # deterministic: the first maximum, as KTAB's ndxMaxAbs
         m = int(rng.choice(len(queue), p=p / p.sum())) if opts.stochastic else int(np.argmax(p))
         b = queue[m]
-        chosen.append({"actor": k, "bargain": b, "prob": float(p[m])})
+        if records:
+            chosen.append({"actor": k, "bargain": b, "prob": float(p[m])})
         if b >= 0:
             x_new[k] = bargains[b][2] if bargains[b][0] == k else bargains[b][3]
-    return x_new, records, chosen
+    return x_new, made_records, chosen
 
 
 # --------------------------------------------------------------------------- registry glue
