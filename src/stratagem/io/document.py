@@ -96,17 +96,24 @@ class _Builder:
         for issue_id, v in (d.get("positions") or {}).items():
             if v is MISSING:
                 continue
-            pos = self.point(v.get("position", MISSING), (aid, issue_id, "position"))
-            sal = self.point(v.get("salience", MISSING), (aid, issue_id, "salience"))
-            cap = self.point(v.get("capability", MISSING), (aid, issue_id, "capability"))
+            # checked numbers are floats: only a distribution (or MISSING) needs point()
+            pos = v.get("position", MISSING)
+            if type(pos) is not float:
+                pos = self.point(pos, (aid, issue_id, "position"))
+            sal = v.get("salience", MISSING)
+            if type(sal) is not float:
+                sal = self.point(sal, (aid, issue_id, "salience"))
+            cap = v.get("capability", MISSING)
+            if cap is not MISSING and type(cap) is not float:
+                cap = self.point(cap, (aid, issue_id, "capability"))
             if pos is MISSING or sal is MISSING:
                 continue
             values[(aid, issue_id)] = Value(
-                position=pos,
-                salience=sal,
-                capability=None if cap is MISSING else cap,
-                note=v.get("note") or "",
-                source=v.get("source") or "",
+                pos,
+                sal,
+                None if cap is MISSING else cap,
+                v.get("note") or "",
+                v.get("source") or "",
             )
         cap = self.point(d.get("capability", MISSING), (aid, "", "capability"))
         return Actor(

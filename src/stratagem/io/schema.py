@@ -190,8 +190,11 @@ class Number(Node):
     description: str = ""
 
     def check(self, value: Any, cur: Cursor) -> Any:
-        if type(value) is float:  # the common case, first
+        kind = type(value)
+        if kind is float:  # the common cases, first
             return value
+        if kind is int and -_LARGEST_FLOAT <= value <= _LARGEST_FLOAT:
+            return float(value)
         if isinstance(value, int) and not isinstance(value, bool) and not _number_like(value):
             return cur.problem(f"is too large: {len(str(abs(value)))} digits (at most 1.8e308)")
         if not _number_like(value):
@@ -336,23 +339,31 @@ class Obj(Node):
         if not isinstance(value, dict) and not isinstance(value, Mapping):
             return cur.problem(f"must be a mapping (key: value), got {type(value).__name__}")
         known = self._known
-        for key in value:
-            if key not in known:
-                shown = str(key) if str(key).strip() else repr(key)  # an empty key shows as ''
-                cur.collector.add(
-                    f"{cur.path}.{shown}" if cur.path else shown,
-                    f"unknown field (expected one of: {', '.join(self.names())})",
-                    cur.line_of(value, key),
-                )
+        if not known.issuperset(value):
+            for key in value:
+                if key not in known:
+                    shown = str(key) if str(key).strip() else repr(key)  # '' shows as ''
+                    cur.collector.add(
+                        f"{cur.path}.{shown}" if cur.path else shown,
+                        f"unknown field (expected one of: {', '.join(self.names())})",
+                        cur.line_of(value, key),
+                    )
         out: dict[str, Any] = {}
+        # written out (no cur.at): this runs for every field of every actor
+        path, collector, line_of = cur.path, cur.collector, cur.line_of
+        lines = line_of is not no_lines
+        get = value.get
         for f in self.fields:
-            child = f"{cur.path}.{f.name}" if cur.path else f.name
-            raw = value.get(f.name)
+            raw = get(f.name)
             if raw is None:
                 if f.required:
-                    cur.at(child).problem("is required", None if cur.path else 1)
+                    child = f"{path}.{f.name}" if path else f.name
+                    cur.at(child).problem("is required", None if path else 1)
                 continue
-            out[f.name] = f.node.check(raw, cur.at(child, value, f.name))
+            child = f"{path}.{f.name}" if path else f.name
+            if lines:
+                collector.at(child, line_of(value, f.name))
+            out[f.name] = f.node.check(raw, Cursor(collector, line_of, child))
         if self.one_of and sum(name in value for name in self.one_of) != 1:
             cur.problem(self.one_of_reason)
             return MISSING
@@ -426,9 +437,13 @@ class MapOf(Node):
         if type(value) is not dict and not isinstance(value, Mapping):
             return cur.problem(f"must be a mapping (key: value), got {type(value).__name__}")
         out = {}
+        collector, line_of, node = cur.collector, cur.line_of, self.value
+        lines = line_of is not no_lines
         for key, raw in value.items():
             path = f"{cur.path}[{key}]" if self.bracket else f"{cur.path}.{key}"
-            out[str(key)] = self.value.check(raw, cur.at(path, value, key))
+            if lines:
+                collector.at(path, line_of(value, key))
+            out[str(key)] = node.check(raw, Cursor(collector, line_of, path))
         return out
 
     def schema(self) -> dict[str, Any]:
@@ -457,6 +472,13 @@ class Pair(Node):
     """The short value ``[position, salience]``."""
 
     def check(self, value: Any, cur: Cursor) -> Any:
+        if len(value) == 2:  # the common case, written out: two plain numbers
+            position, salience = value
+            kinds = type(position), type(salience)
+            if (kinds[0] is float or (kinds[0] is int and abs(position) <= _LARGEST_FLOAT)) and (
+                kinds[1] is float or (kinds[1] is int and abs(salience) <= _LARGEST_FLOAT)
+            ):
+                return {"position": float(position), "salience": float(salience)}
         if len(value) != 2 or not (_number_like(value[0]) and _number_like(value[1])):
             return cur.problem("a short value must be [position, salience]")
         return {"position": float(value[0]), "salience": float(value[1])}
