@@ -1298,6 +1298,14 @@ def explain(forecast: Forecast, issue_id: str, round_: int) -> list[str]:
     return [header, *(lines or ["  no exchange involves this issue"])]
 
 
+def _every_core(scenario: Scenario) -> bool:
+    """Whether the compiled kernel runs this scenario on every core.
+
+    A named function, not a lambda, so that the model's spec pickles.
+    """
+    return not one_thread(scenario.n_actors, scenario.n_issues)
+
+
 def _two_issues(scenario: Scenario) -> str | None:
     return None if scenario.n_issues >= 2 else "the exchange model needs at least two issues"
 
@@ -1315,7 +1323,7 @@ register(
         explain=explain,
         # its compiled kernel (engine=compiled, which lever searches use) runs a large case
         # on every core
-        multicore=lambda scenario: not one_thread(scenario.n_actors, scenario.n_issues),
+        multicore=_every_core,
         citation="Stokman & Van Oosten 1994; decide exchange-model package",
     )
 )
